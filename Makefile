@@ -1,0 +1,43 @@
+# Everything a newcomer needs: `make run` and `make test` set themselves up.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DB ?= db/quotes.db
+
+.PHONY: install test lint run chat db bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+$(DB): $(STAMP) $(wildcard seeds/*)
+	$(BIN)/quotebot ingest --seeds seeds --db $(DB)
+
+db: $(DB)
+
+test: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+
+run: $(DB)
+	$(BIN)/quotebot start --db $(DB)
+
+chat: $(DB)
+	$(BIN)/quotebot chat --db $(DB)
+
+bench: $(DB)
+	$(PY) bench/eval.py
+	$(PY) bench/latency.py
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache

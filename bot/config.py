@@ -1,0 +1,61 @@
+"""Settings from the environment (and a `.env` file when present), read in one place.
+
+Everything else receives a `Settings` object; nothing below this module reads
+`os.environ` itself.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The bot's whole configuration."""
+
+    token: str | None = None
+    api_base_url: str = DEFAULT_API_BASE_URL
+    db_path: Path = Path("db/quotes.db")
+    state_db_path: Path = Path("db/state.db")
+    seeds_dir: Path = Path("seeds")
+    log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
+        """Build settings from `env` (default: the process environment plus `.env`)."""
+        if env is None:
+            if dotenv:
+                _load_dotenv()
+            env = dict(os.environ)
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        return cls(
+            token=get("TELEGRAM_BOT_TOKEN"),
+            api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+            db_path=Path(get("QUOTEBOT_DB") or cls.db_path),
+            state_db_path=Path(get("QUOTEBOT_STATE_DB") or cls.state_db_path),
+            seeds_dir=Path(get("QUOTEBOT_SEEDS") or cls.seeds_dir),
+            log_level=(get("LOG_LEVEL") or cls.log_level).upper(),
+            webhook_url=get("WEBHOOK_URL"),
+            webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
+            webhook_port=int(get("WEBHOOK_PORT") or cls.webhook_port),
+            webhook_secret=get("WEBHOOK_SECRET"),
+        )
+
+
+def _load_dotenv() -> None:
+    """Read `.env` from the working directory; real environment variables win."""
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env", override=False)

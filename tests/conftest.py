@@ -1,0 +1,28 @@
+"""Shared fixtures: the repository's seeds and dev sets, and a quote database built from them once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read_jsonl(name: str) -> list[dict]:
+    """A dev set from tests/data (kept in sync by hand with ../shared/dev)."""
+    with (DATA / name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def quotes_db(tmp_path_factory) -> Path:
+    """The quote database built from seeds/, once per test session."""
+    from bot.index import build_from_paths
+
+    path = tmp_path_factory.mktemp("db") / "quotes.db"
+    build_from_paths([SEEDS], SEEDS, path)
+    return path
