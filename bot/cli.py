@@ -1,0 +1,181 @@
+"""The `quotebot` command line. Each command's docstring is its help."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from bot import __version__
+from bot.config import Settings
+
+SETTINGS = Settings.from_env()
+DB_OPTION = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=SETTINGS.db_path,
+    show_default=True,
+    help="The quote database (env QUOTEBOT_DB).",
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="quotebot")
+def cli() -> None:
+    """quotebot: answers messages with attributed, cited quotes from AI interviews and talks."""
+
+
+# -- corpus -------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SETTINGS.seeds_dir,
+    show_default=True,
+    help="Folder with the documents and speakers.toml, sources.toml, glossary.toml.",
+)
+@DB_OPTION
+@click.option("--strict", is_flag=True, help="Fail when a document has unattributed speech.")
+@click.option("--verbose", "-v", is_flag=True, help="List every unattributed paragraph.")
+def ingest(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool):
+    """Build the quote database from transcripts (.txt, .md, .html files or folders).
+
+    Without PATHS, every document in the --seeds folder is read. The database is
+    built into a temporary file and renamed into place only when the build
+    succeeded, so a failed build leaves the previous database untouched.
+    """
+    from tqdm import tqdm
+
+    from bot.index import build_from_paths
+    from bot.metadata import MetadataError
+
+    sources = list(paths) or [seeds_dir]
+    progress = tqdm(desc="reading", unit="doc", file=sys.stderr, disable=None)
+    try:
+        documents, counts = build_from_paths(sources, seeds_dir, db_path, on_document=_tick(progress))
+    except MetadataError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        progress.close()
+    _print_ingest_report(documents, counts, db_path, verbose)
+    unattributed = sum(len(d.unattributed) for d in documents)
+    if strict and unattributed:
+        raise click.ClickException(f"--strict: {unattributed} unattributed paragraph(s), see above")
+
+
+def _tick(progress):
+    def on_document(path: Path) -> None:
+        progress.set_postfix_str(path.name)
+        progress.update()
+
+    return on_document
+
+
+def _print_ingest_report(documents, counts: dict, db_path: Path, verbose: bool) -> None:
+    """Per document: what was found, what was dropped, what could not be attributed."""
+    rows = []
+    speakers: Counter[str] = Counter()
+    for doc in documents:
+        dropped = Counter(d.reason for d in doc.dropped)
+        for unit in doc.quotes:
+            speakers[doc.passages[unit.passage].speaker] += 1
+        rows.append(
+            [doc.file, len(doc.passages), len(doc.quotes), sum(dropped.values()) - len(doc.unattributed),
+             len(doc.unattributed)]
+        )
+    click.echo(tabulate(rows, ["document", "passages", "quotes", "non-speech", "unattributed"]))
+    click.echo()
+    click.echo(tabulate(speakers.most_common(), ["speaker", "quotes"]))
+    click.echo()
+    for doc in documents:
+        for note in doc.notes:
+            click.echo(f"{doc.file}: {note}")
+        shown = doc.unattributed if verbose else doc.unattributed[:5]
+        for item in shown:
+            click.echo(f"{doc.file}:{item.line}: unattributed: {item.text[:60]}")
+        if len(doc.unattributed) > len(shown):
+            click.echo(f"{doc.file}: … {len(doc.unattributed) - len(shown)} more (use --verbose)")
+    click.echo(
+        f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
+        f"{counts['quotes']} quotes"
+    )
+
+
+def _open(db_path: Path):
+    from bot.index import DatabaseError, open_readonly
+
+    try:
+        return open_readonly(db_path)
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (JSON Lines).")
+@click.option("--speaker", help="Only this speaker's quotes (canonical name).")
+def quotes(db_path: Path, as_json: bool, speaker: str | None):
+    """List every quote with its speaker and source."""
+    from bot.index import quote_rows
+
+    conn = _open(db_path)
+    where, params = ("WHERE sp.name = ?", (speaker,)) if speaker else ("", ())
+    for row in quote_rows(conn, where, params):
+        if as_json:
+            click.echo(json.dumps(quote_json(row), ensure_ascii=False))
+        else:
+            click.echo(f"{row['id']:>6}  {row['speaker']}: {row['text']}  [{row['file']}]")
+
+
+def quote_json(row) -> dict:
+    """The JSON form of a quote row (the `quotes --json` contract)."""
+    return {
+        "id": row["id"],
+        "speaker": row["speaker"],
+        "text": row["text"],
+        "kind": row["kind"],
+        "passage_id": row["passage_id"],
+        "source": {
+            "file": row["file"],
+            "title": row["title"],
+            "publisher": row["publisher"],
+            "url": row["url"],
+            "date": row["date"],
+        },
+    }
+
+
+@cli.command()
+@DB_OPTION
+def speakers(db_path: Path):
+    """List the speakers with their Chinese names, quote counts and aliases."""
+    from bot.index import speaker_counts
+
+    rows = [
+        [r["name"], r["name_zh"], r["quotes"], ", ".join(json.loads(r["aliases"] or "[]"))[:60]]
+        for r in speaker_counts(_open(db_path))
+    ]
+    click.echo(tabulate(rows, ["speaker", "中文", "quotes", "aliases"]))
+
+
+@cli.command()
+@DB_OPTION
+def sources(db_path: Path):
+    """List the source documents with their dates and counts."""
+    from bot.index import source_counts
+
+    rows = [
+        [r["file"], (r["title"] or "")[:40], r["publisher"], r["date"], r["script"], r["passages"],
+         r["quotes"]]
+        for r in source_counts(_open(db_path))
+    ]
+    click.echo(tabulate(rows, ["file", "title", "publisher", "date", "script", "passages", "quotes"]))

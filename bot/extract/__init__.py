@@ -1,0 +1,86 @@
+"""Page -> speaker turns -> quotes. Pure functions over text; no database.
+
+    read_text (decode) -> split_paragraphs -> attribute (turns) -> quotes
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from bot.extract import source_info
+from bot.extract.decode import read_text
+from bot.extract.labels import LabelMatcher, _alternation
+from bot.extract.model import Document, Dropped, Passage, QuoteUnit
+from bot.extract.paragraphs import split_paragraphs
+from bot.extract.quotes import paragraph_quotes, reported_quotes
+from bot.extract.turns import attribute
+from bot.metadata import SourceFacts, Speaker
+
+DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+
+__all__ = ["Document", "Dropped", "Passage", "QuoteUnit", "extract_document", "find_documents"]
+
+
+def find_documents(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every document file named in `paths`, folders searched one level deep, in name order."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
+        else:
+            yield path
+
+
+def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | None = None) -> Document:
+    """Read one document and attribute its speech; messages go to `Document.notes`."""
+    path = Path(path)
+    facts = facts or SourceFacts()
+    document = Document(file=path.name)
+    text, document.notes = read_text(path)
+    if not text.strip():
+        document.notes.append("empty: skipped")
+        return document
+    matcher = LabelMatcher(speakers)
+    paragraphs = split_paragraphs(text, matcher.starts_turn)
+    _describe_source(document, text, paragraphs, facts)
+    attribution = attribute(paragraphs, matcher, facts.monologues)
+    document.dropped = attribution.dropped
+    for turn in attribution.turns:
+        index = len(document.passages)
+        document.passages.append(Passage(turn.speaker, "\n".join(turn.paragraphs), turn.line))
+        for paragraph in turn.paragraphs:
+            document.quotes.extend(QuoteUnit(index, q) for q in paragraph_quotes(paragraph))
+    _add_reported(document, attribution.narration, speakers)
+    if not attribution.labels_seen and not facts.monologues:
+        document.notes.append("no speaker labels: kept as narration (no quotes)")
+    return document
+
+
+def _describe_source(document: Document, text: str, paragraphs, facts: SourceFacts) -> None:
+    """Fill title, publisher, URL, date and script: sources.toml first, then the page."""
+    document.title = facts.title or source_info.find_title(paragraphs) or document.file
+    document.publisher = facts.publisher or source_info.find_publisher(text)
+    document.url = facts.url or source_info.find_url(text)
+    document.date = facts.date or source_info.find_date(text)
+    document.event = facts.event
+    document.script = facts.script or source_info.detect_script(text)
+
+
+def _add_reported(document: Document, narration, speakers: list[Speaker]) -> None:
+    """Quotations the journalist attributes to a speaker by name, marked `reported`."""
+    for speaker in speakers:
+        names = _alternation(list(speaker.all_names))
+        for paragraph in narration:
+            quotes = [q for quote in reported_quotes(paragraph.text, names) for q in paragraph_quotes(quote)]
+            if quotes:
+                index = len(document.passages)
+                document.passages.append(
+                    Passage(speaker.name, paragraph.text, paragraph.line, kind="reported")
+                )
+                document.quotes.extend(QuoteUnit(index, q, kind="reported") for q in quotes)
+
+
+def is_document(path: Path) -> bool:
+    """A file ingest reads."""
+    return Path(path).suffix.lower() in DOCUMENT_SUFFIXES and not re.match(r"^\.", Path(path).name)

@@ -1,0 +1,55 @@
+"""What extraction produces: plain data, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One speaker turn, whole, in document order."""
+
+    speaker: str  # canonical name
+    text: str  # paragraphs joined with a blank line, editors' notes removed
+    line: int  # 1-based line in the source file where the turn starts
+    kind: str = "speech"  # "speech" | "reported" (a journalist quoting the speaker)
+
+
+@dataclass(frozen=True)
+class QuoteUnit:
+    """A quotable piece of a passage: a sentence or a few, verbatim."""
+
+    passage: int  # index into Document.passages
+    text: str
+    kind: str = "speech"
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A paragraph left out of the quotes, with the reason (for the ingest report)."""
+
+    line: int
+    text: str
+    reason: str  # "boilerplate" | "heading" | "narration" | "unattributed" | "duplicate" | ...
+
+
+@dataclass
+class Document:
+    """One source document after extraction."""
+
+    file: str
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    date: str | None = None
+    event: str | None = None
+    script: str | None = None
+    passages: list[Passage] = field(default_factory=list)
+    quotes: list[QuoteUnit] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one-line messages: converted, skipped, ...
+
+    @property
+    def unattributed(self) -> list[Dropped]:
+        """Paragraphs that look like speech but have no speaker."""
+        return [d for d in self.dropped if d.reason == "unattributed"]

@@ -1,0 +1,166 @@
+"""Paragraphs -> speaker turns.
+
+A label opens a turn; paragraphs with no label belong to the turn that is
+open; a section heading or the page footer closes it. Text before the first
+label is the editor's introduction (narration) unless sources.toml declares a
+monologue there. What is not speech is dropped with a reason, for the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.extract import classify
+from bot.extract.labels import LabelMatcher, fold_for_labels
+from bot.extract.model import Dropped
+from bot.extract.paragraphs import Paragraph
+from bot.metadata import Monologue
+
+# Short replies (`是的。`, `當然。`) recur naturally; longer identical paragraphs are a page repeating itself.
+MIN_REPEATED_BLOCK = 12
+
+
+@dataclass
+class Turn:
+    """One speaker's turn: the paragraphs said in a row."""
+
+    speaker: str
+    line: int
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Attribution:
+    """The turns of a document, what was dropped, and the narration (for reported speech)."""
+
+    turns: list[Turn] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    narration: list[Paragraph] = field(default_factory=list)
+    labels_seen: int = 0
+    labelled_speakers: set[str] = field(default_factory=set)
+
+
+def _starts_with(text: str, marker: str | None) -> bool:
+    return bool(marker) and fold_for_labels(text).startswith(fold_for_labels(marker))
+
+
+class _Attributor:
+    """The state of one pass over a document's paragraphs."""
+
+    def __init__(self, matcher: LabelMatcher, monologues: tuple[Monologue, ...]) -> None:
+        self.matcher = matcher
+        self.monologues = monologues
+        self.result = Attribution()
+        self.turn: Turn | None = None
+        self.monologue: Monologue | None = None
+        self.in_footer = False
+        self.seen: set[str] = set()
+
+    def open_turn(self, speaker: str, line: int) -> None:
+        self.close_turn()
+        self.turn = Turn(speaker, line)
+
+    def close_turn(self) -> None:
+        if self.turn and self.turn.paragraphs:
+            self.result.turns.append(self.turn)
+        self.turn = None
+
+    def drop(self, paragraph: Paragraph, reason: str) -> None:
+        self.result.dropped.append(Dropped(paragraph.line, paragraph.text, reason))
+
+    def add_speech(self, paragraph: Paragraph, text: str) -> None:
+        text = classify.remove_editors_notes(text)
+        key = fold_for_labels("".join(ch for ch in text if ch.isalnum()))
+        if len(key) >= MIN_REPEATED_BLOCK:
+            if key in self.seen:  # a block the page repeats is stored once
+                self.drop(paragraph, "duplicate")
+                return
+            self.seen.add(key)
+        if self.turn is not None and text:
+            self.turn.paragraphs.append(text)
+
+    def section_marker(self, paragraph: Paragraph) -> bool:
+        """Enter or leave a hand-declared monologue section; True when `paragraph` is a marker."""
+        if self.monologue and _starts_with(paragraph.text, self.monologue.until):
+            self.close_turn()
+            self.monologue = None
+            self.drop(paragraph, "heading")
+            return True
+        for monologue in self.monologues:
+            if self.monologue is None and _starts_with(paragraph.text, monologue.after):
+                self.monologue = monologue
+                self.in_footer = False
+                self.open_turn(monologue.speaker, paragraph.line + 1)
+                self.drop(paragraph, "heading")
+                return True
+        return False
+
+    def may_glue(self, speaker: str | None = None) -> bool:
+        """May a name glued to speech open a turn here (for `speaker`, when given)?
+
+        Only inside a dialogue, only for someone the page has already labelled
+        with a colon, never as the first words after a label that stands alone
+        (`Ilya:` / `萨姆·奥尔特曼没有股权…` is Ilya speaking about Sam), and
+        never by the person already speaking.
+        """
+        if not self.result.labels_seen or (self.turn is not None and not self.turn.paragraphs):
+            return False
+        if speaker is None:
+            return True
+        current = self.turn.speaker if self.turn else None
+        return speaker in self.result.labelled_speakers and speaker != current
+
+    def feed(self, paragraph: Paragraph) -> None:
+        text = paragraph.text
+        if self.section_marker(paragraph):
+            return
+        label = self.matcher.match(text, allow_glued=self.may_glue())
+        if label and label.style == "glued" and not self.may_glue(label.speaker):
+            label = None
+        if label:
+            self.result.labels_seen += 1
+            if label.style != "glued":
+                self.result.labelled_speakers.add(label.speaker)
+            self.in_footer = False
+            self.open_turn(label.speaker, paragraph.line)
+            if label.rest:
+                self.add_speech(paragraph, label.rest)
+            return
+        self.feed_unlabelled(paragraph)
+
+    def feed_unlabelled(self, paragraph: Paragraph) -> None:
+        text = paragraph.text
+        if classify.is_image_hash(text):
+            self.drop(paragraph, "image")
+        elif classify.starts_footer(text) or self.in_footer:
+            self.in_footer = True
+            self.close_turn()
+            self.drop(paragraph, "footer")
+        elif classify.is_boilerplate(text):
+            self.drop(paragraph, "boilerplate")
+        elif classify.is_lead_in(text):
+            self.drop(paragraph, "lead-in")
+        elif classify.is_heading(text):
+            if not self.monologue:
+                self.close_turn()
+            self.drop(paragraph, "heading")
+        elif self.turn is not None:
+            if classify.is_definition_note(text):
+                self.drop(paragraph, "editor-note")
+            else:
+                self.add_speech(paragraph, text)
+        else:
+            self.result.narration.append(paragraph)
+            reason = "unattributed" if self.result.labels_seen else "narration"
+            self.drop(paragraph, reason)
+
+
+def attribute(
+    paragraphs: list[Paragraph], matcher: LabelMatcher, monologues: tuple[Monologue, ...] = ()
+) -> Attribution:
+    """Assign every paragraph to a speaker's turn, or drop it with a reason."""
+    attributor = _Attributor(matcher, monologues)
+    for paragraph in paragraphs:
+        attributor.feed(paragraph)
+    attributor.close_turn()
+    return attributor.result

@@ -1,0 +1,307 @@
+"""Build the quote database with sqlite-utils: schema, rows, full-text index.
+
+The build writes a temporary file beside the target and renames it into place
+only when everything succeeded, so readers never see a half-built database and a
+failed build leaves the previous one untouched. Nothing else writes to it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import sqlite_utils
+
+from bot import normalize
+from bot.extract import extract_document, find_documents
+from bot.extract.model import Document
+from bot.metadata import Speaker, load_sources, load_speakers
+
+SCHEMA_VERSION = 1
+
+# Columns the matcher reads, filled from normalize.search_fields(text).
+SEARCH_COLUMNS = {"norm": str, "tokens": str, "terms": str}
+
+
+def build_from_paths(
+    paths: Iterable[Path],
+    seeds_dir: Path,
+    db_path: Path,
+    on_document: Callable[[Path], None] | None = None,
+) -> tuple[list[Document], dict]:
+    """Extract every document under `paths` with the metadata in `seeds_dir`, then build `db_path`.
+
+    Returns the extracted documents (for the ingest report) and the row counts.
+    A document that cannot be read is reported in its notes and skipped; the
+    build goes on with the rest.
+    """
+    speakers = load_speakers(Path(seeds_dir))
+    facts = load_sources(Path(seeds_dir))
+    documents = []
+    for path in find_documents(paths):
+        if on_document:
+            on_document(path)
+        documents.append(_extract_safely(path, speakers, facts))
+    return documents, build(documents, speakers, db_path)
+
+
+def _extract_safely(path: Path, speakers: list[Speaker], facts: dict) -> Document:
+    """Extract one document; an unreadable file becomes an empty document with a note."""
+    try:
+        return extract_document(path, speakers, facts.get(path.name))
+    except OSError as error:
+        return Document(file=path.name, notes=[f"unreadable ({error.strerror or error}): skipped"])
+
+
+def build(documents: Iterable[Document], speakers: list[Speaker], db_path: Path) -> dict:
+    """Write every document into a fresh database at `db_path`, atomically; return counts."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
+    os.close(handle)
+    tmp_path = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp_path)
+        db = sqlite_utils.Database(conn)
+        counts = _fill(db, list(documents), speakers)
+        conn.commit()
+        conn.execute("VACUUM")
+        conn.close()
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, db_path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _fill(db: sqlite_utils.Database, documents: list[Document], speakers: list[Speaker]) -> dict:
+    _create_schema(db)
+    speaker_ids = _insert_speakers(db, speakers)
+    seen_quotes: set[tuple[int, str]] = set()
+    for document in documents:
+        if not document.passages and any("skipped" in note for note in document.notes):
+            continue
+        source_id = _insert_source(db, document)
+        passage_ids = _insert_passages(db, document, source_id, speaker_ids)
+        _insert_quotes(db, document, source_id, passage_ids, speaker_ids, seen_quotes)
+    _build_search_index(db)
+    counts = {
+        "documents": db["sources"].count,
+        "passages": db["passages"].count,
+        "quotes": db["quotes"].count,
+    }
+    db["meta"].insert_all(
+        [
+            {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            {"key": "normalizer_version", "value": str(normalize.VERSION)},
+            {"key": "counts", "value": json.dumps(counts)},
+        ],
+        pk="key",
+    )
+    return counts
+
+
+def _create_schema(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["speakers"].create(
+        {"id": int, "name": str, "name_zh": str, "aliases": str}, pk="id", not_null={"name"}
+    )
+    db["speakers"].create_index(["name"], unique=True)
+    db["sources"].create(
+        {
+            "id": int,
+            "file": str,
+            "title": str,
+            "publisher": str,
+            "url": str,
+            "date": str,
+            "event": str,
+            "script": str,
+        },
+        pk="id",
+        not_null={"file"},
+    )
+    db["sources"].create_index(["file"], unique=True)
+    db["passages"].create(
+        {
+            "id": int,
+            "source_id": int,
+            "speaker_id": int,
+            "position": int,
+            "prev_id": int,
+            "line": int,
+            "kind": str,
+            "text": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("source_id", "sources", "id"),
+            ("speaker_id", "speakers", "id"),
+            ("prev_id", "passages", "id"),
+        ],
+    )
+    db["quotes"].create(
+        {
+            "id": int,
+            "passage_id": int,
+            "speaker_id": int,
+            "source_id": int,
+            "position": int,
+            "kind": str,
+            "text": str,
+            **SEARCH_COLUMNS,
+        },
+        pk="id",
+        foreign_keys=[
+            ("passage_id", "passages", "id"),
+            ("speaker_id", "speakers", "id"),
+            ("source_id", "sources", "id"),
+        ],
+    )
+    db["quotes"].create_index(["speaker_id"])
+    db["quotes"].create_index(["passage_id"])
+
+
+def _insert_speakers(db: sqlite_utils.Database, speakers: list[Speaker]) -> dict[str, int]:
+    rows = [
+        {
+            "id": number,
+            "name": speaker.name,
+            "name_zh": speaker.name_zh,
+            "aliases": json.dumps(list(speaker.aliases), ensure_ascii=False),
+        }
+        for number, speaker in enumerate(speakers, start=1)
+    ]
+    db["speakers"].insert_all(rows)
+    return {row["name"]: row["id"] for row in rows}
+
+
+def _insert_source(db: sqlite_utils.Database, document: Document) -> int:
+    row = {
+        "file": document.file,
+        "title": document.title,
+        "publisher": document.publisher,
+        "url": document.url,
+        "date": document.date,
+        "event": document.event,
+        "script": document.script,
+    }
+    return db["sources"].insert(row).last_pk
+
+
+def _insert_passages(
+    db: sqlite_utils.Database, document: Document, source_id: int, speaker_ids: dict[str, int]
+) -> list[int]:
+    ids: list[int] = []
+    prev_id = None
+    for position, passage in enumerate(document.passages):
+        row = {
+            "source_id": source_id,
+            "speaker_id": speaker_ids[passage.speaker],
+            "position": position,
+            "prev_id": prev_id if passage.kind == "speech" else None,
+            "line": passage.line,
+            "kind": passage.kind,
+            "text": passage.text,
+        }
+        passage_id = db["passages"].insert(row).last_pk
+        ids.append(passage_id)
+        if passage.kind == "speech":
+            prev_id = passage_id
+    return ids
+
+
+def _insert_quotes(
+    db: sqlite_utils.Database,
+    document: Document,
+    source_id: int,
+    passage_ids: list[int],
+    speaker_ids: dict[str, int],
+    seen: set[tuple[int, str]],
+) -> None:
+    rows = []
+    positions: dict[int, int] = {}
+    for unit in document.quotes:
+        passage = document.passages[unit.passage]
+        speaker_id = speaker_ids[passage.speaker]
+        key = (speaker_id, normalize.dedupe_key(unit.text))
+        if key in seen:  # a block repeated in the source (or reported twice) is stored once
+            continue
+        seen.add(key)
+        position = positions.get(unit.passage, 0)
+        positions[unit.passage] = position + 1
+        rows.append(
+            {
+                "passage_id": passage_ids[unit.passage],
+                "speaker_id": speaker_id,
+                "source_id": source_id,
+                "position": position,
+                "kind": unit.kind,
+                "text": unit.text,
+                **normalize.search_fields(unit.text),
+            }
+        )
+    db["quotes"].insert_all(rows)
+
+
+def _build_search_index(db: sqlite_utils.Database) -> None:
+    """Full-text index over the quotes' search terms (owned by the matching work)."""
+    db["quotes"].enable_fts(["terms"], create_triggers=False, tokenize="unicode61")
+
+
+# Reading: the schema's own queries, shared by the CLI listings and the searcher.
+
+QUOTE_ROWS_SQL = """
+SELECT q.id, sp.name AS speaker, sp.name_zh AS speaker_zh, q.text, q.kind, q.passage_id,
+       s.file, s.title, s.publisher, s.url, s.date, s.event
+FROM quotes q
+JOIN speakers sp ON sp.id = q.speaker_id
+JOIN sources s ON s.id = q.source_id
+"""
+
+
+class DatabaseError(Exception):
+    """The quote database is missing or is not one this version can read."""
+
+
+def open_readonly(db_path: Path) -> sqlite3.Connection:
+    """Open the quote database read-only; DatabaseError with one clear line when it can't be."""
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise DatabaseError(f"no quote database at {db_path} (build it with `quotebot ingest`)")
+    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("SELECT 1 FROM quotes LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise DatabaseError(f"{db_path} is not a quote database ({error})") from error
+    return conn
+
+
+def quote_rows(conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> list[sqlite3.Row]:
+    """Quotes with their speaker and source, in id order, optionally filtered by `where`."""
+    return conn.execute(f"{QUOTE_ROWS_SQL} {where} ORDER BY q.id", params).fetchall()
+
+
+def speaker_counts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every speaker with a quote count, most quoted first."""
+    return conn.execute(
+        """SELECT sp.name, sp.name_zh, sp.aliases, COUNT(q.id) AS quotes
+           FROM speakers sp LEFT JOIN quotes q ON q.speaker_id = sp.id
+           GROUP BY sp.id ORDER BY quotes DESC, sp.name"""
+    ).fetchall()
+
+
+def source_counts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every source with its passage and quote counts, oldest first."""
+    return conn.execute(
+        """SELECT s.*, (SELECT COUNT(*) FROM passages p WHERE p.source_id = s.id) AS passages,
+                  (SELECT COUNT(*) FROM quotes q WHERE q.source_id = s.id) AS quotes
+           FROM sources s ORDER BY s.date IS NULL, s.date, s.file"""
+    ).fetchall()
