@@ -27,6 +27,7 @@ class Turn:
     speaker: str
     line: int
     paragraphs: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # where each paragraph starts
 
 
 @dataclass
@@ -78,6 +79,7 @@ class _Attributor:
             self.seen.add(key)
         if self.turn is not None and text:
             self.turn.paragraphs.append(text)
+            self.turn.lines.append(paragraph.line)
 
     def section_marker(self, paragraph: Paragraph) -> bool:
         """Enter or leave a hand-declared monologue section; True when `paragraph` is a marker."""
@@ -163,4 +165,30 @@ def attribute(
     for paragraph in paragraphs:
         attributor.feed(paragraph)
     attributor.close_turn()
+    attributor.result.turns = restore_lost_labels(attributor.result.turns)
     return attributor.result
+
+
+def restore_lost_labels(turns: list[Turn]) -> list[Turn]:
+    """Give back a reply whose label the page lost, when the dialogue shows whose it is.
+
+    `Sam Altman:你能詳細說說嗎?` followed by an unlabelled paragraph and then
+    another `Sam Altman:` turn: a one-line question is answered by the other
+    person, and the same speaker never takes two turns in a row, so the
+    unlabelled paragraphs are the answer of the person asked (the speaker of
+    the turn before the question).
+    """
+    repaired: list[Turn] = []
+    for index, turn in enumerate(turns):
+        before = repaired[-1] if repaired else None
+        after = turns[index + 1] if index + 1 < len(turns) else None
+        asks = turn.paragraphs[0].rstrip().endswith(("?", "？"))
+        if (
+            before and after and asks and len(turn.paragraphs) > 1
+            and after.speaker == turn.speaker and before.speaker != turn.speaker
+        ):
+            repaired.append(Turn(turn.speaker, turn.line, turn.paragraphs[:1], turn.lines[:1]))
+            repaired.append(Turn(before.speaker, turn.lines[1], turn.paragraphs[1:], turn.lines[1:]))
+        else:
+            repaired.append(turn)
+    return repaired
