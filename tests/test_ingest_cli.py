@@ -91,7 +91,8 @@ def test_malformed_metadata_is_one_clear_line(tmp_path, seeds):
          "converted from HTML to text"),
         ("empty.txt", b"", "empty: skipped"),
         ("story.txt", "這是一篇沒有任何說話人標籤的文章。\n".encode(), "no speaker labels: kept as narration"),
-        ("noise.txt", bytes(range(256)) * 4, "bad bytes replaced"),
+        ("noise.txt", bytes(range(256)) * 4, "binary, not text: skipped"),
+        ("latin1.txt", "Yann: café crème, très bien.\n".encode("latin-1") + bytes([0x80, 0xFF]), "not valid UTF-8, GBK or Big5"),
     ],
 )
 def test_bad_documents_get_one_line_and_the_build_goes_on(tmp_path, seeds, name, payload, message):
@@ -130,7 +131,7 @@ def test_strict_fails_on_unattributed_speech(tmp_path, seeds):
     assert run("ingest", "--seeds", seeds, "--db", tmp_path / "q.db").exit_code == 0
     result = run("ingest", "--strict", "--seeds", seeds, "--db", tmp_path / "q.db")
     assert result.exit_code != 0
-    assert "doc.txt:5: unattributed: 这句话没有说话人" in result.output
+    assert "doc.txt:7: unattributed: 这句话没有说话人" in result.output
 
 
 def test_quotes_json_schema(quotes_db):

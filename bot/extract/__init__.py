@@ -39,7 +39,8 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
     document = Document(file=path.name)
     text, document.notes = read_text(path)
     if not text.strip():
-        document.notes.append("empty: skipped")
+        if not document.notes:
+            document.notes.append("empty: skipped")
         return document
     matcher = LabelMatcher(speakers)
     paragraphs = split_paragraphs(text, matcher.starts_turn)
@@ -52,9 +53,21 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
         for paragraph in turn.paragraphs:
             document.quotes.extend(QuoteUnit(index, q) for q in paragraph_quotes(paragraph))
     _add_reported(document, attribution.narration, speakers)
+    _order_by_line(document)
     if not attribution.labels_seen and not facts.monologues:
         document.notes.append("no speaker labels: kept as narration (no quotes)")
     return document
+
+
+def _order_by_line(document: Document) -> None:
+    """Put passages (speech and reported) in document order, keeping quotes pointing at them."""
+    order = sorted(range(len(document.passages)), key=lambda i: document.passages[i].line)
+    new_index = {old: new for new, old in enumerate(order)}
+    document.passages = [document.passages[i] for i in order]
+    document.quotes = sorted(
+        (QuoteUnit(new_index[q.passage], q.text, q.kind) for q in document.quotes),
+        key=lambda q: q.passage,
+    )
 
 
 def _describe_source(document: Document, text: str, paragraphs, facts: SourceFacts) -> None:

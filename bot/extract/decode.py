@@ -102,8 +102,11 @@ def markdown_to_text(text: str) -> str:
 
 
 def read_text(path: Path) -> tuple[str, list[str]]:
-    """The plain text of a document and the notes on how it was converted."""
-    text, note = decode_bytes(Path(path).read_bytes())
+    """The plain text of a document and the notes on how it was converted ('' when skipped)."""
+    data = Path(path).read_bytes()
+    if b"\x00" in data[:65536]:
+        return "", ["binary, not text: skipped"]
+    text, note = decode_bytes(data)
     notes = [note] if note else []
     if looks_like_html(Path(path), text):
         text = html_to_text(text)
