@@ -23,8 +23,18 @@ from bot.metadata import Speaker, load_sources, load_speakers
 
 SCHEMA_VERSION = 1
 
-# Columns the matcher reads, filled from normalize.search_fields(text).
-SEARCH_COLUMNS = {"norm": str, "tokens": str, "terms": str}
+# Columns the matcher reads, filled from normalize.search_fields(text): the segmented
+# comparison form (the comparison form itself is it without spaces, so it is not
+# stored twice) and the quotability prior.
+SEARCH_COLUMNS = {"tokens": str, "quality": float}
+# The search tables _build_search_index adds: a contentless FTS5 index of each quote's
+# words, CJK bigrams, number sizes and speaker; the document frequency of every term
+# (to pick a query's selective terms without touching the index); English -> Chinese
+# translations that occur in the corpus; characters' readings (for homophone typos).
+FTS_TABLE = "quotes_fts"
+VOCAB_TABLE = "vocab"
+LEXICON_TABLE = "lexicon"
+READINGS_TABLE = "readings"
 
 
 def build_from_paths(
@@ -249,9 +259,104 @@ def _insert_quotes(
     db["quotes"].insert_all(rows)
 
 
-def _build_search_index(db: sqlite_utils.Database) -> None:
-    """Full-text index over the quotes' search terms (owned by the matching work)."""
-    db["quotes"].enable_fts(["terms"], create_triggers=False, tokenize="unicode61")
+def _build_search_index(db: sqlite_utils.Database, glossary: dict | None = None) -> None:
+    """The search tables over the inserted quotes (owned by the matching work).
+
+    `glossary` defaults to the repository's seeds/glossary.toml.
+    """
+    from bot import lexicon
+
+    conn = db.conn
+    glossary = lexicon.default_glossary() if glossary is None else glossary
+    words = lexicon.user_words(_stored_speakers(conn), glossary)
+    if not set(words) <= set(normalize.user_words()):
+        # The quotes were segmented without these words: segment them again.
+        normalize.set_user_words(words)
+        _resegment_quotes(conn)
+    _fill_fts(conn)
+    vocab = _fill_vocab(conn)
+    occurs = _occurs_in(vocab)
+    corpus_chars = {ch for term in vocab for ch in term}
+    conn.execute(f"CREATE TABLE {LEXICON_TABLE} (en TEXT NOT NULL, zh TEXT NOT NULL, weight REAL)")
+    conn.executemany(
+        f"INSERT INTO {LEXICON_TABLE} VALUES (?, ?, ?)", lexicon.translations(glossary, occurs)
+    )
+    conn.execute(f"CREATE INDEX {LEXICON_TABLE}_en ON {LEXICON_TABLE}(en)")
+    conn.execute(
+        f"CREATE TABLE {READINGS_TABLE} (char TEXT NOT NULL, py TEXT NOT NULL, in_corpus INTEGER)"
+    )
+    conn.executemany(
+        f"INSERT INTO {READINGS_TABLE} VALUES (?, ?, ?)",
+        ((ch, py, int(ch in corpus_chars)) for ch, py in lexicon.readings()),
+    )
+    conn.execute(f"CREATE INDEX {READINGS_TABLE}_char ON {READINGS_TABLE}(char)")
+    conn.execute(f"CREATE INDEX {READINGS_TABLE}_py ON {READINGS_TABLE}(py, in_corpus)")
+    db["meta"].insert_all(
+        [
+            {"key": "user_words", "value": json.dumps(words, ensure_ascii=False)},
+            {"key": "search_quotes", "value": str(db["quotes"].count)},
+        ],
+        pk="key",
+    )
+
+
+def _stored_speakers(conn: sqlite3.Connection) -> list[Speaker]:
+    rows = conn.execute("SELECT name, name_zh, aliases FROM speakers").fetchall()
+    return [
+        Speaker(name, name_zh or "", tuple(json.loads(aliases or "[]")))
+        for name, name_zh, aliases in rows
+    ]
+
+
+def _resegment_quotes(conn: sqlite3.Connection) -> None:
+    rows = conn.execute("SELECT id, text FROM quotes").fetchall()
+    conn.executemany(
+        "UPDATE quotes SET tokens = ? WHERE id = ?",
+        ((" ".join(normalize.segment(text)), quote_id) for quote_id, text in rows),
+    )
+
+
+def _fill_fts(conn: sqlite3.Connection) -> None:
+    """Index every quote's terms; contentless, since the terms are only ever matched."""
+    conn.execute(
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(terms, content='', tokenize='ascii')"
+    )
+    cursor = conn.execute("SELECT id, speaker_id, tokens FROM quotes")
+    while batch := cursor.fetchmany(5000):
+        conn.executemany(
+            f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
+            [
+                (quote_id, " ".join(_quote_terms(tokens, speaker_id)))
+                for quote_id, speaker_id, tokens in batch
+            ],
+        )
+    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+
+
+def _quote_terms(tokens: str, speaker_id: int) -> list[str]:
+    terms = normalize.index_terms(tokens.split(" ") if tokens else [])
+    return sorted(terms) + [f"{normalize.SPEAKER_PREFIX}{speaker_id}"]
+
+
+def _fill_vocab(conn: sqlite3.Connection) -> dict[str, int]:
+    """Each indexed term's document frequency, in a plain table the searcher reads by key."""
+    conn.execute(f"CREATE VIRTUAL TABLE temp.fts_rows USING fts5vocab(main, {FTS_TABLE}, 'row')")
+    conn.execute(f"CREATE TABLE {VOCAB_TABLE} (term TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID")
+    conn.execute(f"INSERT INTO {VOCAB_TABLE} SELECT term, doc FROM temp.fts_rows")
+    conn.execute("DROP TABLE temp.fts_rows")
+    return dict(conn.execute(f"SELECT term, df FROM {VOCAB_TABLE}"))
+
+
+def _occurs_in(vocab: dict[str, int]):
+    """Whether a normalized term occurs in the corpus, judged from the indexed terms."""
+
+    def occurs(term: str) -> bool:
+        if term in vocab:
+            return True
+        pairs = normalize.bigrams(term)
+        return len(pairs) >= 2 and len(pairs) == len(term) - 1 and all(p in vocab for p in pairs)
+
+    return occurs
 
 
 # Reading: the schema's own queries, shared by the CLI listings and the searcher.
