@@ -1,0 +1,111 @@
+"""`quotebot chat`: the bot's conversation in a terminal, no token and no network needed.
+
+Every answer comes from the same `Replier` the Telegram handlers use; this module only
+reads lines, maps commands and button numbers to it, and prints `Reply.plain()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from bot.messages import say
+from bot.reply import Notice, Replier, Reply
+
+LOCAL_CHAT_ID = 1  # the terminal is one private chat
+QUIT = {"/quit", "/exit", "/q", ":q"}
+BUTTON_WORDS = {"/another": 0, "/more": 0, "+": 0, "/context": 1, "/source": 2}
+
+
+class TerminalChat:
+    """One private conversation; `handle(line)` returns what the bot would send."""
+
+    def __init__(self, replier: Replier, language_code: str | None = None) -> None:
+        self.replier = replier
+        self.language_code = language_code
+        self.last: Reply | None = None  # the message whose buttons can be pressed
+
+    def handle(self, line: str) -> str:
+        """The bot's answer to one line, as plain text with the buttons listed below it."""
+        line = line.strip()
+        if not line:
+            return ""
+        lang = self.replier.language(LOCAL_CHAT_ID, self.language_code, line)
+        pressed = self._button_index(line)
+        if pressed is not None:
+            return self._press(pressed, lang)
+        reply = self._command(line, lang) if line.startswith("/") else None
+        if reply is None:
+            reply = self.replier.answer(LOCAL_CHAT_ID, line, lang)
+        return self._show(reply)
+
+    def _command(self, line: str, lang) -> Reply | None:
+        """A slash command, answered like the Telegram command handlers answer it."""
+        name, _, arg = line.partition(" ")
+        name = name.split("@", 1)[0].lower()
+        arg = arg.strip()
+        replier = self.replier
+        commands: dict[str, Callable[[], Reply]] = {
+            "/start": lambda: replier.start(LOCAL_CHAT_ID, lang, arg),
+            "/help": lambda: replier.help(lang),
+            "/quote": lambda: replier.answer(LOCAL_CHAT_ID, arg, lang),
+            "/random": lambda: replier.random_quote(LOCAL_CHAT_ID, lang, arg),
+            "/speakers": lambda: replier.speakers(lang),
+            "/sources": lambda: replier.sources(lang),
+            "/lang": lambda: replier.set_language(LOCAL_CHAT_ID, arg, lang),
+            "/script": lambda: replier.set_script(LOCAL_CHAT_ID, arg, lang),
+            "/daily": lambda: Reply(say(lang, "daily_terminal")),
+        }
+        command = commands.get(name)
+        return command() if command else Reply(say(lang, "unknown_command"))
+
+    def _button_index(self, line: str) -> int | None:
+        """Which button of the last message a line presses ("1", "/context", ...), if any."""
+        if self.last is None or not self.last.buttons:
+            return None
+        if line.isdigit() and 1 <= int(line) <= len(self.last.buttons):
+            return int(line) - 1
+        if line.lower() == "/quote" and any(b.payload.startswith("q:") for b in self.last.buttons):
+            return next(i for i, b in enumerate(self.last.buttons) if b.payload.startswith("q:"))
+        index = BUTTON_WORDS.get(line.lower())
+        return index if index is not None and index < len(self.last.buttons) else None
+
+    def _press(self, index: int, lang) -> str:
+        result = self.replier.press(LOCAL_CHAT_ID, self.last.buttons[index].payload, lang)
+        if isinstance(result, Notice):
+            return f"({result.text})"
+        return self._show(result)
+
+    def _show(self, reply: Reply) -> str:
+        if reply.buttons:
+            self.last = reply
+            keys = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(reply.buttons, start=1))
+            return f"{reply.plain()}\n{keys}"
+        return reply.plain()
+
+
+def run_chat(
+    replier: Replier,
+    lines: Iterable[str],
+    write: Callable[[str], None],
+    prompt: Callable[[], None] | None = None,
+    language_code: str | None = None,
+) -> None:
+    """Answer each line until the input ends or /quit.
+
+    Interactive: `prompt` is shown before each read. Piped input (no prompt): each
+    line is echoed after "› ", so the output reads as a transcript.
+    """
+    chat = TerminalChat(replier, language_code)
+    write(chat.handle("/start"))
+    if prompt:
+        prompt()
+    for line in lines:
+        if not prompt and line.strip():
+            write(f"\n› {line.strip()}")
+        if line.strip().lower() in QUIT:
+            break
+        answer = chat.handle(line)
+        if answer:
+            write(answer)
+        if prompt:
+            prompt()

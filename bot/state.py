@@ -1,0 +1,236 @@
+"""The bot's own writable state: per-chat settings, quotes already shown, daily subscriptions.
+
+It lives in a small SQLite database of its own, apart from the read-only quote database,
+so it survives restarts and rebuilds of the quote index. Callers use the `StateStore`
+interface only, so another backend (PostgreSQL, Redis) could replace `SQLiteStateStore`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+
+# A chat that keeps pressing "Another" should not grow the table without bound.
+MAX_SEEN_PER_QUERY = 500
+# Query texts are keys, not documents; very long ones are cut before storing.
+MAX_QUERY_CHARS = 500
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """What a chat chose with /lang and /script (None: not chosen)."""
+
+    language: str | None = None
+    script: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A query a button refers to by id: kind "search" (text is the query) or "random"
+    (text is the speaker's canonical name, or "" for anyone)."""
+
+    id: int
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DailySubscription:
+    """A chat's daily quote: local time "HH:MM" in an IANA time zone."""
+
+    chat_id: int
+    time: str
+    timezone: str
+    language: str | None = None
+
+
+class StateStore(ABC):
+    """Everything the bot remembers between messages and restarts."""
+
+    @abstractmethod
+    def chat_settings(self, chat_id: int) -> ChatSettings:
+        """The chat's settings (defaults when it never chose any)."""
+
+    @abstractmethod
+    def set_language(self, chat_id: int, language: str | None) -> None:
+        """Store the chat's language (None: follow each person's Telegram language)."""
+
+    @abstractmethod
+    def set_script(self, chat_id: int, script: str | None) -> None:
+        """Store the chat's script for quotes (None: as published)."""
+
+    @abstractmethod
+    def remember_query(self, kind: str, text: str) -> int:
+        """The stable id of a query, so buttons can carry an id instead of text."""
+
+    @abstractmethod
+    def query(self, query_id: int) -> StoredQuery | None:
+        """The query with this id, or None."""
+
+    @abstractmethod
+    def seen(self, chat_id: int, query_id: int) -> frozenset[int]:
+        """Quote ids already shown in this chat for this query."""
+
+    @abstractmethod
+    def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
+        """Record that a quote was shown in this chat for this query."""
+
+    @abstractmethod
+    def forget_seen(self, chat_id: int, query_id: int) -> None:
+        """Start this query afresh in this chat."""
+
+    @abstractmethod
+    def set_daily(self, subscription: DailySubscription) -> None:
+        """Create or replace the chat's daily subscription."""
+
+    @abstractmethod
+    def remove_daily(self, chat_id: int) -> bool:
+        """Remove the chat's daily subscription; True when there was one."""
+
+    @abstractmethod
+    def daily(self, chat_id: int) -> DailySubscription | None:
+        """The chat's daily subscription, or None."""
+
+    @abstractmethod
+    def all_daily(self) -> list[DailySubscription]:
+        """Every daily subscription (to schedule them at start-up)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the storage."""
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chat_settings (
+    chat_id INTEGER PRIMARY KEY,
+    language TEXT,
+    script TEXT
+);
+CREATE TABLE IF NOT EXISTS queries (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (kind, text)
+);
+CREATE TABLE IF NOT EXISTS seen (
+    chat_id INTEGER NOT NULL,
+    query_id INTEGER NOT NULL,
+    quote_id INTEGER NOT NULL,
+    shown_at INTEGER NOT NULL,
+    PRIMARY KEY (chat_id, query_id, quote_id)
+);
+CREATE TABLE IF NOT EXISTS daily (
+    chat_id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    language TEXT
+);
+"""
+
+
+class SQLiteStateStore(StateStore):
+    """`StateStore` in one SQLite file (or ":memory:" for the terminal chat and tests)."""
+
+    def __init__(self, path: str | Path) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Handlers run on one event loop thread, but the job queue or a test may call
+        # from another thread; one connection guarded by a lock keeps that safe.
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        with self._lock:
+            if str(path) != ":memory:":
+                self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+
+    def _execute(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def chat_settings(self, chat_id: int) -> ChatSettings:
+        rows = self._execute(
+            "SELECT language, script FROM chat_settings WHERE chat_id = ?", (chat_id,)
+        )
+        return ChatSettings(*rows[0]) if rows else ChatSettings()
+
+    def set_language(self, chat_id: int, language: str | None) -> None:
+        self._execute(
+            "INSERT INTO chat_settings (chat_id, language) VALUES (?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language",
+            (chat_id, language),
+        )
+
+    def set_script(self, chat_id: int, script: str | None) -> None:
+        self._execute(
+            "INSERT INTO chat_settings (chat_id, script) VALUES (?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET script = excluded.script",
+            (chat_id, script),
+        )
+
+    def remember_query(self, kind: str, text: str) -> int:
+        text = text[:MAX_QUERY_CHARS]
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO queries (kind, text) VALUES (?, ?)", (kind, text)
+            )
+            row = self._conn.execute(
+                "SELECT id FROM queries WHERE kind = ? AND text = ?", (kind, text)
+            ).fetchone()
+        return int(row[0])
+
+    def query(self, query_id: int) -> StoredQuery | None:
+        rows = self._execute("SELECT id, kind, text FROM queries WHERE id = ?", (query_id,))
+        return StoredQuery(*rows[0]) if rows else None
+
+    def seen(self, chat_id: int, query_id: int) -> frozenset[int]:
+        rows = self._execute(
+            "SELECT quote_id FROM seen WHERE chat_id = ? AND query_id = ?", (chat_id, query_id)
+        )
+        return frozenset(row[0] for row in rows)
+
+    def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO seen (chat_id, query_id, quote_id, shown_at) "
+                "VALUES (?, ?, ?, (SELECT COALESCE(MAX(shown_at), 0) + 1 FROM seen))",
+                (chat_id, query_id, quote_id),
+            )
+            # Keep only the most recent MAX_SEEN_PER_QUERY ids for this chat and query.
+            self._conn.execute(
+                "DELETE FROM seen WHERE chat_id = ? AND query_id = ? AND shown_at NOT IN "
+                "(SELECT shown_at FROM seen WHERE chat_id = ? AND query_id = ? "
+                "ORDER BY shown_at DESC LIMIT ?)",
+                (chat_id, query_id, chat_id, query_id, MAX_SEEN_PER_QUERY),
+            )
+
+    def forget_seen(self, chat_id: int, query_id: int) -> None:
+        self._execute("DELETE FROM seen WHERE chat_id = ? AND query_id = ?", (chat_id, query_id))
+
+    def set_daily(self, subscription: DailySubscription) -> None:
+        self._execute(
+            "INSERT OR REPLACE INTO daily (chat_id, time, timezone, language) VALUES (?, ?, ?, ?)",
+            (subscription.chat_id, subscription.time, subscription.timezone, subscription.language),
+        )
+
+    def remove_daily(self, chat_id: int) -> bool:
+        with self._lock:
+            cursor = self._conn.execute("DELETE FROM daily WHERE chat_id = ?", (chat_id,))
+            return cursor.rowcount > 0
+
+    def daily(self, chat_id: int) -> DailySubscription | None:
+        rows = self._execute(
+            "SELECT chat_id, time, timezone, language FROM daily WHERE chat_id = ?", (chat_id,)
+        )
+        return DailySubscription(*rows[0]) if rows else None
+
+    def all_daily(self) -> list[DailySubscription]:
+        rows = self._execute("SELECT chat_id, time, timezone, language FROM daily ORDER BY chat_id")
+        return [DailySubscription(*row) for row in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,236 @@
+"""Build and run the python-telegram-bot `Application`: polling or webhook, limits, start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.messages import COMMANDS
+from bot.reply import Replier
+from bot.search import Searcher
+from bot.state import SQLiteStateStore, StateStore
+from bot.telegram.buttons import button_pressed
+from bot.telegram.common import SERVICES, Services
+from bot.telegram.daily import daily_command, schedule_all
+from bot.telegram.errors import on_error
+from bot.telegram.handlers import (
+    group_message,
+    help_command,
+    lang_command,
+    private_other,
+    private_text,
+    quote_command,
+    random_command,
+    script_command,
+    sources_command,
+    speakers_command,
+    start,
+    unknown_command,
+)
+from bot.telegram.inline import inline_query
+from bot.telegram.limits import RetryingRateLimiter, Throttle
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message is one clear line for the person running it."""
+
+
+@dataclass(frozen=True)
+class BotOptions:
+    """Limits and time-outs; the defaults are Telegram's limits and sensible network waits."""
+
+    overall_per_second: float = 30  # Telegram: about 30 messages a second in all
+    group_per_minute: float = 20  # Telegram: 20 messages a minute in one group
+    retries: int = 3  # for 429, 5xx and time-outs
+    retry_backoff: float = 0.5  # seconds, doubled on each retry
+    flood_burst: int = 8  # messages one person may send at once
+    flood_per_minute: float = 20  # and then per minute
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    write_timeout: float = 10.0
+    pool_timeout: float = 5.0
+    poll_timeout: int = 30  # seconds a getUpdates long poll waits for updates
+    concurrent_updates: int = 64
+
+
+def check_token(token: str | None) -> str:
+    """The token, or StartupError when it is missing or cannot be a bot token."""
+    if not token:
+        raise StartupError(
+            "TELEGRAM_BOT_TOKEN is not set (put it in the environment or .env); "
+            "`quotebot chat` runs the bot in the terminal without one."
+        )
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise StartupError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (expected digits, a colon, "
+            "then letters, e.g. 123456789:AAH...; get one from @BotFather)."
+        )
+    return token
+
+
+def file_base_url(api_base_url: str) -> str:
+    """The file download URL matching an API base URL (".../bot" → ".../file/bot")."""
+    base = api_base_url.rstrip("/")
+    return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+
+def build_application(
+    settings: Settings, searcher: Searcher, state: StateStore, options: BotOptions | None = None
+) -> Application:
+    """The Application with every handler, the rate limiter and the error handler."""
+    options = options or BotOptions()
+    limiter = RetryingRateLimiter(
+        overall_max_rate=options.overall_per_second,
+        overall_time_period=1,
+        group_max_rate=options.group_per_minute,
+        group_time_period=60,
+        max_retries=options.retries,
+        network_retries=options.retries,
+        backoff=options.retry_backoff,
+    )
+    application = (
+        ApplicationBuilder()
+        .token(check_token(settings.token))
+        .base_url(settings.api_base_url)
+        .base_file_url(file_base_url(settings.api_base_url))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(limiter)
+        .concurrent_updates(options.concurrent_updates)
+        .connect_timeout(options.connect_timeout)
+        .read_timeout(options.read_timeout)
+        .write_timeout(options.write_timeout)
+        .pool_timeout(options.pool_timeout)
+        .get_updates_connect_timeout(options.connect_timeout)
+        .get_updates_read_timeout(options.read_timeout)
+        .post_init(on_startup)
+        .build()
+    )
+    throttle = Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
+    application.bot_data[SERVICES] = Services(Replier(searcher, state), state, throttle)
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:
+    """Register the handlers; the first match in a group wins, so order matters."""
+    # Commands in channels arrive as channel_post updates, which CommandHandler skips by default.
+    commands = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+    for name, callback in (
+        ("start", start),
+        ("help", help_command),
+        ("quote", quote_command),
+        ("random", random_command),
+        ("speakers", speakers_command),
+        ("sources", sources_command),
+        ("daily", daily_command),
+        ("lang", lang_command),
+        ("script", script_command),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=commands))
+    private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, private_text))
+    application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, private_other))
+    groups = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND
+    application.add_handler(MessageHandler(groups, group_message))
+    application.add_handler(CallbackQueryHandler(button_pressed))
+    application.add_handler(InlineQueryHandler(inline_query))
+    application.add_error_handler(on_error)
+
+
+async def on_startup(application: Application) -> None:
+    """After getMe: tell the replier its username, register the commands, schedule /daily."""
+    shared: Services = application.bot_data[SERVICES]
+    shared.replier.bot_username = application.bot.username
+    await register_commands(application)
+    scheduled = schedule_all(application)
+    log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
+
+
+async def register_commands(application: Application) -> None:
+    """setMyCommands in English (default) and Chinese, so clients show the command list."""
+    for language_code, lang in ((None, "en"), ("zh", "zh-Hans")):
+        commands = [BotCommand(name, texts[lang]) for name, texts in COMMANDS.items()]
+        try:
+            await application.bot.set_my_commands(commands, language_code=language_code)
+        except TelegramError as error:
+            # Not fatal: the bot works without the menu; it is registered next start.
+            log.warning("setMyCommands failed: %s", error)
+
+
+async def check_api(settings: Settings, options: BotOptions) -> None:
+    """Call getMe once, so a bad token or an unreachable API is one clear line."""
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    request = HTTPXRequest(
+        connect_timeout=options.connect_timeout, read_timeout=options.read_timeout
+    )
+    bot = Bot(settings.token or "", base_url=settings.api_base_url, request=request)
+    host = urlsplit(settings.api_base_url).netloc or settings.api_base_url
+    try:
+        await bot.initialize()
+    except InvalidToken as error:
+        raise StartupError(f"The Bot API at {host} rejected TELEGRAM_BOT_TOKEN.") from error
+    except NetworkError as error:
+        reason = str(error).replace(settings.token or "\0", "<token>")
+        raise StartupError(f"Cannot reach the Telegram Bot API at {host}: {reason}") from error
+    finally:
+        await request.shutdown()
+
+
+def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None = None) -> None:
+    """Run until SIGTERM or Ctrl-C: long polling, or a webhook when WEBHOOK_URL is set."""
+    options = options or BotOptions()
+    check_token(settings.token)
+    asyncio.run(check_api(settings, options))
+    state = SQLiteStateStore(settings.state_db_path)
+    try:
+        application = build_application(settings, searcher, state, options)
+        if settings.webhook_url:
+            log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
+    except InvalidToken as error:
+        raise StartupError("The Bot API rejected TELEGRAM_BOT_TOKEN.") from error
+    except NetworkError as error:
+        raise StartupError(f"Lost the Telegram Bot API while starting: {error}") from error
+    finally:
+        state.close()

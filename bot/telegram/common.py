@@ -1,0 +1,119 @@
+"""What the handlers share: the services they use, how a reply is sent, flood control."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import (
+    ChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.messages import Language, say
+from bot.reply import Replier, Reply
+from bot.state import StateStore
+from bot.telegram.limits import Throttle, Verdict
+
+log = logging.getLogger("bot.telegram")
+
+SERVICES = "quotebot"
+
+Callback = Callable[..., Awaitable[None]]
+
+
+@dataclass
+class Services:
+    """The objects every handler needs, kept in `application.bot_data`."""
+
+    replier: Replier
+    state: StateStore
+    throttle: Throttle
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The bot's services from a handler's or job's context."""
+    return context.bot_data[SERVICES]
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The reply's buttons as one row of inline keyboard buttons."""
+    if not reply.buttons:
+        return None
+    row = [InlineKeyboardButton(b.label, callback_data=b.payload) for b in reply.buttons]
+    return InlineKeyboardMarkup([row])
+
+
+def sender_key(update: Update) -> int:
+    """Who sent the update, for flood control: the user, or the chat for channel posts."""
+    if update.effective_user:
+        return update.effective_user.id
+    return update.effective_chat.id if update.effective_chat else 0
+
+
+def language(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str = "") -> Language:
+    """The language to answer this update in (chat setting, Telegram language, the text)."""
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    user = update.effective_user
+    return services(context).replier.language(chat_id, user.language_code if user else None, text)
+
+
+def command_text(message: Message) -> str:
+    """What follows the command ("/quote@Bot  alignment" → "alignment"), line breaks kept."""
+    parts = (message.text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """Send a reply to the update's chat; in groups and channels it quotes the message."""
+    chat = update.effective_chat
+    message = update.effective_message
+    if chat is None:
+        return
+    reply_parameters = None
+    if message is not None and chat.type != ChatType.PRIVATE:
+        reply_parameters = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    await context.bot.send_message(
+        chat.id, reply.html, reply_markup=markup(reply), reply_parameters=reply_parameters
+    )
+    log.info("answered chat=%s type=%s quote=%s", chat.id, chat.type, reply.quote_id)
+
+
+def answering(callback: Callback) -> Callback:
+    """Run a handler only while the sender is within the flood limit; warn them once if not."""
+
+    @functools.wraps(callback)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE, *args: object) -> None:
+        verdict = services(context).throttle.check(sender_key(update))
+        if verdict is Verdict.ALLOW:
+            await callback(update, context, *args)
+        elif verdict is Verdict.WARN:
+            log.info("throttled sender=%s", sender_key(update))
+            await send_reply(update, context, Reply(say(language(update, context), "throttled")))
+
+    return guarded
+
+
+async def may_change_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Private chats and channels: yes. Groups: only admins (or the group posting anonymously)."""
+    chat = update.effective_chat
+    message = update.effective_message
+    if chat is None:
+        return False
+    if chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
+        return True
+    if message is not None and message.sender_chat and message.sender_chat.id == chat.id:
+        return True  # an anonymous admin
+    user = update.effective_user
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)

@@ -1,0 +1,64 @@
+"""The error handler: log with context, keep running, never show a stack trace in a chat."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.messages import say
+from bot.telegram.common import SERVICES, language
+from bot.telegram.daily import unschedule
+
+log = logging.getLogger(__name__)
+
+
+def describe(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Where the error happened, without any message text: update id, chat, user, job."""
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        user = update.effective_user
+        return (
+            f"update={update.update_id} chat={chat.id if chat else None} "
+            f"type={chat.type if chat else None} user={user.id if user else None}"
+        )
+    if context.job is not None:
+        return f"job={context.job.name} chat={context.job.chat_id}"
+    return "no update"
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error with its context and, where it helps, tell the chat briefly."""
+    error = context.error
+    where = describe(update, context)
+    if isinstance(error, Forbidden):
+        # Blocked by the user or removed from the chat: nobody to answer; stop daily posts.
+        log.info("forbidden (%s): %s", error.message, where)
+        chat_id = _chat_id(update, context)
+        if chat_id is not None and SERVICES in context.bot_data:
+            context.bot_data[SERVICES].state.remove_daily(chat_id)
+            if context.job_queue:
+                unschedule(context.job_queue, chat_id)
+        return
+    if isinstance(error, BadRequest) and "not modified" in error.message.lower():
+        log.debug("message not modified: %s", where)
+        return
+    if isinstance(error, NetworkError | RetryAfter):
+        # Already retried by the rate limiter; the chat cannot be reached right now either.
+        log.warning("Telegram unreachable after retries (%s): %s", error, where)
+        return
+    log.error("error while handling %s", where, exc_info=error)
+    if isinstance(update, Update) and update.effective_chat and update.callback_query is None:
+        with contextlib.suppress(TelegramError, KeyError):
+            await context.bot.send_message(
+                update.effective_chat.id, say(language(update, context), "error")
+            )
+
+
+def _chat_id(update: object, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    if isinstance(update, Update) and update.effective_chat:
+        return update.effective_chat.id
+    return context.job.chat_id if context.job is not None else None

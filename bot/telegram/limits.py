@@ -1,0 +1,115 @@
+"""Staying within Telegram's limits, and keeping one person from flooding the bot.
+
+`RetryingRateLimiter` is python-telegram-bot's `AIORateLimiter` (about 30 messages a
+second overall, 20 a minute per group, waiting out 429 retry-after answers) that also
+retries server errors and time-outs, so a reply is not lost to a passing fault.
+`Throttle` is a per-sender token bucket for flood control.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter plus retries of 5xx answers, connection errors and time-outs.
+
+    A time-out on sendMessage may mean Telegram did send the message and only the
+    answer was lost; retrying risks a duplicate, which is better than losing a reply.
+    """
+
+    def __init__(self, *, network_retries: int = 3, backoff: float = 0.5, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.network_retries = network_retries
+        self.backoff = backoff
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict | list[dict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict | list[dict]:
+        for attempt in range(self.network_retries + 1):
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except BadRequest:
+                raise  # the request itself is wrong; sending it again cannot help
+            except NetworkError as error:  # includes TimedOut and 5xx answers
+                if attempt == self.network_retries:
+                    raise
+                delay = self.backoff * 2**attempt
+                log.warning(
+                    "%s failed (%s); retry %d/%d in %.1fs",
+                    endpoint, type(error).__name__, attempt + 1, self.network_retries, delay,
+                )
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+class Verdict(Enum):
+    """What to do with a message from a sender: answer it, warn once, or drop it."""
+
+    ALLOW = "allow"
+    WARN = "warn"
+    DROP = "drop"
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+    warned: bool = False
+
+
+class Throttle:
+    """A token bucket per sender: `burst` messages at once, refilled at `per_minute`."""
+
+    def __init__(
+        self, burst: int = 8, per_minute: float = 20, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst = burst
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self._buckets: dict[object, _Bucket] = {}
+
+    def check(self, sender: object) -> Verdict:
+        """Take one token for `sender`; WARN only the first time they run dry in a row."""
+        now = self.clock()
+        bucket = self._buckets.get(sender)
+        if bucket is None:
+            bucket = self._buckets[sender] = _Bucket(tokens=float(self.burst), updated=now)
+            self._forget_idle(now)
+        bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
+        bucket.updated = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            bucket.warned = False
+            return Verdict.ALLOW
+        if bucket.warned:
+            return Verdict.DROP
+        bucket.warned = True
+        return Verdict.WARN
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop buckets that have refilled completely, so memory stays bounded."""
+        if len(self._buckets) < 10_000:
+            return
+        full_after = self.burst / self.rate if self.rate else float("inf")
+        for key in [k for k, b in self._buckets.items() if now - b.updated > full_after]:
+            del self._buckets[key]
