@@ -179,3 +179,82 @@ def sources(db_path: Path):
         for r in source_counts(_open(db_path))
     ]
     click.echo(tabulate(rows, ["file", "title", "publisher", "date", "script", "passages", "quotes"]))
+
+
+# -- the bot --------------------------------------------------------------------
+
+
+def _searcher_for(settings: Settings):
+    """The searcher over the quote database, built from the seeds first when it is missing."""
+    from bot.search import Searcher, SearchError
+
+    if not settings.db_path.exists():
+        _build_missing_database(settings)
+    try:
+        return Searcher(settings.db_path)
+    except SearchError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _build_missing_database(settings: Settings) -> None:
+    """Build the quote database from the seeds, or fail with one clear line."""
+    from bot.index import build_from_paths
+
+    db_path, seeds = settings.db_path, settings.seeds_dir
+    if not seeds.is_dir() or not any(path.is_file() for path in seeds.iterdir()):
+        raise click.ClickException(
+            f"no quote database at {db_path} and no seeds in {seeds}/ to build it from"
+        )
+    click.echo(f"building the quote database {db_path} from {seeds}/ (first run)", err=True)
+    try:
+        build_from_paths([seeds], seeds, db_path)
+    except Exception as error:  # any failure here is one line for the person starting the bot
+        raise click.ClickException(f"could not build {db_path} from {seeds}/: {error}") from error
+
+
+@cli.command()
+@DB_OPTION
+def run(db_path: Path):
+    """Start the Telegram bot: long polling, or a webhook when WEBHOOK_URL is set.
+
+    Needs TELEGRAM_BOT_TOKEN (environment or .env); TELEGRAM_API_BASE_URL points it at
+    a self-hosted Bot API server. Builds the quote database first when it is missing.
+    Ctrl-C or SIGTERM stops it cleanly.
+    """
+    from dataclasses import replace
+
+    from bot.telegram import StartupError, check_token, run_bot
+    from bot.telegram.logs import configure_logging
+
+    settings = replace(SETTINGS, db_path=db_path)
+    configure_logging(settings.log_level)
+    try:
+        check_token(settings.token)
+        run_bot(settings, _searcher_for(settings))
+    except StartupError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@cli.command()
+@DB_OPTION
+@click.option(
+    "--lang",
+    "language_code",
+    help="Answer as to a Telegram user with this language (en, zh-hans, zh-hant); "
+    "default: follow what you type.",
+)
+def chat(db_path: Path, language_code: str | None):
+    """Talk to the bot in the terminal: no token, no network, the same answers as Telegram.
+
+    Type a topic, a /command, or a button's number under the last quote; /quit ends.
+    """
+    from dataclasses import replace
+
+    from bot.chat import run_chat
+    from bot.reply import Replier
+    from bot.state import SQLiteStateStore
+
+    settings = replace(SETTINGS, db_path=db_path)
+    replier = Replier(_searcher_for(settings), SQLiteStateStore(":memory:"))
+    prompt = (lambda: click.echo("› ", nl=False)) if sys.stdin.isatty() else None
+    run_chat(replier, sys.stdin, click.echo, prompt=prompt, language_code=language_code)
