@@ -30,6 +30,34 @@ def cli() -> None:
     """quotebot: answers messages with attributed, cited quotes from AI interviews and talks."""
 
 
+# -- operations ---------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--max-age",
+    type=click.FloatRange(min=0),
+    default=120,
+    show_default=True,
+    help="Seconds the heartbeat may be old before the bot counts as unhealthy.",
+)
+@click.option(
+    "--file",
+    "heartbeat_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=SETTINGS.heartbeat_path,
+    show_default=True,
+    help="The heartbeat file the running bot touches (env QUOTEBOT_HEARTBEAT).",
+)
+def health(max_age: float, heartbeat_path: Path):
+    """Exit 0 when the running bot touched its heartbeat within --max-age, else 1 (for Docker)."""
+    from bot.heartbeat import check_health
+
+    healthy, line = check_health(heartbeat_path, max_age)
+    click.echo(line, err=not healthy)
+    sys.exit(0 if healthy else 1)
+
+
 # -- corpus -------------------------------------------------------------------
 
 
