@@ -76,6 +76,10 @@ def build(documents: Iterable[Document], speakers: list[Speaker], db_path: Path)
     tmp_path = Path(tmp_name)
     try:
         conn = sqlite3.connect(tmp_path)
+        # No rollback journal and no fsync while building: a crash or a failure leaves
+        # only the temporary file, which is deleted (or never renamed into place).
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
         db = sqlite_utils.Database(conn)
         counts = _fill(db, list(documents), speakers)
         conn.commit()
@@ -207,22 +211,28 @@ def _insert_source(db: sqlite_utils.Database, document: Document) -> int:
 def _insert_passages(
     db: sqlite_utils.Database, document: Document, source_id: int, speaker_ids: dict[str, int]
 ) -> list[int]:
-    ids: list[int] = []
+    # Ids are given here rather than read back row by row, so the whole document
+    # is one insert; they continue the table's rowids exactly as one-by-one inserts would.
+    next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM passages").fetchone()[0]
+    ids = list(range(next_id, next_id + len(document.passages)))
+    rows = []
     prev_id = None
-    for position, passage in enumerate(document.passages):
-        row = {
-            "source_id": source_id,
-            "speaker_id": speaker_ids[passage.speaker],
-            "position": position,
-            "prev_id": prev_id if passage.kind == "speech" else None,
-            "line": passage.line,
-            "kind": passage.kind,
-            "text": passage.text,
-        }
-        passage_id = db["passages"].insert(row).last_pk
-        ids.append(passage_id)
+    for position, (passage, passage_id) in enumerate(zip(document.passages, ids, strict=True)):
+        rows.append(
+            {
+                "id": passage_id,
+                "source_id": source_id,
+                "speaker_id": speaker_ids[passage.speaker],
+                "position": position,
+                "prev_id": prev_id if passage.kind == "speech" else None,
+                "line": passage.line,
+                "kind": passage.kind,
+                "text": passage.text,
+            }
+        )
         if passage.kind == "speech":
             prev_id = passage_id
+    db["passages"].insert_all(rows)
     return ids
 
 
