@@ -85,6 +85,7 @@ class FakeBotAPI:
         self.faults: list[Fault] = []
         self.admins: set[tuple[int, int]] = set()  # (chat id, user id) pairs
         self._updates: list[dict] = []
+        self.pushed: dict[int, dict] = {}  # every update ever queued, by id
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._messages: dict[tuple[int, int], dict] = {}
@@ -139,9 +140,16 @@ class FakeBotAPI:
     def push(self, payload: dict) -> int:
         """Queue an update (a dict with one of message, channel_post, ...); returns its id."""
         update_id = next(self._update_ids)
-        self._updates.append({"update_id": update_id, **payload})
+        update = {"update_id": update_id, **payload}
+        self._updates.append(update)
+        self.pushed[update_id] = update
         self._arrived.set()
         return update_id
+
+    def message_id(self, update_id: int) -> int:
+        """The message id of a message or channel post this test queued."""
+        update = self.pushed[update_id]
+        return (update.get("message") or update["channel_post"])["message_id"]
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
         """Successful calls of `method` (to `chat_id` when given)."""

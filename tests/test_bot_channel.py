@@ -1,0 +1,45 @@
+"""End to end, channels: /quote and /daily posted in a channel are answered in the channel."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fake_bot_api import FakeBotAPI, running_bot
+
+CHANNEL = -1002000
+
+
+@pytest.fixture
+async def api():
+    async with FakeBotAPI.running() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def bot(api, quotes_db, tmp_path):
+    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
+        yield application
+
+
+async def test_quote_posted_in_channel_is_answered_with_a_post(api, bot):
+    api.channel_post(CHANNEL, "/quote alignment")
+    [post] = await api.wait_sent(CHANNEL)
+    assert "\n— " in post.text
+    assert [button["text"] for button in post.buttons] == ["Another", "Context", "Source"]
+
+
+async def test_channel_chatter_is_ignored(api, bot):
+    api.channel_post(CHANNEL - 1, "Today's news: alignment research is growing")
+    api.channel_post(CHANNEL - 1, "/quote 开源")  # barrier
+    replies = await api.wait_sent(CHANNEL - 1)
+    assert len(replies) == 1
+
+
+async def test_daily_in_channel_schedules_and_fires(api, bot):
+    api.channel_post(CHANNEL - 2, "/daily 07:15 Asia/Shanghai")
+    [confirmation] = await api.wait_sent(CHANNEL - 2)
+    assert "07:15" in confirmation.text
+    [job] = bot.job_queue.get_jobs_by_name(f"daily:{CHANNEL - 2}")
+    await job.run(bot)
+    posts = await api.wait_sent(CHANNEL - 2, count=2)
+    assert "Quote of the day" in posts[1].text
