@@ -1,0 +1,159 @@
+"""The Docker files: the Compose file validates, and the image and Compose agree on paths.
+
+No Docker engine is needed. Debian's `docker-compose` (1.29, installed by .ci/run)
+or the `docker compose` plugin checks a Compose file with `config -q` alone. The
+validation tests skip, saying why, only when neither client is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+ENV_EXAMPLE = ROOT / ".env.example"
+CONFIG = ROOT / "bot" / "config.py"
+
+# Where the container keeps things (Dockerfile ENV and docker-compose.yml environment).
+CONTAINER_PATHS = {
+    "QUOTEBOT_SEEDS": "/app/seeds",
+    "QUOTEBOT_DB": "/app/db/quotes.db",
+    "QUOTEBOT_STATE_DB": "/data/state.db",
+    "QUOTEBOT_HEARTBEAT": "/data/heartbeat",
+}
+
+
+def compose_command() -> list[str] | None:
+    """`docker-compose` when installed, else `docker compose` when that plugin works, else None."""
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    if shutil.which("docker"):
+        probe = subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, text=True, timeout=60
+        )
+        if probe.returncode == 0:
+            return ["docker", "compose"]
+    return None
+
+
+@pytest.fixture(scope="module")
+def compose() -> list[str]:
+    command = compose_command()
+    if command is None:
+        pytest.skip(
+            "no Compose client: neither `docker-compose` nor the `docker compose` plugin is "
+            "installed (.ci/run installs Debian's docker-compose with apt-get as root)"
+        )
+    return command
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the Compose project with a dummy .env, as `env_file: .env` requires one."""
+    for name in ("docker-compose.yml", "Dockerfile", ".dockerignore"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copy(ENV_EXAMPLE, tmp_path / ".env")
+    (tmp_path / ".env").write_text(
+        ENV_EXAMPLE.read_text(encoding="utf-8").replace(
+            "TELEGRAM_BOT_TOKEN=", "TELEGRAM_BOT_TOKEN=123456:dummy-token-for-config-check"
+        ),
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def run_compose(command: list[str], project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*command, "--project-directory", str(project), "-f", str(project / "docker-compose.yml"),
+         "config", *args],
+        capture_output=True, text=True, timeout=120, cwd=project,
+    )
+
+
+def test_compose_file_validates(compose, project):
+    result = run_compose(compose, project, "-q")
+    assert result.returncode == 0, f"{' '.join(compose)} config -q failed:\n{result.stderr}"
+
+
+def test_compose_has_one_bot_service_and_the_state_volume(compose, project):
+    services = run_compose(compose, project, "--services")
+    volumes = run_compose(compose, project, "--volumes")
+    assert services.stdout.split() == ["bot"], services.stderr
+    assert volumes.stdout.split() == ["state"], volumes.stderr
+
+
+def test_a_broken_compose_file_is_rejected(compose, project):
+    """The check really checks: a schema error (a list where a string belongs) fails it."""
+    path = project / "docker-compose.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "restart: unless-stopped" in text
+    path.write_text(text.replace("restart: unless-stopped", "restart: [unless-stopped]"))
+    result = run_compose(compose, project, "-q")
+    assert result.returncode != 0
+
+
+# -- what the files say (no client needed) -------------------------------------
+
+
+def _compose_text() -> str:
+    return COMPOSE_FILE.read_text(encoding="utf-8")
+
+
+def test_compose_service_runs_the_bot_as_issue_5_asks():
+    text = _compose_text()
+    assert re.search(r"^\s+env_file: \.env$", text, re.M)
+    assert re.search(r"^\s+restart: unless-stopped$", text, re.M)
+    assert re.search(r"^\s+- state:/data$", text, re.M), "the named volume is mounted at /data"
+    assert re.search(r'test: \["CMD", "quotebot", "health", "--max-age", "\d+"\]', text)
+    for name, path in CONTAINER_PATHS.items():
+        assert re.search(rf"^\s+{name}: {re.escape(path)}$", text, re.M), name
+
+
+def _dockerfile_lines() -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined."""
+    text = DOCKERFILE.read_text(encoding="utf-8").replace("\\\n", " ")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_dockerfile_is_slim_cached_non_root_and_builds_the_database():
+    lines = _dockerfile_lines()
+    assert re.fullmatch(r"FROM python:3\.11-slim(-\w+)?", lines[0])
+
+    def index(pattern: str) -> int:
+        found = [i for i, line in enumerate(lines) if re.search(pattern, line)]
+        assert found, f"no line matches {pattern!r}"
+        return found[0]
+
+    # Dependencies are installed from pyproject.toml before the code is copied.
+    assert index(r"^COPY pyproject\.toml") < index(r"pip install -r") < index(r"^COPY bot ")
+    # The database is built by the unprivileged user, after the seeds are in.
+    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    assert users and users[-1] not in {"root", "0"}
+    assert index(r"^COPY .*seeds") < index(r"^USER ") < index(r"^RUN quotebot ingest")
+    assert index(r"^HEALTHCHECK .*quotebot.*health") > 0
+    assert lines[-1].startswith("CMD ")
+
+
+def test_dockerfile_and_compose_agree_on_paths():
+    env = " ".join(line for line in _dockerfile_lines() if line.startswith("ENV "))
+    for name, path in CONTAINER_PATHS.items():
+        assert f"{name}={path}" in env, name
+
+
+def config_variables() -> set[str]:
+    """Every environment variable bot/config.py reads."""
+    return set(re.findall(r'get\("([A-Z][A-Z0-9_]+)"\)', CONFIG.read_text(encoding="utf-8")))
+
+
+def test_env_example_lists_every_variable():
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.M))
+    read = config_variables()
+    assert {"TELEGRAM_BOT_TOKEN", "QUOTEBOT_HEARTBEAT"} <= read
+    assert read - listed == set(), "add these to .env.example"
+    assert listed - read == set(), "bot/config.py does not read these"
