@@ -1,0 +1,61 @@
+"""End to end, inline mode: "@Bot query" offers quotes as articles, cached per query."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fake_bot_api import FakeBotAPI, running_bot
+
+
+@pytest.fixture
+async def api():
+    async with FakeBotAPI.running() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def bot(api, quotes_db, tmp_path):
+    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
+        yield application
+
+
+async def inline(api: FakeBotAPI, user_id: int, query: str, language_code: str = "en"):
+    api.inline_query(user_id, query, language_code)
+    await api.wait_for(
+        lambda: any(c.params["inline_query_id"] for c in api.called("answerInlineQuery")),
+        what="answerInlineQuery",
+    )
+    return api.called("answerInlineQuery")[-1].params
+
+
+async def test_query_offers_articles_with_formatted_quotes(api, bot):
+    answer = await inline(api, 401, "alignment")
+    results = answer["results"]
+    assert 1 <= len(results) <= 10
+    assert len({r["id"] for r in results}) == len(results)
+    for result in results:
+        assert result["type"] == "article"
+        assert result["title"] and result["description"]
+        content = result["input_message_content"]
+        assert content["parse_mode"] == "HTML"
+        assert "\n— " + result["title"] in content["message_text"]
+        assert len(result["reply_markup"]["inline_keyboard"][0]) == 3
+    assert answer["cache_time"] == 300
+    assert answer.get("is_personal") in (None, False)
+
+
+async def test_chinese_query_uses_chinese_convention(api, bot):
+    results = (await inline(api, 402, "对齐"))["results"]
+    assert results and results[0]["input_message_content"]["message_text"].startswith("「")
+
+
+async def test_empty_query_offers_a_personal_random_selection(api, bot):
+    answer = await inline(api, 403, "")
+    assert len(answer["results"]) == 10
+    assert answer["is_personal"] is True
+    assert answer["cache_time"] < 300
+
+
+async def test_no_match_offers_nothing(api, bot):
+    answer = await inline(api, 404, "how do I bake bread")
+    assert answer["results"] == []
