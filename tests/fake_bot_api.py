@@ -66,7 +66,8 @@ class Call:
 
 @dataclass
 class Fault:
-    """Fail the next `remaining` calls of `methods`: "429", "500" or "slow" (then answer)."""
+    """Fail the next `remaining` calls of `methods`: "429", "500", "403" (blocked), or
+    "slow" (wait `delay` seconds, then answer unless the client has given up)."""
 
     kind: str
     methods: frozenset[str]
@@ -134,7 +135,7 @@ class FakeBotAPI:
         retry_after: int = 1,
         delay: float = 0.0,
     ) -> None:
-        """Answer the next `n` calls of `methods` with 429 / 500, or slowly ("slow")."""
+        """Answer the next `n` calls of `methods` with 429 / 500 / 403, or slowly ("slow")."""
         self.faults.append(Fault(kind, frozenset(methods), n, retry_after, delay))
 
     def push(self, payload: dict) -> int:
@@ -306,6 +307,9 @@ class FakeBotAPI:
                 "description": f"Too Many Requests: retry after {fault.retry_after}",
                 "parameters": {"retry_after": fault.retry_after},
             }
+        if fault is not None and fault.kind == "403":
+            return 403, {"ok": False, "error_code": 403,
+                         "description": "Forbidden: bot was blocked by the user"}
         if fault is not None and fault.kind == "500":
             return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
         if fault is not None and fault.kind == "slow":
