@@ -1,0 +1,111 @@
+"""Faults: 429 retry-after, 500s, slow answers, blocked users, floods and handler bugs.
+
+The bot must recover, lose no reply a retry can save, answer exactly once, and never
+show a stack trace in a chat.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.telegram.common import services
+from tests.fake_bot_api import FakeBotAPI, fast_options, running_bot
+
+
+@pytest.fixture
+async def api():
+    async with FakeBotAPI.running() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def bot(api, quotes_db, tmp_path):
+    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
+        yield application
+
+
+def attempts(api: FakeBotAPI, chat_id: int) -> int:
+    return len([c for c in api.attempts if c.method == "sendMessage" and c.chat_id == chat_id])
+
+
+async def test_429_retry_after_is_waited_out(api, bot):
+    api.fail_next("429", n=1, retry_after=1)
+    api.private_text(601, "alignment")
+    [reply] = await api.wait_sent(601)
+    assert reply.buttons
+    assert attempts(api, 601) == 2
+
+
+async def test_server_errors_are_retried(api, bot):
+    api.fail_next("500", n=2)
+    api.private_text(602, "对齐")
+    [reply] = await api.wait_sent(602)
+    assert reply.text.startswith("「") or "\n— " in reply.text
+    assert attempts(api, 602) == 3
+
+
+async def test_slow_answer_within_the_timeout_is_awaited(api, bot):
+    api.fail_next("slow", n=1, delay=0.5)
+    api.private_text(603, "开源")
+    replies = await api.wait_sent(603)
+    assert len(replies) == 1 and attempts(api, 603) == 1
+
+
+async def test_timed_out_request_is_sent_again_once(api, quotes_db, tmp_path):
+    options = fast_options(read_timeout=0.5, write_timeout=0.5)
+    async with running_bot(api, quotes_db, tmp_path / "state.db", options):
+        api.fail_next("slow", n=1, delay=1.5)
+        api.private_text(604, "印刷机")
+        await api.wait_sent(604)
+        await api.wait_for(lambda: attempts(api, 604) == 2, what="the retry")
+        assert len(api.sent(604)) == 1
+
+
+async def test_polling_recovers_from_server_errors(api, bot):
+    api.fail_next("500", n=1, methods=("getUpdates",))
+    api.private_text(605, "alignment")
+    replies = await api.wait_sent(605)
+    assert len(replies) == 1
+
+
+async def test_blocked_user_does_not_stop_the_bot(api, bot):
+    api.fail_next("403", n=1)
+    api.private_text(606, "alignment")  # the user blocked the bot: no one to answer
+    api.private_text(607, "alignment")
+    await api.wait_sent(607)
+    assert not api.sent(606)
+
+
+async def test_a_flood_is_throttled_politely(api, bot):
+    for n in range(20):
+        api.private_text(608, f"alignment {n}")
+    api.private_text(609, "alignment")  # another user is unaffected
+    await api.wait_sent(609)
+    await api.wait_for(
+        lambda: any("faster than" in c.text for c in api.sent(608)), what="the notice"
+    )
+    replies = api.sent(608)
+    notices = [c for c in replies if "faster than" in c.text]
+    assert len(notices) == 1
+    assert len(replies) < 20
+
+
+async def test_a_bug_in_a_handler_is_logged_not_shown(api, bot, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom: internal detail")
+
+    services(bot).replier.answer = broken
+    caplog.set_level(logging.INFO)
+    api.private_text(610, "the secret question")
+    [reply] = await api.wait_sent(610)
+    assert "went wrong" in reply.text
+    assert "boom" not in reply.text and "Traceback" not in reply.text
+    assert any("update=" in r.getMessage() and "chat=610" in r.getMessage()
+               for r in caplog.records)
+    # The message text is never logged at INFO or above.
+    assert not any("secret question" in r.getMessage() for r in caplog.records
+                   if r.levelno >= logging.INFO)
+    api.private_text(611, "alignment")  # and the bot carries on
+    await api.wait_sent(611)
