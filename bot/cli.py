@@ -209,6 +209,71 @@ def sources(db_path: Path):
     click.echo(tabulate(rows, ["file", "title", "publisher", "date", "script", "passages", "quotes"]))
 
 
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--limit", "-n", default=3, show_default=True, type=click.IntRange(1, 50),
+              help="At most this many quotes per query.")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON array per query on one line; [] when nothing matches.")
+@click.option("--speaker", help="Only this speaker's quotes (any name or alias).")
+@DB_OPTION
+def ask(query: str | None, limit: int, as_json: bool, speaker: str | None, db_path: Path):
+    """Find the quotes that answer QUERY.
+
+    Without QUERY, every line of standard input is a query, answered in turn (one
+    line per query with --json), so thousands of queries run in one process.
+    """
+    from bot.search import Searcher, SearchError
+
+    try:
+        searcher = Searcher(db_path)
+    except SearchError as error:
+        raise click.ClickException(str(error)) from error
+    queries = [query] if query is not None else (line.rstrip("\r\n") for line in sys.stdin)
+    for text in queries:
+        matches = searcher.search(text, limit=limit, speaker=speaker)
+        if as_json:
+            click.echo(json.dumps([match_json(m) for m in matches], ensure_ascii=False))
+        else:
+            click.echo(_readable_matches(text, matches, searcher))
+
+
+def match_json(match) -> dict:
+    """The JSON form of a search result (the `ask --json` contract)."""
+    source = match.source
+    return {
+        "id": match.id,
+        "speaker": match.speaker,
+        "text": match.text,
+        "score": match.score,
+        "source": {
+            "file": source.file,
+            "title": source.title,
+            "publisher": source.publisher,
+            "url": source.url,
+            "date": source.date,
+        },
+    }
+
+
+def _readable_matches(query: str, matches, searcher) -> str:
+    """Quotes the way a person reads them: the words, then who said them and where."""
+    if not matches:
+        topics = "、".join(searcher.suggestions())
+        return f"No quote matches {query!r}." + (f" Try: {topics}" if topics else "") + "\n"
+    blocks = []
+    for match in matches:
+        quote, source = match.quote, match.source
+        speaker = f"{quote.speaker} ({quote.speaker_zh})" if quote.speaker_zh else quote.speaker
+        cited = ", ".join(p for p in (source.title, source.publisher, source.date) if p)
+        lines = [f"“{quote.text}”", f"    — {speaker}, {cited or source.file}"]
+        if source.url:
+            lines.append(f"    {source.url}")
+        lines.append(f"    score {match.score:.2f}; matched: {', '.join(match.terms) or '-'}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
 # -- the bot --------------------------------------------------------------------
 
 

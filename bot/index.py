@@ -7,7 +7,10 @@ failed build leaves the previous one untouched. Nothing else writes to it.
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import tempfile
@@ -35,6 +38,8 @@ FTS_TABLE = "quotes_fts"
 VOCAB_TABLE = "vocab"
 LEXICON_TABLE = "lexicon"
 READINGS_TABLE = "readings"
+# From this many quotes on, the build segments them in worker processes.
+PARALLEL_BUILD_QUOTES = 20_000
 
 
 def build_from_paths(
@@ -279,10 +284,7 @@ def _build_search_index(db: sqlite_utils.Database, glossary: dict | None = None)
     conn = db.conn
     glossary = lexicon.default_glossary() if glossary is None else glossary
     words = lexicon.user_words(_stored_speakers(conn), glossary)
-    if not set(words) <= set(normalize.user_words()):
-        # The quotes were segmented without these words: segment them again.
-        normalize.set_user_words(words)
-        _resegment_quotes(conn)
+    normalize.set_user_words(words)
     _fill_fts(conn)
     vocab = _fill_vocab(conn)
     occurs = _occurs_in(vocab)
@@ -318,29 +320,55 @@ def _stored_speakers(conn: sqlite3.Connection) -> list[Speaker]:
     ]
 
 
-def _resegment_quotes(conn: sqlite3.Connection) -> None:
-    rows = conn.execute("SELECT id, text FROM quotes").fetchall()
-    conn.executemany(
-        "UPDATE quotes SET tokens = ? WHERE id = ?",
-        ((" ".join(normalize.segment(text)), quote_id) for quote_id, text in rows),
-    )
-
-
 def _fill_fts(conn: sqlite3.Connection) -> None:
-    """Index every quote's terms; contentless, since the terms are only ever matched."""
+    """Segment every quote and index its terms.
+
+    The FTS5 table is contentless: the terms are only ever matched, never shown.
+    Segmentation (jieba) is the slow part of a build, so big builds spread it over
+    the machine's cores.
+    """
     conn.execute(
         f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(terms, content='', tokenize='ascii')"
     )
-    cursor = conn.execute("SELECT id, speaker_id, tokens FROM quotes")
-    while batch := cursor.fetchmany(5000):
-        conn.executemany(
-            f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
-            [
-                (quote_id, " ".join(_quote_terms(tokens, speaker_id)))
-                for quote_id, speaker_id, tokens in batch
-            ],
-        )
+    with _segmenter_pool(conn) as pool:
+        last = 0
+        while batch := conn.execute(
+            "SELECT id, speaker_id, text FROM quotes WHERE id > ? ORDER BY id LIMIT 5000", (last,)
+        ).fetchall():
+            last = batch[-1][0]
+            texts = [text for _id, _speaker, text in batch]
+            if pool is None:
+                tokens = [normalize.segmented(text) for text in texts]
+            else:
+                tokens = list(pool.map(normalize.segmented, texts, chunksize=250))
+            rows = list(zip(tokens, batch, strict=True))
+            conn.executemany(
+                "UPDATE quotes SET tokens = ? WHERE id = ?", [(t, row[0]) for t, row in rows]
+            )
+            conn.executemany(
+                f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
+                [(row[0], " ".join(_quote_terms(t, row[1]))) for t, row in rows],
+            )
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+
+
+@contextlib.contextmanager
+def _segmenter_pool(conn: sqlite3.Connection):
+    """Worker processes for a big build (None for a small one, where start-up would cost more)."""
+    count = conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0]
+    workers = os.cpu_count() or 1
+    if count < PARALLEL_BUILD_QUOTES or workers < 2:
+        yield None
+        return
+    normalize.tokenizer()  # loaded once here, inherited by the workers
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with concurrent.futures.ProcessPoolExecutor(
+        workers,
+        mp_context=context,
+        initializer=normalize.set_user_words,
+        initargs=(normalize.user_words(),),
+    ) as pool:
+        yield pool
 
 
 def _quote_terms(tokens: str, speaker_id: int) -> list[str]:

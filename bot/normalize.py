@@ -266,9 +266,17 @@ def index_terms(tokens: list[str]) -> set[str]:
 
 
 def search_fields(text: str) -> dict[str, object]:
-    """The columns the index stores for one quote (see index.SEARCH_COLUMNS)."""
-    tokens = segment(text)
-    return {"tokens": " ".join(tokens), "quality": quotability(text)}
+    """The columns the index stores for one quote (see index.SEARCH_COLUMNS).
+
+    `tokens` is filled by the index's search pass, once the segmenter's user
+    dictionary (built from the stored speakers and the glossary) is in force.
+    """
+    return {"tokens": "", "quality": quotability(text)}
+
+
+def segmented(text: str) -> str:
+    """The `tokens` column of a quote: its comparison form cut into words, space-separated."""
+    return " ".join(segment(text))
 
 
 # -- the quotability prior ----------------------------------------------------------

@@ -45,10 +45,12 @@ from bot.index import FTS_TABLE, LEXICON_TABLE, READINGS_TABLE, VOCAB_TABLE
 # At most this much of a message is read: a quote-length query is a few dozen characters.
 MAX_QUERY_CHARS = 400
 # Retrieval takes the rarest terms until their summed document frequency passes this.
-POSTING_BUDGET = 3000
+POSTING_BUDGET = 1500
 MAX_RETRIEVAL_TERMS = 16
+# When every term is common, candidates must hold this many of the rarest ones.
+COMMON_TERMS_ANDED = 2
 # How many candidates FTS5 hands to the re-ranker.
-CANDIDATES = 200
+CANDIDATES = 100
 # How often (seconds) the database file is checked for a rebuild.
 RELOAD_CHECK_SECONDS = 1.0
 
@@ -491,7 +493,7 @@ class _Analyzer:
                 latin.append(token)
             elif kind == "number":
                 concepts.append(self._number_concept(token, stats))
-        return Analysis(speaker_id, norm, tokens, [c for c in concepts if c.weight > 0])
+        return Analysis(speaker_id, norm, tokens, _distinct_concepts(concepts))
 
     def _take_speaker(self, form: str) -> tuple[int | None, str]:
         """Find speakers' names in the word form; return the first one's id and the rest."""
@@ -679,6 +681,16 @@ class _Analyzer:
         return Concept(digits, alts, weight, kind="number", retrieval=retrieval)
 
 
+def _distinct_concepts(concepts: list[Concept]) -> list[Concept]:
+    """Weighty concepts, each once: a pair typed twice (哈哈哈哈) is not twice the evidence."""
+    best: dict[tuple[str, str], Concept] = {}
+    for concept in concepts:
+        key = (concept.kind, concept.label)
+        if concept.weight > 0 and (key not in best or concept.weight > best[key].weight):
+            best[key] = concept
+    return list(best.values())
+
+
 def _rarest_pair(term: str, stats: dict[str, int]) -> str:
     pairs = [p for p in normalize.bigrams(term) if stats.get(p)]
     return min(pairs, key=lambda p: stats[p]) if pairs else term
@@ -720,16 +732,26 @@ class _Candidate:
 def _retrieve(
     conn: sqlite3.Connection, analysis: Analysis, speaker_id: int | None, excluded: set[int]
 ) -> list[_Candidate]:
-    """The quotes holding the query's most selective terms, best bm25 first."""
-    terms = _selective_terms(conn, analysis)
+    """The quotes holding the query's most selective terms, best bm25 first.
+
+    When even the rarest term is common, ranking all its quotes would cost as much
+    as a scan: then the quotes holding all of the few rarest terms are taken as
+    they come, and re-ranking alone orders them.
+    """
+    terms, postings = _selective_terms(conn, analysis)
     if not terms:
         return []
-    expression = " OR ".join(quote_fts(t) for t in terms)
+    if postings <= POSTING_BUDGET:
+        expression = " OR ".join(quote_fts(t) for t in terms)
+        order = "ORDER BY rank"
+    else:
+        expression = " AND ".join(quote_fts(t) for t in terms[:COMMON_TERMS_ANDED])
+        order = ""
     if speaker_id is not None:
         expression = f"({expression}) AND {quote_fts(normalize.SPEAKER_PREFIX + str(speaker_id))}"
     rows = conn.execute(
-        f"""SELECT rowid, bm25({FTS_TABLE}) FROM {FTS_TABLE}
-            WHERE {FTS_TABLE} MATCH ? ORDER BY rank LIMIT ?""",
+        f"""SELECT rowid, {'bm25(' + FTS_TABLE + ')' if order else '0'} FROM {FTS_TABLE}
+            WHERE {FTS_TABLE} MATCH ? {order} LIMIT ?""",
         (expression, CANDIDATES + len(excluded)),
     ).fetchall()
     scores = {rowid: bm25 for rowid, bm25 in rows if rowid not in excluded}
@@ -742,22 +764,31 @@ def _retrieve(
     return [_Candidate(qid, tokens or "", quality or 0.0, scores[qid]) for qid, tokens, quality in found]
 
 
-def _selective_terms(conn: sqlite3.Connection, analysis: Analysis) -> list[str]:
-    """The rarest retrieval terms, until their postings pass the budget (always at least one)."""
+def _selective_terms(conn: sqlite3.Connection, analysis: Analysis) -> tuple[list[str], int]:
+    """The rarest retrieval terms, until their postings pass the budget, and their postings.
+
+    Always at least one term; when the rarest alone is over budget, the few rarest.
+    """
     wanted = {t for c in analysis.concepts if c.weight > 0 for t in c.retrieval}
     if not wanted:
-        return []
+        return [], 0
     marks = ",".join("?" * len(wanted))
-    dfs = conn.execute(
-        f"SELECT term, df FROM {VOCAB_TABLE} WHERE term IN ({marks})", list(wanted)
-    ).fetchall()
+    dfs = sorted(
+        conn.execute(
+            f"SELECT term, df FROM {VOCAB_TABLE} WHERE term IN ({marks})", list(wanted)
+        ).fetchall(),
+        key=lambda item: (item[1], item[0]),
+    )
+    if dfs and dfs[0][1] > POSTING_BUDGET:
+        chosen = dfs[:COMMON_TERMS_ANDED]
+        return [t for t, _df in chosen], sum(df for _t, df in chosen)
     chosen, postings = [], 0
-    for term, df in sorted(dfs, key=lambda item: (item[1], item[0])):
+    for term, df in dfs:
         if chosen and (postings + df > POSTING_BUDGET or len(chosen) >= MAX_RETRIEVAL_TERMS):
             break
         chosen.append(term)
         postings += df
-    return chosen
+    return chosen, postings
 
 
 # -- re-ranking -------------------------------------------------------------------------------------
@@ -767,17 +798,18 @@ def _rank(analysis: Analysis, candidates: list[_Candidate]) -> list[_Candidate]:
     """Score every candidate; keep those above the no-match threshold, best first."""
     if not candidates:
         return []
-    total = sum(c.weight for c in analysis.concepts)
+    concepts = sorted(analysis.concepts, key=lambda c: -c.weight)
+    total = sum(c.weight for c in concepts)
     best_bm25 = min(c.bm25 for c in candidates) or -1.0
     query_norm = analysis.norm[:200]
     query_tokens = " ".join(analysis.tokens)
     kept = []
     for cand in candidates:
         cand.norm = cand.tokens.replace(" ", "")
-        matched, evidence, terms = _coverage(analysis.concepts, cand)
-        coverage = matched / total if total else 0.0
-        if coverage < THRESHOLDS["coverage"] or evidence < THRESHOLDS["evidence"]:
+        found = _coverage(concepts, total, cand)
+        if found is None:
             continue
+        coverage, terms = found
         features = {
             "coverage": coverage,
             "chars": fuzz.partial_ratio(query_norm, cand.norm, processor=None) / 100,
@@ -793,33 +825,48 @@ def _rank(analysis: Analysis, candidates: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
-def _coverage(concepts: list[Concept], cand: _Candidate) -> tuple[float, float, tuple[str, ...]]:
-    """(weighted matched concepts, the same without numbers, the terms that matched)."""
-    words = set(cand.tokens.split(" "))
-    sizes = set(normalize.number_terms(cand.norm))
+def _coverage(
+    concepts: list[Concept], total: float, cand: _Candidate
+) -> tuple[float, tuple[str, ...]] | None:
+    """(weighted share of the concepts the candidate holds, the terms that matched).
+
+    None as soon as the candidate cannot reach the coverage or evidence threshold:
+    `concepts` come heaviest first, so most candidates are dropped after a few checks.
+    """
+    needed = THRESHOLDS["coverage"] * total
     matched = evidence = 0.0
+    remaining = total
     terms = []
+    words: set[str] | None = None
+    sizes: set[str] | None = None
     for concept in concepts:
+        remaining -= concept.weight
         credit, term = 0.0, None
         for alt, alt_credit in concept.alts:
             if alt_credit <= credit:
                 continue
-            if _holds(alt, concept.kind, cand.norm, words, sizes):
+            if alt.startswith(normalize.APPROX_PREFIX):
+                if sizes is None:
+                    sizes = set(normalize.number_terms(cand.norm))
+                hit = alt in sizes
+            elif concept.kind == "number" or (concept.kind == "word" and alt.isascii()):
+                if words is None:
+                    words = set(cand.tokens.split(" "))
+                hit = alt in words
+            else:
+                hit = alt in cand.norm
+            if hit:
                 credit, term = alt_credit, alt
         if credit:
             matched += concept.weight * credit
             if concept.kind != "number":
                 evidence += concept.weight * credit
-            terms.append(term if not term.startswith(normalize.APPROX_PREFIX) else concept.label)
-    return matched, evidence, tuple(dict.fromkeys(terms))
-
-
-def _holds(term: str, kind: str, norm: str, words: set[str], sizes: set[str]) -> bool:
-    if term.startswith(normalize.APPROX_PREFIX):
-        return term in sizes
-    if kind == "number" or (kind == "word" and term.isascii()):
-        return term in words
-    return term in norm
+            terms.append(concept.label if term.startswith(normalize.APPROX_PREFIX) else term)
+        if matched + remaining < needed:
+            return None
+    if evidence < THRESHOLDS["evidence"] or not total:
+        return None
+    return matched / total, tuple(dict.fromkeys(terms))
 
 
 def _distinct(ranked: list[_Candidate], limit: int) -> list[_Candidate]:
