@@ -73,7 +73,8 @@ class BotOptions:
     write_timeout: float = 10.0
     pool_timeout: float = 5.0
     poll_timeout: int = 30  # seconds a getUpdates long poll waits for updates
-    concurrent_updates: int = 64
+    # Answers wait on the network; more in flight helps until httpx's pool bookkeeping costs more.
+    concurrent_updates: int = 32
 
 
 def check_token(token: str | None) -> str:
@@ -170,6 +171,8 @@ async def on_startup(application: Application) -> None:
     """After getMe: tell the replier its username, register the commands, schedule /daily."""
     shared: Services = application.bot_data[SERVICES]
     shared.replier.bot_username = application.bot.username
+    # Load the matcher's dictionaries now rather than on the first person's message.
+    shared.replier.searcher.search("warm up", limit=1)
     await register_commands(application)
     scheduled = schedule_all(application)
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
