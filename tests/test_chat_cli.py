@@ -1,0 +1,54 @@
+"""`quotebot chat`: the same conversation in a terminal, through the same Replier."""
+
+from __future__ import annotations
+
+import random
+
+from click.testing import CliRunner
+
+from bot.chat import LOCAL_CHAT_ID, TerminalChat
+from bot.cli import cli
+from bot.reply import Replier
+from bot.search import Searcher
+from bot.state import SQLiteStateStore
+
+
+def run_chat(quotes_db, lines: str, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["chat", "--db", str(quotes_db), *args], input=lines)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_short_session(quotes_db):
+    output = run_chat(quotes_db, "alignment\n2\n3\n明天天气怎么样\n/speakers\n/quit\nnever read\n")
+    assert output.startswith("Hello!")
+    assert "› alignment" in output and "[1] Another  [2] Context  [3] Source" in output
+    assert "Context\n" in output and "[2] Quote" in output  # button 2 opened the context
+    assert "Title:" in output  # button 3 opened the source
+    assert "没有找到关于“明天天气怎么样”的引语" in output
+    assert "山姆·奥特曼" in output or "Sam Altman" in output
+    assert "never read" not in output.split("/quit")[-1]
+    assert "<b>" not in output and "&amp;" not in output  # plain text, not HTML
+
+
+def test_answers_are_the_replier_answers(quotes_db):
+    searcher = Searcher(quotes_db)
+    chat = TerminalChat(Replier(searcher, SQLiteStateStore(":memory:"), rng=random.Random(0)))
+    direct = Replier(searcher, SQLiteStateStore(":memory:")).answer(LOCAL_CHAT_ID, "对齐", "zh-Hans")
+    assert chat.handle("对齐").startswith(direct.plain())
+
+
+def test_language_option_and_settings(quotes_db):
+    output = run_chat(quotes_db, "/script traditional\n对齐\n/lang en\n/help\n", "--lang", "zh-hant")
+    assert output.startswith("你好")
+    assert "引語將以繁體字顯示" in output
+    assert "「" in output and "換一句" in output
+    assert "How to use me" in output
+
+
+def test_missing_database_without_seeds_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUOTEBOT_SEEDS", str(tmp_path / "no-seeds"))
+    result = CliRunner().invoke(cli, ["chat", "--db", str(tmp_path / "missing.db")], input="")
+    assert result.exit_code != 0
+    assert result.output.strip().count("\n") == 0
+    assert "no quote database" in result.output and "Traceback" not in result.output

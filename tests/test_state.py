@@ -1,0 +1,68 @@
+"""The bot's own state: settings, seen quotes and daily subscriptions survive a restart."""
+
+from __future__ import annotations
+
+from bot.state import MAX_SEEN_PER_QUERY, DailySubscription, SQLiteStateStore
+
+
+def test_everything_survives_reopening(tmp_path):
+    path = tmp_path / "state.db"
+    store = SQLiteStateStore(path)
+    store.set_language(1, "zh-Hant")
+    store.set_script(1, "traditional")
+    query_id = store.remember_query("search", "alignment")
+    store.mark_seen(1, query_id, 42)
+    store.set_daily(DailySubscription(1, "08:30", "Asia/Shanghai", "zh-Hant"))
+    store.close()
+
+    reopened = SQLiteStateStore(path)
+    settings = reopened.chat_settings(1)
+    assert (settings.language, settings.script) == ("zh-Hant", "traditional")
+    assert reopened.remember_query("search", "alignment") == query_id
+    assert reopened.seen(1, query_id) == {42}
+    assert reopened.all_daily() == [DailySubscription(1, "08:30", "Asia/Shanghai", "zh-Hant")]
+
+
+def test_setting_one_field_keeps_the_other():
+    store = SQLiteStateStore(":memory:")
+    store.set_script(5, "simplified")
+    store.set_language(5, "en")
+    store.set_language(5, None)
+    assert store.chat_settings(5).script == "simplified"
+    assert store.chat_settings(5).language is None
+    assert store.chat_settings(6).language is None  # never set: defaults
+
+
+def test_seen_is_per_chat_and_per_query():
+    store = SQLiteStateStore(":memory:")
+    a = store.remember_query("search", "alignment")
+    b = store.remember_query("random", "")
+    assert a != b and store.query(a).text == "alignment" and store.query(b).kind == "random"
+    store.mark_seen(1, a, 10)
+    store.mark_seen(1, b, 11)
+    store.mark_seen(2, a, 12)
+    assert store.seen(1, a) == {10}
+    assert store.seen(2, a) == {12}
+    store.forget_seen(1, a)
+    assert store.seen(1, a) == frozenset() and store.seen(1, b) == {11}
+    assert store.query(99999) is None
+
+
+def test_seen_list_is_bounded_keeping_the_latest():
+    store = SQLiteStateStore(":memory:")
+    query_id = store.remember_query("search", "x")
+    for quote_id in range(MAX_SEEN_PER_QUERY + 20):
+        store.mark_seen(1, query_id, quote_id)
+    seen = store.seen(1, query_id)
+    assert len(seen) == MAX_SEEN_PER_QUERY
+    assert MAX_SEEN_PER_QUERY + 19 in seen and 0 not in seen
+
+
+def test_daily_replace_and_remove():
+    store = SQLiteStateStore(":memory:")
+    store.set_daily(DailySubscription(-100, "07:00", "UTC"))
+    store.set_daily(DailySubscription(-100, "09:00", "Europe/Paris"))
+    assert store.daily(-100) == DailySubscription(-100, "09:00", "Europe/Paris")
+    assert store.remove_daily(-100) is True
+    assert store.remove_daily(-100) is False
+    assert store.daily(-100) is None and store.all_daily() == []
