@@ -83,21 +83,28 @@ def ingest(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool
     """
     from tqdm import tqdm
 
-    from bot.index import build_from_paths
+    from bot.index import build, extract_paths
     from bot.metadata import MetadataError
 
     sources = list(paths) or [seeds_dir]
     progress = tqdm(desc="reading", unit="doc", file=sys.stderr, disable=None)
     try:
-        documents, counts = build_from_paths(sources, seeds_dir, db_path, on_document=_tick(progress))
+        documents, speaker_table = extract_paths(sources, seeds_dir, on_document=_tick(progress))
     except MetadataError as error:
         raise click.ClickException(str(error)) from error
     finally:
         progress.close()
-    _print_ingest_report(documents, counts, db_path, verbose)
+    _print_ingest_report(documents, verbose)
     unattributed = sum(len(d.unattributed) for d in documents)
     if strict and unattributed:
-        raise click.ClickException(f"--strict: {unattributed} unattributed paragraph(s), see above")
+        raise click.ClickException(
+            f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
+        )
+    counts = build(documents, speaker_table, db_path)
+    click.echo(
+        f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
+        f"{counts['quotes']} quotes"
+    )
 
 
 def _tick(progress):
@@ -108,7 +115,7 @@ def _tick(progress):
     return on_document
 
 
-def _print_ingest_report(documents, counts: dict, db_path: Path, verbose: bool) -> None:
+def _print_ingest_report(documents, verbose: bool) -> None:
     """Per document: what was found, what was dropped, what could not be attributed."""
     rows = []
     speakers: Counter[str] = Counter()
@@ -129,13 +136,9 @@ def _print_ingest_report(documents, counts: dict, db_path: Path, verbose: bool) 
             click.echo(f"{doc.file}: {note}")
         shown = doc.unattributed if verbose else doc.unattributed[:5]
         for item in shown:
-            click.echo(f"{doc.file}:{item.line}: unattributed: {item.text[:60]}")
+            click.echo(f"{doc.file}:{item.line}: {item.reason}: {item.text[:60]}")
         if len(doc.unattributed) > len(shown):
             click.echo(f"{doc.file}: … {len(doc.unattributed) - len(shown)} more (use --verbose)")
-    click.echo(
-        f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
-        f"{counts['quotes']} quotes"
-    )
 
 
 def _open(db_path: Path):
@@ -319,7 +322,7 @@ def run(db_path: Path):
     from bot.telegram import StartupError, check_token, run_bot
     from bot.telegram.logs import configure_logging
 
-    settings = replace(SETTINGS, db_path=db_path)
+    settings = replace(Settings.from_env(), db_path=db_path)  # read now: tests change the env
     configure_logging(settings.log_level)
     try:
         check_token(settings.token)
@@ -347,7 +350,7 @@ def chat(db_path: Path, language_code: str | None):
     from bot.reply import Replier
     from bot.state import SQLiteStateStore
 
-    settings = replace(SETTINGS, db_path=db_path)
+    settings = replace(Settings.from_env(), db_path=db_path)
     replier = Replier(_searcher_for(settings), SQLiteStateStore(":memory:"))
     prompt = (lambda: click.echo("› ", nl=False)) if sys.stdin.isatty() else None
     run_chat(replier, sys.stdin, click.echo, prompt=prompt, language_code=language_code)

@@ -54,6 +54,14 @@ def build_from_paths(
     A document that cannot be read is reported in its notes and skipped; the
     build goes on with the rest.
     """
+    documents, speakers = extract_paths(paths, seeds_dir, on_document)
+    return documents, build(documents, speakers, db_path)
+
+
+def extract_paths(
+    paths: Iterable[Path], seeds_dir: Path, on_document: Callable[[Path], None] | None = None
+) -> tuple[list[Document], list[Speaker]]:
+    """Extract every document under `paths` with the speakers and facts in `seeds_dir`."""
     speakers = load_speakers(Path(seeds_dir))
     facts = load_sources(Path(seeds_dir))
     documents = []
@@ -61,7 +69,7 @@ def build_from_paths(
         if on_document:
             on_document(path)
         documents.append(_extract_safely(path, speakers, facts))
-    return documents, build(documents, speakers, db_path)
+    return documents, speakers
 
 
 def _extract_safely(path: Path, speakers: list[Speaker], facts: dict) -> Document:

@@ -132,3 +132,15 @@ def test_numbered_summary_heading_is_not_a_speaker(tmp_path):
         "关于Ilya的介绍\n\nRavi:\n\n欢迎YouTube和斯坦福社区参加创业思想领袖研讨会。\n",
     )
     assert turns(doc) == [("Ravi Belani", "欢迎YouTube和斯坦福社区参加创业思想领袖研讨会。")]
+
+
+def test_label_of_someone_not_in_the_speaker_table_is_not_run_on(tmp_path):
+    doc = extract_text(
+        tmp_path,
+        "Lex Fridman:你們在哪裏產生了分歧?\n\nElon Musk:我認為這是一個錯誤。\n\n這一段仍然是他說的。\n\n"
+        "主持人:下一个问题。\n\nSam Altman:我同意。\n",
+    )
+    assert turns(doc) == [("Lex Fridman", "你們在哪裏產生了分歧?"), ("Sam Altman", "我同意。")]
+    assert [(d.reason, d.line) for d in doc.unattributed] == [
+        ("unknown-speaker", 3), ("unattributed", 5), ("unknown-speaker", 7)
+    ]

@@ -132,6 +132,19 @@ def test_strict_fails_on_unattributed_speech(tmp_path, seeds):
     result = run("ingest", "--strict", "--seeds", seeds, "--db", tmp_path / "q.db")
     assert result.exit_code != 0
     assert "doc.txt:7: unattributed: 这句话没有说话人" in result.output
+    assert "left as it was" in result.output
+
+
+def test_strict_failure_keeps_the_previous_database(tmp_path, seeds):
+    (seeds / "doc.txt").write_text(DIALOGUE, encoding="utf-8")
+    db = tmp_path / "q.db"
+    assert run("ingest", "--seeds", seeds, "--db", db).exit_code == 0
+    before = dump(db)
+    (seeds / "bad.txt").write_text("Yann:好的。\n\nElon Musk:我不在名单上。\n", encoding="utf-8")
+    result = run("ingest", "--strict", "--seeds", seeds, "--db", db)
+    assert result.exit_code != 0
+    assert "bad.txt:3: unknown-speaker: Elon Musk" in result.output
+    assert dump(db) == before
 
 
 def test_quotes_json_schema(quotes_db):

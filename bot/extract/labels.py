@@ -24,6 +24,15 @@ MAX_TITLE = 20
 NARRATION_AFTER_NAME = re.compile(r"^(表示|说|說|称|稱|指出|强调|強調|透露|曾|在|的|也|还|還|和|与|與|等|被|对|對|向|认为|認為|则|則|于|於)")
 COLONS = "[:：]"
 
+# Labels of people who are not in speakers.toml: a capitalised name, an interview
+# role, or a transliterated name with a middle dot, followed by a colon. Their
+# speech must not run on into the previous speaker's turn.
+UNKNOWN_LABEL = re.compile(
+    r"^(?P<name>[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*){0,2}"
+    r"|主持人|记者|記者|问|問|答|观众|觀眾|提问者|提問者|听众|聽眾|嘉宾|嘉賓|网友|網友"
+    r"|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8})\s*[:：]"
+)
+
 
 @lru_cache(maxsize=1)
 def _t2s():
@@ -105,4 +114,12 @@ class LabelMatcher:
 
     def starts_turn(self, line: str) -> bool:
         """True when `line` opens with a `Name:` label (used to split unspaced transcripts)."""
-        return bool(self._colon.match(fold_for_labels(line[:LABEL_WINDOW])))
+        head = line[:LABEL_WINDOW]
+        return bool(self._colon.match(fold_for_labels(head)) or UNKNOWN_LABEL.match(head))
+
+    def unknown_label(self, text: str) -> str | None:
+        """The name in a label of someone not in speakers.toml (`Elon Musk:`, `主持人:`), or None."""
+        match = UNKNOWN_LABEL.match(text[:LABEL_WINDOW])
+        if match and not self.match(text):
+            return match["name"]
+        return None

@@ -51,5 +51,5 @@ class Document:
 
     @property
     def unattributed(self) -> list[Dropped]:
-        """Paragraphs that look like speech but have no speaker."""
-        return [d for d in self.dropped if d.reason == "unattributed"]
+        """Paragraphs that look like speech but have no known speaker."""
+        return [d for d in self.dropped if d.reason in ("unattributed", "unknown-speaker")]

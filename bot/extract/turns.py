@@ -132,7 +132,12 @@ class _Attributor:
 
     def feed_unlabelled(self, paragraph: Paragraph) -> None:
         text = paragraph.text
-        if classify.is_image_hash(text):
+        if self.matcher.unknown_label(text):
+            # Someone the speaker table does not know: their turn is nobody's quote.
+            self.close_turn()
+            self.result.labels_seen += 1
+            self.drop(paragraph, "unknown-speaker")
+        elif classify.is_image_hash(text):
             self.drop(paragraph, "image")
         elif classify.starts_footer(text) or self.in_footer:
             self.in_footer = True
