@@ -323,10 +323,11 @@ def run(db_path: Path):
     from bot.telegram.logs import configure_logging
 
     settings = replace(Settings.from_env(), db_path=db_path)  # read now: tests change the env
-    configure_logging(settings.log_level)
     try:
         check_token(settings.token)
-        run_bot(settings, _searcher_for(settings))
+        searcher = _searcher_for(settings)
+        configure_logging(settings.log_level)
+        run_bot(settings, searcher)
     except StartupError as error:
         raise click.ClickException(str(error)) from error
 

@@ -92,6 +92,7 @@ class FakeBotAPI:
         self._messages: dict[tuple[int, int], dict] = {}
         self._chats: dict[int, dict] = {}
         self._arrived = asyncio.Event()
+        self._closing = False
         self._server: tornado.httpserver.HTTPServer | None = None
         self.port = 0
 
@@ -116,6 +117,8 @@ class FakeBotAPI:
         self._server.add_sockets(sockets)
 
     async def stop(self) -> None:
+        self._closing = True
+        self._arrived.set()  # release any long poll still waiting, so it ends cleanly
         if self._server is not None:
             self._server.stop()
             await self._server.close_all_connections()
@@ -353,7 +356,7 @@ class FakeBotAPI:
         # Updates below the offset are confirmed: Telegram forgets them.
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         timeout = float(params.get("timeout") or 0)
-        if not self._updates and timeout > 0:
+        if not self._updates and timeout > 0 and not self._closing:
             self._arrived.clear()
             try:
                 await asyncio.wait_for(self._arrived.wait(), timeout)

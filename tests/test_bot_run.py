@@ -1,0 +1,96 @@
+"""`quotebot run`: clear one-line failures, and a real process polling the stand-in until SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from tests.fake_bot_api import FakeBotAPI
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(env: dict[str, str], *args: str):
+    return CliRunner().invoke(cli, ["run", *args], env=env)
+
+
+def assert_one_clear_line(result, *words: str) -> None:
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in lines[0]
+
+
+def test_missing_token(quotes_db):
+    result = run_cli({"TELEGRAM_BOT_TOKEN": ""}, "--db", str(quotes_db))
+    assert_one_clear_line(result, "TELEGRAM_BOT_TOKEN is not set")
+
+
+def test_malformed_token(quotes_db):
+    result = run_cli({"TELEGRAM_BOT_TOKEN": "not a token"}, "--db", str(quotes_db))
+    assert_one_clear_line(result, "does not look like a bot token")
+
+
+def test_missing_database_and_no_seeds(tmp_path):
+    env = {"TELEGRAM_BOT_TOKEN": "123456:" + "a" * 35, "QUOTEBOT_SEEDS": str(tmp_path / "none")}
+    result = run_cli(env, "--db", str(tmp_path / "missing.db"))
+    assert_one_clear_line(result, "no quote database")
+
+
+async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        cwd=ROOT, env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_unreachable_api_is_one_line(quotes_db, tmp_path):
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456:" + "a" * 35,
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",  # the discard port: refused
+        "QUOTEBOT_DB": str(quotes_db),
+        "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
+    }
+    process = await start_bot(env)
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode != 0
+    lines = [line for line in stderr.decode().splitlines() if line.strip()]
+    assert "Traceback" not in stderr.decode()
+    assert "Cannot reach the Telegram Bot API at 127.0.0.1:9" in lines[-1]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
+async def test_real_process_answers_and_stops_on_sigterm(quotes_db, tmp_path):
+    async with FakeBotAPI.running() as api:
+        env = {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "QUOTEBOT_DB": str(quotes_db),
+            "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
+            "LOG_LEVEL": "INFO",
+        }
+        process = await start_bot(env)
+        try:
+            await api.wait_for(lambda: api.called("setMyCommands"), timeout=60, what="start-up")
+            api.private_text(777, "印刷机")
+            [reply] = await api.wait_sent(777)
+            assert "印刷机" in reply.text and reply.buttons
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
+    assert "started as @QuoteTestBot" in log
+    assert "印刷机" not in log  # message texts are not logged at INFO
+    assert api.token not in log  # nor is the token (httpx logs URLs at INFO)
