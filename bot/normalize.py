@@ -56,6 +56,7 @@ _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十][零〇一二
 _ARABIC_BIG = re.compile(r"(\d+(?:\.\d+)?)([万亿])")
 _LETTERS_THEN_DIGITS = re.compile(r"(?<=[a-z]) (?=\d)")
 NUMBER = re.compile(r"\d+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 # Where jieba keeps its dictionary cache; set_cache_dir changes it before first use.
 _cache_dir = Path.home() / ".cache" / "quotebot"
@@ -76,6 +77,7 @@ def _t2s():
 
 def fold(text: str) -> str:
     """NFKC, case-fold, simplified script, numerals as digits; keeps punctuation and spaces."""
+    text = _SURROGATES.sub("", text)  # lone surrogates are not text (and break OpenCC)
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _t2s().convert(text).translate(VARIANTS)
     text = _THOUSANDS.sub("", text)
@@ -126,12 +128,14 @@ def words(text: str) -> str:
         if unicodedata.category(ch)[0] not in "LNM":  # punctuation, symbols, spaces, controls
             gap = True
             continue
-        if gap and out and not _is_cjk(ch) and not _is_cjk(out[-1]):
+        joins = unicodedata.category(ch)[0] == "M"  # a combining mark belongs to the letter
+        if gap and out and not joins and not _is_cjk(ch) and not _is_cjk(out[-1]):
             out.append(" ")
         out.append(ch)
         gap = False
-    # `GPT-4`, `gpt 4` and `gpt4` are one word.
-    return _LETTERS_THEN_DIGITS.sub("", "".join(out))
+    # `GPT-4`, `gpt 4` and `gpt4` are one word; NFC again, as dropping a space can
+    # bring a combining mark next to a letter it composes with.
+    return unicodedata.normalize("NFC", _LETTERS_THEN_DIGITS.sub("", "".join(out)))
 
 
 def _is_cjk(ch: str) -> bool:
@@ -259,10 +263,15 @@ SPEAKER_PREFIX = "\ue000s"
 def index_terms(tokens: list[str]) -> set[str]:
     """The full-text terms of one quote: its words, its CJK bigrams, its numbers' sizes."""
     norm = "".join(tokens)
-    terms = {t for t in tokens if t not in STOPWORDS}
-    terms.update(b for b in bigrams(norm) if b not in STOPWORDS)
+    terms = {t for t in tokens if not is_stop(t)}
+    terms.update(b for b in bigrams(norm) if not is_stop(b))
     terms.update(number_terms(norm))
     return terms
+
+
+def is_stop(term: str) -> bool:
+    """A function word, or a pair of function characters (的的, 了我): no evidence of a topic."""
+    return term in STOPWORDS or (len(term) == 2 and term[0] in STOPWORDS and term[1] in STOPWORDS)
 
 
 def search_fields(text: str) -> dict[str, object]:

@@ -67,7 +67,9 @@ TRANSLATION_CREDIT = 0.9
 FEATURE_WEIGHTS = {"coverage": 0.55, "chars": 0.2, "tokens": 0.05, "bm25": 0.1, "quality": 0.1}
 
 # The no-match threshold (calibrated by bench/calibrate.py; see its output for the data).
-THRESHOLDS = {"coverage": 0.55, "evidence": 3.0, "score": 0.5}
+# Evidence is in units of the IDF of a term no quote holds, so it means the same at
+# any corpus size.
+THRESHOLDS = {"coverage": 0.55, "evidence": 0.25, "score": 0.5}
 
 # Two results this similar (rapidfuzz ratio on comparison forms) are one quote.
 NEAR_DUPLICATE = 88
@@ -166,6 +168,7 @@ class Analysis:
     norm: str
     tokens: list[str]
     concepts: list[Concept]
+    max_idf: float = 1.0
 
     @property
     def has_content(self) -> bool:
@@ -493,7 +496,7 @@ class _Analyzer:
                 latin.append(token)
             elif kind == "number":
                 concepts.append(self._number_concept(token, stats))
-        return Analysis(speaker_id, norm, tokens, _distinct_concepts(concepts))
+        return Analysis(speaker_id, norm, tokens, _distinct_concepts(concepts), self.max_idf)
 
     def _take_speaker(self, form: str) -> tuple[int | None, str]:
         """Find speakers' names in the word form; return the first one's id and the rest."""
@@ -538,7 +541,7 @@ class _Analyzer:
         for i in range(len(text) - 1):
             pair = text[i : i + 2]
             inside = (i + 1) not in seams
-            if pair in normalize.STOPWORDS or (i in stop_spans and inside):
+            if normalize.is_stop(pair) or (i in stop_spans and inside):
                 concepts.append(Concept(pair, [(pair, 1.0)], STOP_WEIGHT * self.idf(1000)))
                 continue
             df = stats.get(pair, 0)
@@ -649,7 +652,8 @@ class _Analyzer:
         """A concept for an English word or phrase: itself, or its Chinese translations."""
         best: dict[str, float] = {}
         for zh, weight in translations:
-            best[zh] = max(best.get(zh, 0.0), TRANSLATION_CREDIT * weight)
+            credit = TRANSLATION_CREDIT * weight * (SINGLE_CHAR_WEIGHT if len(zh) == 1 else 1.0)
+            best[zh] = max(best.get(zh, 0.0), credit)
         alts = literal + sorted(best.items(), key=lambda kv: -kv[1])
         if not alts:
             # A word the corpus never uses and that translates to nothing it uses.
@@ -806,7 +810,7 @@ def _rank(analysis: Analysis, candidates: list[_Candidate]) -> list[_Candidate]:
     kept = []
     for cand in candidates:
         cand.norm = cand.tokens.replace(" ", "")
-        found = _coverage(concepts, total, cand)
+        found = _coverage(concepts, total, analysis.max_idf, cand)
         if found is None:
             continue
         coverage, terms = found
@@ -826,7 +830,7 @@ def _rank(analysis: Analysis, candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _coverage(
-    concepts: list[Concept], total: float, cand: _Candidate
+    concepts: list[Concept], total: float, max_idf: float, cand: _Candidate
 ) -> tuple[float, tuple[str, ...]] | None:
     """(weighted share of the concepts the candidate holds, the terms that matched).
 
@@ -864,7 +868,7 @@ def _coverage(
             terms.append(concept.label if term.startswith(normalize.APPROX_PREFIX) else term)
         if matched + remaining < needed:
             return None
-    if evidence < THRESHOLDS["evidence"] or not total:
+    if evidence < THRESHOLDS["evidence"] * max_idf or not total:
         return None
     return matched / total, tuple(dict.fromkeys(terms))
 
