@@ -29,8 +29,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 
+# A token (environment or .env) starts the Telegram bot; without one, the terminal chat.
 run: $(DB)
-	$(BIN)/quotebot start --db $(DB)
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qsE '^[[:space:]]*(export[[:space:]]+)?TELEGRAM_BOT_TOKEN[[:space:]]*=[[:space:]]*["'"'"']?[0-9]' .env; then \
+		echo "make run: TELEGRAM_BOT_TOKEN is configured, so starting the Telegram bot (quotebot run)"; \
+		exec $(BIN)/quotebot run --db $(DB); \
+	else \
+		echo "make run: no TELEGRAM_BOT_TOKEN in the environment or .env, so starting the terminal chat (quotebot chat); set the token to run the Telegram bot"; \
+		exec $(BIN)/quotebot chat --db $(DB); \
+	fi
 
 chat: $(DB)
 	$(BIN)/quotebot chat --db $(DB)
