@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.search import Searcher
 from tests.fake_bot_api import BOT_USERNAME, FakeBotAPI, running_bot
 
 USER = 301
@@ -43,18 +44,23 @@ async def press(api: FakeBotAPI, message: dict, label: str, n_edits: int) -> dic
     return message  # the fake edits its stored copy in place
 
 
-async def test_another_never_repeats_a_quote(api, bot):
+async def test_another_walks_every_match_once_then_says_so(api, bot, quotes_db):
+    total = len(Searcher(quotes_db).search("alignment", limit=100))
+    assert total >= 2
     _, message = await ask(api, USER, "alignment")
     shown = [message["text"]]
-    for n in range(1, 5):
+    for n in range(1, total):
         await press(api, message, "Another", n)
         shown.append(message["text"])
-    assert len(set(shown)) == len(shown)
-    assert len(api.called("answerCallbackQuery")) == 4
-    # Asking again continues where Another left off rather than repeating.
+    assert len(set(shown)) == total  # never one already shown
+    api.press(message, button(message, "Another"), USER)
+    await api.wait_for(lambda: len(api.called("answerCallbackQuery")) == total, what="answer")
+    assert "every quote" in api.called("answerCallbackQuery")[-1].params["text"]
+    assert len(api.sent(USER, method="editMessageText")) == total - 1
+    # Asking again after seeing them all starts the list over.
     api.private_text(USER, "alignment")
     replies = await api.wait_sent(USER, count=2)
-    assert replies[1].text not in shown
+    assert replies[1].text == shown[0]
 
 
 async def test_context_source_and_back(api, bot):
