@@ -60,6 +60,7 @@ async def test_unreachable_api_is_one_line(quotes_db, tmp_path):
         "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",  # the discard port: refused
         "QUOTEBOT_DB": str(quotes_db),
         "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
+        "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
     }
     process = await start_bot(env)
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
@@ -77,6 +78,7 @@ async def test_real_process_answers_and_stops_on_sigterm(quotes_db, tmp_path):
             "TELEGRAM_API_BASE_URL": api.base_url,
             "QUOTEBOT_DB": str(quotes_db),
             "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
+            "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
             "LOG_LEVEL": "INFO",
         }
         process = await start_bot(env)
@@ -85,6 +87,7 @@ async def test_real_process_answers_and_stops_on_sigterm(quotes_db, tmp_path):
             api.private_text(777, "印刷机")
             [reply] = await api.wait_sent(777)
             assert "印刷机" in reply.text and reply.buttons
+            assert (tmp_path / "heartbeat").exists()  # for `quotebot health`
         finally:
             process.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(process.communicate(), 30)

@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
+from bot.heartbeat import schedule_heartbeat
 from bot.messages import COMMANDS
 from bot.reply import Replier
 from bot.search import Searcher
@@ -99,9 +100,16 @@ def file_base_url(api_base_url: str) -> str:
 
 
 def build_application(
-    settings: Settings, searcher: Searcher, state: StateStore, options: BotOptions | None = None
+    settings: Settings,
+    searcher: Searcher,
+    state: StateStore,
+    options: BotOptions | None = None,
+    heartbeat: bool = False,
 ) -> Application:
-    """The Application with every handler, the rate limiter and the error handler."""
+    """The Application with every handler, the rate limiter and the error handler.
+
+    With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow.
+    """
     options = options or BotOptions()
     limiter = RetryingRateLimiter(
         overall_max_rate=options.overall_per_second,
@@ -135,7 +143,9 @@ def build_application(
         .build()
     )
     throttle = Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
-    application.bot_data[SERVICES] = Services(Replier(searcher, state), state, throttle)
+    application.bot_data[SERVICES] = Services(
+        Replier(searcher, state), state, throttle, settings.heartbeat_path if heartbeat else None
+    )
     add_handlers(application)
     return application
 
@@ -175,6 +185,8 @@ async def on_startup(application: Application) -> None:
     shared.replier.searcher.search("warm up", limit=1)
     await register_commands(application)
     scheduled = schedule_all(application)
+    if shared.heartbeat_path is not None:
+        schedule_heartbeat(application.job_queue, shared.heartbeat_path)
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
 
 
@@ -217,7 +229,7 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
     asyncio.run(check_api(settings, options))
     state = SQLiteStateStore(settings.state_db_path)
     try:
-        application = build_application(settings, searcher, state, options)
+        application = build_application(settings, searcher, state, options, heartbeat=True)
         if settings.webhook_url:
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
             application.run_webhook(

@@ -6,6 +6,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from telegram import (
     ChatMember,
@@ -37,6 +38,7 @@ class Services:
     replier: Replier
     state: StateStore
     throttle: Throttle
+    heartbeat_path: Path | None = None  # touched by a job while updates flow (`quotebot health`)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
