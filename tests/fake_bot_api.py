@@ -342,6 +342,9 @@ class FakeBotAPI:
     async def _api_deleteWebhook(self, params: dict):
         return 200, True
 
+    async def _api_setWebhook(self, params: dict):
+        return 200, True
+
     async def _api_setMyCommands(self, params: dict):
         return 200, True
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -97,3 +99,55 @@ async def test_real_process_answers_and_stops_on_sigterm(quotes_db, tmp_path):
     assert "started as @QuoteTestBot" in log
     assert "印刷机" not in log  # message texts are not logged at INFO
     assert api.token not in log  # nor is the token (httpx logs URLs at INFO)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_webhook_mode_takes_updates_with_the_secret(quotes_db, tmp_path):
+    port = free_port()
+    async with FakeBotAPI.running() as api:
+        env = {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "QUOTEBOT_DB": str(quotes_db),
+            "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
+            "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/hook",
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+            "WEBHOOK_SECRET": "s3cret-Token_1",
+        }
+        process = await start_bot(env)
+        try:
+            await api.wait_for(lambda: api.called("setWebhook"), timeout=60, what="setWebhook")
+            [registered] = api.called("setWebhook")
+            assert registered.params["url"] == env["WEBHOOK_URL"]
+            assert registered.params["secret_token"] == env["WEBHOOK_SECRET"]
+            update = {"update_id": 1, "message": api.message(778, "开源", 778, kind="private")}
+            async with httpx.AsyncClient() as client:
+                for _ in range(100):  # the server starts listening just after setWebhook
+                    try:
+                        refused = await client.post(
+                            env["WEBHOOK_URL"], json=update,
+                            headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+                        )
+                        break
+                    except httpx.ConnectError:
+                        await asyncio.sleep(0.1)
+                assert refused.status_code == 403
+                accepted = await client.post(
+                    env["WEBHOOK_URL"], json=update,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": env["WEBHOOK_SECRET"]},
+                )
+                assert accepted.status_code == 200
+            [reply] = await api.wait_sent(778)
+            assert reply.buttons
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert "Traceback" not in stderr.decode()
