@@ -328,7 +328,8 @@ STOPWORDS = frozenset(
     一个 一些 一下 一样 这样 那样 这么 那么 这种 那种 就是 还是 但是 而且 因为 所以 如果
     虽然 可以 可能 没有 不是 已经 非常 真的 其实 然后 现在 时候 自己 大家 东西 事情 觉得
     认为 知道 告诉 问题 方面 这里 那里 之后 之前 以及 或者 以后 以前 只是 一点 有点 有些 或许
-    请问 谢谢 你好 好的 是的 对的 嗯嗯 哈哈 呵呵
+    请问 谢谢 你好 好的 是的 对的 嗯嗯 哈哈 呵呵 好吗 你好吗 我想 想问 在吗 收到 再见 早上好 晚安
+    ok okay yes yeah yep nope hi hello hey thanks thank bye lol haha
     a an the and or not no nor of to in on at by for with from as is are was were be been
     being am do does did doing done have has had having i me my we our you your he she it
     its they them their this that these those what which who whom whose why how when where

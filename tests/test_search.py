@@ -59,9 +59,10 @@ def test_results_carry_the_quote_score_and_terms(searcher):
 
 
 def test_english_words_expand_into_chinese(searcher):
-    assert any("对齐" in m.text for m in searcher.search("alignment"))
-    assert any("印刷机" in m.text for m in searcher.search("printing press"))
-    assert any("意识" in m.text for m in searcher.search("consciousness"))
+    assert any("对齐" in normalize(m.text) for m in searcher.search("alignment"))
+    assert any("印刷机" in normalize(m.text) for m in searcher.search("printing press"))
+    assert "意识" in normalize(searcher.search("consciousness")[0].text)
+    assert "自动驾驶" in normalize(searcher.search("self-driving")[0].text)
 
 
 def test_typo_homophone_finds_the_right_word(searcher):
@@ -201,22 +202,22 @@ def _tiny_db(path, sentence: str) -> None:
 
 def test_a_rebuilt_database_is_picked_up_without_restart(tmp_path, monkeypatch):
     path = tmp_path / "quotes.db"
-    _tiny_db(path, "火星上的机器人需要自己做决定。")
+    _tiny_db(path, "火星上的探测车在寻找水。")
     live = Searcher(path)
-    assert live.search("火星机器人") and not live.search("深海潜水艇")
-    _tiny_db(path, "深海潜水艇里的机器人需要自己做决定。")  # built aside, renamed into place
+    assert live.search("火星探测车") and not live.search("深海潜水艇")
+    _tiny_db(path, "深海潜水艇记录鲸鱼的歌声。")  # built aside, renamed into place
     monkeypatch.setattr(search, "RELOAD_CHECK_SECONDS", 0.0)
-    assert live.search("深海潜水艇") and not live.search("火星机器人")
+    assert live.search("深海潜水艇") and not live.search("火星探测车")
 
 
 def test_a_half_built_file_is_never_served(tmp_path, monkeypatch):
     path = tmp_path / "quotes.db"
-    _tiny_db(path, "火星上的机器人需要自己做决定。")
+    _tiny_db(path, "火星上的探测车在寻找水。")
     live = Searcher(path)
     monkeypatch.setattr(search, "RELOAD_CHECK_SECONDS", 0.0)
     os.replace(tmp_path / "quotes.db", tmp_path / "moved.db")  # the name is briefly missing
     (tmp_path / "quotes.db").write_bytes(b"garbage")  # and then not a database
-    assert live.search("火星机器人")  # the open file keeps answering
+    assert live.search("火星探测车")  # the open file keeps answering
 
 
 def test_shared_across_threads(searcher):
