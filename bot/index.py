@@ -331,39 +331,42 @@ def _stored_speakers(conn: sqlite3.Connection) -> list[Speaker]:
 def _fill_fts(conn: sqlite3.Connection) -> None:
     """Segment every quote and index its terms.
 
-    The FTS5 table is contentless: the terms are only ever matched, never shown.
-    Segmentation (jieba) is the slow part of a build, so big builds spread it over
-    the machine's cores.
+    The FTS5 table is contentless (the terms are only ever matched, never shown) and
+    keeps no column sizes (quotes are short; bm25 then needs no per-row lookup).
+    Segmentation (jieba) is the slow part of a build, so big builds stream it
+    through worker processes while this one writes.
     """
     conn.execute(
-        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(terms, content='', tokenize='ascii')"
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+        "terms, content='', columnsize=0, tokenize='ascii')"
     )
-    with _segmenter_pool(conn) as pool:
-        last = 0
-        while batch := conn.execute(
-            "SELECT id, speaker_id, text FROM quotes WHERE id > ? ORDER BY id LIMIT 5000", (last,)
-        ).fetchall():
-            last = batch[-1][0]
-            texts = [text for _id, _speaker, text in batch]
-            if pool is None:
-                tokens = [normalize.segmented(text) for text in texts]
-            else:
-                tokens = list(pool.map(normalize.segmented, texts, chunksize=250))
-            rows = list(zip(tokens, batch, strict=True))
-            conn.executemany(
-                "UPDATE quotes SET tokens = ? WHERE id = ?", [(t, row[0]) for t, row in rows]
-            )
-            conn.executemany(
-                f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
-                [(row[0], " ".join(_quote_terms(t, row[1]))) for t, row in rows],
-            )
+    rows = conn.execute("SELECT id, speaker_id, text FROM quotes ORDER BY id").fetchall()
+    texts = (text for _id, _speaker, text in rows)
+    with _segmenter_pool(len(rows)) as pool:
+        segmented = pool.imap(normalize.segmented, texts, chunksize=500) if pool else map(
+            normalize.segmented, texts
+        )
+        batch: list[tuple[str, int, int]] = []
+        for tokens, (quote_id, speaker_id, _text) in zip(segmented, rows, strict=True):
+            batch.append((tokens, quote_id, speaker_id))
+            if len(batch) == 5000:
+                _write_terms(conn, batch)
+                batch = []
+        _write_terms(conn, batch)
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
 
 
+def _write_terms(conn: sqlite3.Connection, batch: list[tuple[str, int, int]]) -> None:
+    conn.executemany("UPDATE quotes SET tokens = ? WHERE id = ?", [b[:2] for b in batch])
+    conn.executemany(
+        f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
+        [(quote_id, " ".join(_quote_terms(t, speaker))) for t, quote_id, speaker in batch],
+    )
+
+
 @contextlib.contextmanager
-def _segmenter_pool(conn: sqlite3.Connection):
+def _segmenter_pool(count: int):
     """Worker processes for a big build (None for a small one, where start-up would cost more)."""
-    count = conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0]
     workers = os.cpu_count() or 1
     if count < PARALLEL_BUILD_QUOTES or workers < 2:
         yield None

@@ -45,12 +45,14 @@ from bot.index import FTS_TABLE, LEXICON_TABLE, READINGS_TABLE, VOCAB_TABLE
 # At most this much of a message is read: a quote-length query is a few dozen characters.
 MAX_QUERY_CHARS = 400
 # Retrieval takes the rarest terms until their summed document frequency passes this.
-POSTING_BUDGET = 1500
+POSTING_BUDGET = 800
 MAX_RETRIEVAL_TERMS = 16
 # When every term is common, candidates must hold this many of the rarest ones.
 COMMON_TERMS_ANDED = 2
 # How many candidates FTS5 hands to the re-ranker.
-CANDIDATES = 100
+CANDIDATES = 80
+# SQLite's page cache per searcher (KiB): the searching process must stay small.
+PAGE_CACHE_KIB = 64 * 1024
 # How often (seconds) the database file is checked for a rebuild.
 RELOAD_CHECK_SECONDS = 1.0
 
@@ -212,6 +214,8 @@ class Searcher:
         uri = self.db_path.resolve().as_uri() + "?mode=ro"
         try:
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            # Candidates are read from all over the file: keep hot pages in process.
+            conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
             state = _DatabaseState.load(conn)
         except sqlite3.Error as error:
             raise SearchError(f"{self.db_path} is not a quote database ({error})") from error
@@ -423,7 +427,11 @@ class _DatabaseState:
                 f"built with normalizer version {meta.get('normalizer_version')}, "
                 f"this program uses {normalize.VERSION}: rebuild it"
             )
-        conn.execute(f"SELECT 1 FROM {FTS_TABLE} LIMIT 1").fetchall()
+        for table in (FTS_TABLE, VOCAB_TABLE, LEXICON_TABLE, READINGS_TABLE):
+            if not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (table,)
+            ).fetchone():
+                raise sqlite3.DatabaseError(f"no table {table}: built by an older version?")
         state.total = max(1, int(meta.get("search_quotes") or 1))
         state.user_words = json.loads(meta.get("user_words") or "[]")
         for sid, name, name_zh, aliases in conn.execute(
