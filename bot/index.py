@@ -7,14 +7,13 @@ failed build leaves the previous one untouched. Nothing else writes to it.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import json
 import multiprocessing
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -110,12 +109,18 @@ def _fill(db: sqlite_utils.Database, documents: list[Document], speakers: list[S
     _create_schema(db)
     speaker_ids = _insert_speakers(db, speakers)
     seen_quotes: set[tuple[int, str]] = set()
-    for document in documents:
-        if not document.passages and any("skipped" in note for note in document.notes):
-            continue
-        source_id = _insert_source(db, document)
-        passage_ids = _insert_passages(db, document, source_id, speaker_ids)
-        _insert_quotes(db, document, source_id, passage_ids, speaker_ids, seen_quotes)
+    documents = [d for d in documents if d.passages or not any("skipped" in n for n in d.notes)]
+    texts = (unit.text for document in documents for unit in document.quotes)
+    with _build_pool(sum(len(d.quotes) for d in documents)) as pool:
+        # Each quote's key and search fields, computed by the workers while this
+        # process writes, in document order.
+        fields = (
+            pool.imap(_quote_fields, texts, chunksize=500) if pool else map(_quote_fields, texts)
+        )
+        for document in documents:
+            source_id = _insert_source(db, document)
+            passage_ids = _insert_passages(db, document, source_id, speaker_ids)
+            _insert_quotes(db, document, source_id, passage_ids, speaker_ids, seen_quotes, fields)
     _build_search_index(db)
     counts = {
         "documents": db["sources"].count,
@@ -256,13 +261,16 @@ def _insert_quotes(
     passage_ids: list[int],
     speaker_ids: dict[str, int],
     seen: set[tuple[int, str]],
+    fields: Iterator[tuple[str, dict]],
 ) -> None:
+    """Insert the document's quotes; `fields` yields each one's _quote_fields, in order."""
     rows = []
     positions: dict[int, int] = {}
     for unit in document.quotes:
+        dedupe_key, search_fields = next(fields)
         passage = document.passages[unit.passage]
         speaker_id = speaker_ids[passage.speaker]
-        key = (speaker_id, normalize.dedupe_key(unit.text))
+        key = (speaker_id, dedupe_key)
         if key in seen:  # a block repeated in the source (or reported twice) is stored once
             continue
         seen.add(key)
@@ -276,10 +284,15 @@ def _insert_quotes(
                 "position": position,
                 "kind": unit.kind,
                 "text": unit.text,
-                **normalize.search_fields(unit.text),
+                **search_fields,
             }
         )
     db["quotes"].insert_all(rows)
+
+
+def _quote_fields(text: str) -> tuple[str, dict]:
+    """What the build computes from a quote's text alone: its dedupe key and search fields."""
+    return normalize.dedupe_key(text), normalize.search_fields(text)
 
 
 def _build_search_index(db: sqlite_utils.Database, glossary: dict | None = None) -> None:
@@ -342,8 +355,8 @@ def _fill_fts(conn: sqlite3.Connection) -> None:
     )
     rows = conn.execute("SELECT id, speaker_id, text FROM quotes ORDER BY id").fetchall()
     texts = (text for _id, _speaker, text in rows)
-    with _segmenter_pool(len(rows)) as pool:
-        segmented = pool.imap(normalize.segmented, texts, chunksize=500) if pool else map(
+    with _build_pool(len(rows)) as pool:
+        segmented = pool.map(normalize.segmented, texts, chunksize=500) if pool else map(
             normalize.segmented, texts
         )
         batch: list[tuple[str, int, int]] = []
@@ -365,19 +378,19 @@ def _write_terms(conn: sqlite3.Connection, batch: list[tuple[str, int, int]]) ->
 
 
 @contextlib.contextmanager
-def _segmenter_pool(count: int):
-    """Worker processes for a big build (None for a small one, where start-up would cost more)."""
+def _build_pool(count: int):
+    """Worker processes for a big build (None for a small one, where start-up would cost more).
+
+    A multiprocessing pool: its imap streams results in order while the caller writes.
+    """
     workers = os.cpu_count() or 1
     if count < PARALLEL_BUILD_QUOTES or workers < 2:
         yield None
         return
     normalize.tokenizer()  # loaded once here, inherited by the workers
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with concurrent.futures.ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=normalize.set_user_words,
-        initargs=(normalize.user_words(),),
+    with context.Pool(
+        workers, initializer=normalize.set_user_words, initargs=(normalize.user_words(),)
     ) as pool:
         yield pool
 
