@@ -274,7 +274,7 @@ class Searcher:
                     return []
                 speaker_id = analysis.speaker_id
             if not analysis.has_content:
-                if analysis.speaker_id is None:
+                if speaker_id is None:
                     return []
                 return self._speaker_only(conn, state, speaker_id, limit, excluded)
             candidates = _retrieve(conn, analysis, speaker_id, excluded)

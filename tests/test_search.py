@@ -84,6 +84,11 @@ def test_a_name_alone_returns_that_speakers_quotes(searcher):
     assert len(found) == 2 and {m.speaker for m in found} == {"Andrew Ng"}
 
 
+def test_speaker_argument_alone_returns_that_speakers_quotes(searcher):
+    found = searcher.search("", speaker="Lex", limit=2, exclude=[1])
+    assert len(found) == 2 and {m.speaker for m in found} == {"Lex Fridman"}
+
+
 def test_speaker_argument_takes_any_alias(searcher):
     assert {m.speaker for m in searcher.search("开源", speaker="伊利亚", limit=3)} == {
         "Ilya Sutskever"
