@@ -50,7 +50,7 @@ MAX_RETRIEVAL_TERMS = 16
 # When every term is common, candidates must hold this many of the rarest ones.
 COMMON_TERMS_ANDED = 2
 # How many candidates FTS5 hands to the re-ranker.
-CANDIDATES = 80
+CANDIDATES = 100  # also the most answers one query has, however many are asked for
 # SQLite's page cache per searcher (KiB): the searching process must stay small.
 PAGE_CACHE_KIB = 64 * 1024
 # How often (seconds) the database file is checked for a rebuild.
@@ -277,9 +277,9 @@ class Searcher:
                 if speaker_id is None:
                     return []
                 return self._speaker_only(conn, state, speaker_id, limit, excluded)
-            candidates = _retrieve(conn, analysis, speaker_id, excluded)
+            candidates = _retrieve(conn, analysis, speaker_id)
             ranked = _rank(analysis, candidates)
-            chosen = _distinct(ranked, limit)
+            chosen = _distinct(ranked, limit, excluded)
             return [
                 Match(state.quote(conn, row.id), round(row.score, 4), row.terms) for row in chosen
             ]
@@ -291,7 +291,7 @@ class Searcher:
             analysis = _Analyzer(conn, self._state).analyze(query[:MAX_QUERY_CHARS])
             if not analysis.has_content:
                 return []
-            candidates = _retrieve(conn, analysis, analysis.speaker_id, set())
+            candidates = _retrieve(conn, analysis, analysis.speaker_id)
             ranked = _rank(analysis, candidates, dict.fromkeys(THRESHOLDS, 0.0))
             return [
                 {"id": c.id, "score": c.score, "coverage": c.coverage, "evidence": c.evidence,
@@ -788,7 +788,7 @@ class _Candidate:
 
 
 def _retrieve(
-    conn: sqlite3.Connection, analysis: Analysis, speaker_id: int | None, excluded: set[int]
+    conn: sqlite3.Connection, analysis: Analysis, speaker_id: int | None
 ) -> list[_Candidate]:
     """The quotes holding the query's most selective terms, best bm25 first.
 
@@ -810,9 +810,11 @@ def _retrieve(
     rows = conn.execute(
         f"""SELECT rowid, {'bm25(' + FTS_TABLE + ')' if order else '0'} FROM {FTS_TABLE}
             WHERE {FTS_TABLE} MATCH ? {order} LIMIT ?""",
-        (expression, CANDIDATES + len(excluded)),
+        (expression, CANDIDATES),
     ).fetchall()
-    scores = {rowid: bm25 for rowid, bm25 in rows if rowid not in excluded}
+    # Excluded quotes stay candidates: what else counts as a repeat is judged against them,
+    # and the set of answers never depends on what was shown.
+    scores = dict(rows)
     if not scores:
         return []
     marks = ",".join("?" * len(scores))
@@ -936,11 +938,18 @@ def _coverage(
     return matched / total, evidence / max_idf, tuple(dict.fromkeys(terms))
 
 
-def _distinct(ranked: list[_Candidate], limit: int) -> list[_Candidate]:
-    """The best `limit` candidates, skipping any that repeats one already chosen."""
+def _distinct(
+    ranked: list[_Candidate], limit: int, excluded: set[int] = frozenset()
+) -> list[_Candidate]:
+    """The best `limit` candidates, skipping the excluded and any that repeats one
+    already chosen or excluded (a near-duplicate of a quote already shown is a repeat)."""
     chosen: list[_Candidate] = []
+    seen: list[_Candidate] = []
     for cand in ranked:
-        if any(_near_duplicate(cand.norm, other.norm) for other in chosen):
+        if any(_near_duplicate(cand.norm, other.norm) for other in seen):
+            continue
+        seen.append(cand)
+        if cand.id in excluded:
             continue
         chosen.append(cand)
         if len(chosen) == limit:

@@ -254,3 +254,13 @@ def test_a_big_build_segments_in_worker_processes_alike(tmp_path, monkeypatch):
         read
     ).fetchall()
     assert Searcher(parallel).search("鲸鱼的歌声")
+
+
+@pytest.mark.parametrize("query", ["alignment", "开源", "意识"])
+def test_another_one_walks_exactly_the_matches_once(searcher, query):
+    everything = [m.id for m in searcher.search(query, limit=100)]
+    shown: list[int] = []
+    while found := searcher.search(query, limit=1, exclude=shown):
+        shown.append(found[0].id)
+        assert len(shown) <= len(everything)
+    assert shown == everything
