@@ -89,18 +89,18 @@ def ingest(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool
     sources = list(paths) or [seeds_dir]
     progress = tqdm(desc="reading", unit="doc", file=sys.stderr, disable=None)
     try:
-        documents, speaker_table = extract_paths(sources, seeds_dir, on_document=_tick(progress))
+        corpus = extract_paths(sources, seeds_dir, on_document=_tick(progress))
     except MetadataError as error:
         raise click.ClickException(str(error)) from error
     finally:
         progress.close()
-    _print_ingest_report(documents, verbose)
-    unattributed = sum(len(d.unattributed) for d in documents)
+    _print_ingest_report(corpus.documents, verbose)
+    unattributed = sum(len(d.unattributed) for d in corpus.documents)
     if strict and unattributed:
         raise click.ClickException(
             f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
         )
-    counts = build(documents, speaker_table, db_path)
+    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary)
     click.echo(
         f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
         f"{counts['quotes']} quotes"

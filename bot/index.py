@@ -15,13 +15,14 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlite_utils
 
 from bot import normalize
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
-from bot.metadata import Speaker, load_sources, load_speakers
+from bot.metadata import Speaker, load_glossary, load_sources, load_speakers
 
 SCHEMA_VERSION = 1
 
@@ -53,14 +54,22 @@ def build_from_paths(
     A document that cannot be read is reported in its notes and skipped; the
     build goes on with the rest.
     """
-    documents, speakers = extract_paths(paths, seeds_dir, on_document)
-    return documents, build(documents, speakers, db_path)
+    corpus = extract_paths(paths, seeds_dir, on_document)
+    return corpus.documents, build(corpus.documents, corpus.speakers, db_path, corpus.glossary)
+
+
+class Corpus(NamedTuple):
+    """Extracted documents with the hand-kept metadata the build needs."""
+
+    documents: list[Document]
+    speakers: list[Speaker]
+    glossary: dict[str, list[str]]
 
 
 def extract_paths(
     paths: Iterable[Path], seeds_dir: Path, on_document: Callable[[Path], None] | None = None
-) -> tuple[list[Document], list[Speaker]]:
-    """Extract every document under `paths` with the speakers and facts in `seeds_dir`."""
+) -> Corpus:
+    """Extract every document under `paths` with the speakers, facts and glossary in `seeds_dir`."""
     speakers = load_speakers(Path(seeds_dir))
     facts = load_sources(Path(seeds_dir))
     documents = []
@@ -68,7 +77,7 @@ def extract_paths(
         if on_document:
             on_document(path)
         documents.append(_extract_safely(path, speakers, facts))
-    return documents, speakers
+    return Corpus(documents, speakers, load_glossary(Path(seeds_dir)))
 
 
 def _extract_safely(path: Path, speakers: list[Speaker], facts: dict) -> Document:
@@ -79,8 +88,16 @@ def _extract_safely(path: Path, speakers: list[Speaker], facts: dict) -> Documen
         return Document(file=path.name, notes=[f"unreadable ({error.strerror or error}): skipped"])
 
 
-def build(documents: Iterable[Document], speakers: list[Speaker], db_path: Path) -> dict:
-    """Write every document into a fresh database at `db_path`, atomically; return counts."""
+def build(
+    documents: Iterable[Document],
+    speakers: list[Speaker],
+    db_path: Path,
+    glossary: dict[str, list[str]] | None = None,
+) -> dict:
+    """Write every document into a fresh database at `db_path`, atomically; return counts.
+
+    `glossary` (English -> Chinese terms) defaults to the repository's seeds/glossary.toml.
+    """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
@@ -93,7 +110,7 @@ def build(documents: Iterable[Document], speakers: list[Speaker], db_path: Path)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         db = sqlite_utils.Database(conn)
-        counts = _fill(db, list(documents), speakers)
+        counts = _fill(db, list(documents), speakers, glossary)
         conn.commit()
         conn.execute("VACUUM")
         conn.close()
@@ -105,7 +122,12 @@ def build(documents: Iterable[Document], speakers: list[Speaker], db_path: Path)
     return counts
 
 
-def _fill(db: sqlite_utils.Database, documents: list[Document], speakers: list[Speaker]) -> dict:
+def _fill(
+    db: sqlite_utils.Database,
+    documents: list[Document],
+    speakers: list[Speaker],
+    glossary: dict[str, list[str]] | None,
+) -> dict:
     _create_schema(db)
     speaker_ids = _insert_speakers(db, speakers)
     seen_quotes: set[tuple[int, str]] = set()
@@ -121,7 +143,7 @@ def _fill(db: sqlite_utils.Database, documents: list[Document], speakers: list[S
             source_id = _insert_source(db, document)
             passage_ids = _insert_passages(db, document, source_id, speaker_ids)
             _insert_quotes(db, document, source_id, passage_ids, speaker_ids, seen_quotes, fields)
-    _build_search_index(db)
+    _build_search_index(db, glossary)
     counts = {
         "documents": db["sources"].count,
         "passages": db["passages"].count,
