@@ -26,3 +26,21 @@ def quotes_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("db") / "quotes.db"
     build_from_paths([SEEDS], SEEDS, path)
     return path
+
+
+@pytest.fixture
+async def api():
+    """A Bot API stand-in on loopback, with updates queued by the test."""
+    from tests.fake_bot_api import FakeBotAPI
+
+    async with FakeBotAPI.running() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def bot(api, quotes_db, tmp_path):
+    """The real Application, with its real HTTP stack, pointed at the stand-in."""
+    from tests.fake_bot_api import running_bot
+
+    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
+        yield application

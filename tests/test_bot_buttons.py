@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.search import Searcher
-from tests.fake_bot_api import BOT_USERNAME, FakeBotAPI, running_bot
+from tests.fake_bot_api import BOT_USERNAME, FakeBotAPI
 
 USER = 301
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotAPI.running() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(api, quotes_db, tmp_path):
-    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
-        yield application
 
 
 async def ask(api: FakeBotAPI, chat_id: int, text: str):

@@ -2,23 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.fake_bot_api import FakeBotAPI, running_bot
-
 CHANNEL = -1002000
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotAPI.running() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(api, quotes_db, tmp_path):
-    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
-        yield application
 
 
 async def test_quote_posted_in_channel_is_answered_with_a_post(api, bot):

@@ -6,15 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.fake_bot_api import FakeBotAPI, running_bot
+from tests.fake_bot_api import running_bot
 
 USER = 501
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotAPI.running() as fake:
-        yield fake
 
 
 async def daily_job(application, chat_id: int):

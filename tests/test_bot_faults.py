@@ -8,22 +8,8 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
 from bot.telegram.common import services
 from tests.fake_bot_api import FakeBotAPI, fast_options, running_bot
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotAPI.running() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(api, quotes_db, tmp_path):
-    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
-        yield application
 
 
 def attempts(api: FakeBotAPI, chat_id: int) -> int:

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.fake_bot_api import BOT_USERNAME, FakeBotAPI, running_bot
+from tests.fake_bot_api import BOT_USERNAME
 
 GROUP = -1001000
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotAPI.running() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(api, quotes_db, tmp_path):
-    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
-        yield application
 
 
 async def test_quote_at_botname_is_answered_as_a_reply(api, bot):

@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.fake_bot_api import FakeBotAPI, running_bot
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotAPI.running() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(api, quotes_db, tmp_path):
-    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
-        yield application
+from tests.fake_bot_api import FakeBotAPI
 
 
 async def inline(api: FakeBotAPI, user_id: int, query: str, language_code: str = "en"):

@@ -11,9 +11,7 @@ import asyncio
 import time
 from collections import Counter
 
-import pytest
-
-from tests.fake_bot_api import FakeBotAPI, fast_options, running_bot
+from tests.fake_bot_api import fast_options, running_bot
 
 CHATS = 200
 PER_CHAT = 5
@@ -21,12 +19,6 @@ QUERIES = [
     "alignment", "对齐", "印刷机", "Ilya 意识", "开源", "明天天气怎么样", "how do I bake bread",
     "/random", "/random Sam Altman", "AGI 安全", "/speakers", "监管", "GPT-4",
 ]
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotAPI.running() as fake:
-        yield fake
 
 
 async def test_thousand_updates_from_two_hundred_chats(api, quotes_db, tmp_path):

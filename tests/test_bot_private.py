@@ -6,19 +6,7 @@ import html
 
 import pytest
 
-from tests.fake_bot_api import BOT_USERNAME, FakeBotAPI, running_bot
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotAPI.running() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(api, quotes_db, tmp_path):
-    async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
-        yield application
+from tests.fake_bot_api import BOT_USERNAME, running_bot
 
 
 async def test_startup_registers_commands_and_polls(api, bot):
