@@ -466,6 +466,12 @@ class _DatabaseState:
         return Quote(qid, text, self.names[sid], self.names_zh[sid], kind, passage_id, source)
 
 
+# A two-character Chinese name inside a run of Chinese is usually part of another word
+# (拉维 in 莫拉维克悖论): it names a speaker only where a run starts or ends.
+SHORT_CJK_NAME = 2
+HAN = "\u3400-\u9fff\uf900-\ufaff"
+
+
 def _alias_patterns(conn: sqlite3.Connection, state: _DatabaseState) -> list[tuple[re.Pattern, int]]:
     """One pattern per alias in word form, longest first: CJK by substring, Latin by word."""
     found: dict[str, int] = {}
@@ -480,6 +486,8 @@ def _alias_patterns(conn: sqlite3.Connection, state: _DatabaseState) -> list[tup
     for form in sorted(found, key=len, reverse=True):
         body = re.escape(form).replace(r"\ ", " ?")
         if normalize.CJK_RUN.fullmatch(form.replace(" ", "")):
+            if len(form) <= SHORT_CJK_NAME:
+                body = rf"(?:(?<![{HAN}]){body}|{body}(?![{HAN}]))"
             patterns.append((re.compile(body), found[form]))
         else:
             patterns.append((re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"), found[form]))
@@ -648,8 +656,8 @@ class _Analyzer:
         for start, end, key in lexicon.phrases(words):
             if end - start < 2 or any(covered[start:end]) or key not in translations:
                 continue
-            if all(w in normalize.STOPWORDS for w in words[start:end]):
-                continue
+            if words[start] in normalize.STOPWORDS or words[end - 1] in normalize.STOPWORDS:
+                continue  # "what time" -> 几点 is a function phrase, not a topic
             concepts.append(self._translated(" ".join(words[start:end]), [], translations[key]))
             covered[start:end] = [True] * (end - start)
         for i, word in enumerate(words):

@@ -44,7 +44,7 @@ def test_dev_set_top_1(searcher, line):
 @pytest.mark.parametrize(
     "query",
     ["今天晚饭吃什么", "pizza recipe", "明天天气怎么样", "how do I bake bread", "123456", "的的的的",
-     "我们", "哈哈哈哈哈", "?", "AND OR NOT \"", "Sam Altman pizza"],
+     "我们", "哈哈哈哈哈", "?", "AND OR NOT \"", "Sam Altman pizza", "how old are you"],
 )
 def test_chatter_gets_no_match(searcher, query):
     assert searcher.search(query) == []
@@ -77,6 +77,14 @@ def test_typo_homophone_finds_the_right_word(searcher):
 def test_a_name_in_the_query_filters_by_speaker(searcher, query, speaker):
     found = searcher.search(query)
     assert found and all(m.speaker == speaker for m in found)
+
+
+def test_a_short_name_inside_a_chinese_word_is_not_a_speaker(searcher):
+    # 拉维 (Ravi) inside 莫拉维克悖论 (Moravec's paradox), which only Yann LeCun mentions.
+    for query in ("莫拉维克悖论", "莫拉維克悖論"):
+        found = searcher.search(query)
+        assert found and found[0].speaker == "Yann LeCun"
+    assert searcher.search("拉维 奇点")[0].speaker == "Ravi Belani"
 
 
 def test_a_name_alone_returns_that_speakers_quotes(searcher):
