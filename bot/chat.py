@@ -23,20 +23,22 @@ class TerminalChat:
         self.replier = replier
         self.language_code = language_code
         self.last: Reply | None = None  # the message whose buttons can be pressed
+        self.last_lang = None  # the language that message was written in
 
     def handle(self, line: str) -> str:
         """The bot's answer to one line, as plain text with the buttons listed below it."""
         line = line.strip()
         if not line:
             return ""
-        lang = self.replier.language(LOCAL_CHAT_ID, self.language_code, line)
         pressed = self._button_index(line)
         if pressed is not None:
-            return self._press(pressed, lang)
+            # A button speaks the language of the message it sits under, not of "2".
+            return self._press(pressed, self.last_lang)
+        lang = self.replier.language(LOCAL_CHAT_ID, self.language_code, line)
         reply = self._command(line, lang) if line.startswith("/") else None
         if reply is None:
             reply = self.replier.answer(LOCAL_CHAT_ID, line, lang)
-        return self._show(reply)
+        return self._show(reply, lang)
 
     def _command(self, line: str, lang) -> Reply | None:
         """A slash command, answered like the Telegram command handlers answer it."""
@@ -73,11 +75,12 @@ class TerminalChat:
         result = self.replier.press(LOCAL_CHAT_ID, self.last.buttons[index].payload, lang)
         if isinstance(result, Notice):
             return f"({result.text})"
-        return self._show(result)
+        return self._show(result, lang)
 
-    def _show(self, reply: Reply) -> str:
+    def _show(self, reply: Reply, lang) -> str:
         if reply.buttons:
             self.last = reply
+            self.last_lang = lang
             keys = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(reply.buttons, start=1))
             return f"{reply.plain()}\n{keys}"
         return reply.plain()

@@ -52,3 +52,9 @@ def test_missing_database_without_seeds_is_one_line(tmp_path, monkeypatch):
     assert result.exit_code != 0
     assert result.output.strip().count("\n") == 0
     assert "no quote database" in result.output and "Traceback" not in result.output
+
+
+def test_buttons_speak_the_language_of_their_message(quotes_db):
+    output = run_chat(quotes_db, "印刷机\n2\n")
+    assert "[1] 换一句  [2] 上下文  [3] 出处" in output
+    assert "\n上下文\n" in output and "[2] 引语" in output  # not "Context" / "Quote"
