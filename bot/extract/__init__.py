@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bot.extract import source_info
 from bot.extract.decode import read_text
-from bot.extract.labels import LabelMatcher, _alternation
+from bot.extract.labels import LabelMatcher, name_alternation
 from bot.extract.model import Document, Dropped, Passage, QuoteUnit
 from bot.extract.paragraphs import split_paragraphs
 from bot.extract.quotes import paragraph_quotes, reported_quotes
@@ -83,7 +82,7 @@ def _describe_source(document: Document, text: str, paragraphs, facts: SourceFac
 def _add_reported(document: Document, narration, speakers: list[Speaker]) -> None:
     """Quotations the journalist attributes to a speaker by name, marked `reported`."""
     for speaker in speakers:
-        names = _alternation(list(speaker.all_names))
+        names = name_alternation(list(speaker.all_names))
         for paragraph in narration:
             quotes = [q for quote in reported_quotes(paragraph.text, names) for q in paragraph_quotes(quote)]
             if quotes:
@@ -93,7 +92,3 @@ def _add_reported(document: Document, narration, speakers: list[Speaker]) -> Non
                 )
                 document.quotes.extend(QuoteUnit(index, q, kind="reported") for q in quotes)
 
-
-def is_document(path: Path) -> bool:
-    """A file ingest reads."""
-    return Path(path).suffix.lower() in DOCUMENT_SUFFIXES and not re.match(r"^\.", Path(path).name)

@@ -56,7 +56,7 @@ class Label:
     style: str  # "colon" | "bare" | "glued"
 
 
-def _alternation(names: list[str]) -> str:
+def name_alternation(names: list[str]) -> str:
     """A regex alternation, longest name first so `Lex Fridman` wins over `Lex`."""
     ordered = sorted({fold_for_labels(n) for n in names if n}, key=len, reverse=True)
     parts = []
@@ -80,13 +80,13 @@ class LabelMatcher:
                 self._speaker_of[self._key(name)] = speaker.name
                 all_names.append(name)
             glued.extend(speaker.glued)
-        names = _alternation(all_names)
+        names = name_alternation(all_names)
         self._colon = re.compile(
             rf"^(?P<title>{TITLE_CHARS}{{0,{MAX_TITLE}}}?)(?P<name>{names})\s*{COLONS}+\s*"
         )
         self._bare = re.compile(rf"^(?P<name>{names})\s*{COLONS}*$")
         self._glued = (
-            re.compile(rf"^(?P<name>{_alternation(glued)})(?=[\u4e00-\u9fff])") if glued else None
+            re.compile(rf"^(?P<name>{name_alternation(glued)})(?=[\u4e00-\u9fff])") if glued else None
         )
 
     @staticmethod
