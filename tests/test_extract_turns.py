@@ -71,6 +71,7 @@ def test_monologue_declared_in_sources_toml(tmp_path):
         monologues=[("Sam Altman", "以下为演讲与问答实录", "对话实录")],
     )
     assert speaker_of(doc, "人工智能革命可以创造人类共享的财富") == ["Sam Altman"]
+    assert doc.passages[0].line == 5  # the talk's first paragraph, not the marker
     assert speaker_of(doc, "我想在接下来的发言中重点谈谈") == ["Sam Altman"]
     assert speaker_of(doc, "目前可以迈出的最有建设性的一步") == []
     assert speaker_of(doc, "我们离人工智能还有多远") == ["Zhang Hongjiang"]

@@ -25,7 +25,7 @@ class Turn:
     """One speaker's turn: the paragraphs said in a row."""
 
     speaker: str
-    line: int
+    line: int | None  # the label's line; None until a monologue's first paragraph
     paragraphs: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # where each paragraph starts
 
@@ -57,7 +57,7 @@ class _Attributor:
         self.in_footer = False
         self.seen: set[str] = set()
 
-    def open_turn(self, speaker: str, line: int) -> None:
+    def open_turn(self, speaker: str, line: int | None) -> None:
         self.close_turn()
         self.turn = Turn(speaker, line)
 
@@ -78,6 +78,8 @@ class _Attributor:
                 return
             self.seen.add(key)
         if self.turn is not None and text:
+            if self.turn.line is None:
+                self.turn.line = paragraph.line
             self.turn.paragraphs.append(text)
             self.turn.lines.append(paragraph.line)
 
@@ -92,7 +94,7 @@ class _Attributor:
             if self.monologue is None and _starts_with(paragraph.text, monologue.after):
                 self.monologue = monologue
                 self.in_footer = False
-                self.open_turn(monologue.speaker, paragraph.line + 1)
+                self.open_turn(monologue.speaker, None)
                 self.drop(paragraph, "heading")
                 return True
         return False
