@@ -292,6 +292,8 @@ def context_html(context: Context, lang: Language, script: str | None) -> str:
     parts = [say(lang, "context_title")]
     if context.previous:
         before_speaker = context.previous_speaker or "?"
+        if is_chinese(lang) and context.previous_speaker_zh:
+            before_speaker = chinese_name(context.previous_speaker_zh, lang, script)
         asked = is_question(context.previous)
         parts.append(say(lang, "context_question" if asked else "context_before",
                          speaker=before_speaker))

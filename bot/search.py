@@ -150,6 +150,7 @@ class Context:
     passage: str
     previous_speaker: str | None
     previous: str | None
+    previous_speaker_zh: str | None = None  # the Chinese name, for Chinese chats
 
 
 # -- query analysis --------------------------------------------------------------------
@@ -336,7 +337,7 @@ class Searcher:
             if quote is None:
                 return None
             row = conn.execute(
-                """SELECT p.text, prev.text, sp.name FROM passages p
+                """SELECT p.text, prev.text, sp.name, sp.name_zh FROM passages p
                    LEFT JOIN passages prev ON prev.id = p.prev_id
                    LEFT JOIN speakers sp ON sp.id = prev.speaker_id
                    WHERE p.id = ?""",
@@ -344,7 +345,9 @@ class Searcher:
             ).fetchone()
             if row is None:
                 return Context(quote, quote.text, None, None)
-            return Context(quote, row[0], row[2] if row[1] is not None else None, row[1])
+            if row[1] is None:
+                return Context(quote, row[0], None, None)
+            return Context(quote, row[0], row[2], row[1], row[3] or None)
 
     def speakers(self) -> list[tuple[str, str, int]]:
         """(name, Chinese name, quote count) for every speaker, most quotes first."""

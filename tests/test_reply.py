@@ -89,6 +89,14 @@ def test_context_shows_question_and_bold_quote():
     assert "<b>" + html.escape(QUOTE.text, quote=True) + "</b>" in text
 
 
+def test_context_names_both_speakers_the_chinese_way_in_chinese_chats():
+    context = Context(QUOTE, QUOTE.text, "Lex Fridman", "為什麼?", "莱克斯·弗里德曼")
+    text = context_html(context, "zh-Hans", None)
+    assert "莱克斯·弗里德曼" in text and "Lex Fridman" not in text
+    assert "山姆·奥特曼" in text
+    assert "萊克斯·弗里德曼" in context_html(context, "zh-Hant", None)
+
+
 def test_payloads_are_ids_within_64_bytes():
     data = payload("c", 10**11, 10**11)
     assert len(data.encode()) <= 64
