@@ -663,14 +663,40 @@ class _Analyzer:
                 continue  # "what time" -> 几点 is a function phrase, not a topic
             concepts.append(self._translated(" ".join(words[start:end]), [], translations[key]))
             covered[start:end] = [True] * (end - start)
+        concepts.extend(self._compound_concepts(words, covered, translations))
         for i, word in enumerate(words):
             if covered[i] or word in normalize.STOPWORDS:
                 continue
-            found: list[tuple[str, float]] = []
-            for key in lexicon.key_variants(word):
-                found.extend(translations.get(key, []))
+            found = self._word_translations(word, translations)
             literal = [(word, 1.0)] if stats.get(word, 0) else []
             concepts.append(self._translated(word, literal, found, stats.get(word, 0)))
+        return concepts
+
+    @staticmethod
+    def _word_translations(word: str, translations: dict) -> list[tuple[str, float]]:
+        """The Chinese terms one English word (or its plain form) translates to."""
+        return [t for key in lexicon.key_variants(word) for t in translations.get(key, [])]
+
+    def _compound_concepts(
+        self, words: list[str], covered: list[bool], translations: dict
+    ) -> list[Concept]:
+        """Two English words the dictionary lacks as a phrase, whose translations the corpus
+        writes as one word: `data centers` -> 数据 + 中心 -> 数据中心."""
+        concepts = []
+        for i in range(len(words) - 1):
+            pair = words[i : i + 2]
+            if covered[i] or covered[i + 1] or any(w in normalize.STOPWORDS for w in pair):
+                continue
+            firsts = self._word_translations(pair[0], translations)
+            seconds = self._word_translations(pair[1], translations)
+            compounds = {
+                a + b: min(wa, wb) for a, wa in firsts for b, wb in seconds if len(a + b) >= 3
+            }
+            known = self._lookup(compounds)
+            if known:
+                found = [(zh, compounds[zh]) for zh in known]
+                concepts.append(self._translated(" ".join(pair), [], found))
+                covered[i] = covered[i + 1] = True
         return concepts
 
     def _translations(self, words: list[str]) -> dict[str, list[tuple[str, float]]]:

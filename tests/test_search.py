@@ -65,6 +65,12 @@ def test_english_words_expand_into_chinese(searcher):
     assert "自动驾驶" in normalize(searcher.search("self-driving")[0].text)
 
 
+def test_two_english_words_find_the_chinese_compound(searcher):
+    # CC-CEDICT has data -> 数据 and center -> 中心, not "data center" -> 数据中心.
+    found = searcher.search("data centers")
+    assert found and "数据中心" in normalize(found[0].text)
+
+
 def test_typo_homophone_finds_the_right_word(searcher):
     assert "洗碗机" in searcher.search("装满洗晚机")[0].text
 
