@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 # Bump when any form changes: a database built by another version must be rebuilt.
-VERSION = 2
+VERSION = 3
 
 # Characters OpenCC t2s leaves as they are because both scripts use them, but that a
 # reader treats as one: 看著/看着, 祇/只. Folded on both sides, so the comparison
@@ -212,13 +212,21 @@ def tokenizer():
     return _jieba
 
 
+# Runs of Latin letters and digits stay whole words: jieba would cut them with its
+# dictionary's short Latin entries (the alias `ng` turned `language` into `la ng uage`).
+_LATIN_RUN = re.compile(r"([a-z0-9]+)")
+
+
 def segment(text: str) -> list[str]:
-    """The comparison form cut into words: jieba for CJK, spaces for the rest."""
+    """The comparison form cut into words: jieba for CJK, Latin words and numbers whole."""
     cut = tokenizer().cut
     tokens: list[str] = []
     for chunk in words(text).split(" "):
-        if chunk:
-            tokens.extend(t for t in cut(chunk, HMM=False) if t.strip())
+        for piece in _LATIN_RUN.split(chunk):
+            if _LATIN_RUN.fullmatch(piece):
+                tokens.append(piece)
+            elif piece:
+                tokens.extend(t for t in cut(piece, HMM=False) if t.strip())
     return tokens
 
 

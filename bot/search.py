@@ -659,7 +659,9 @@ class _Analyzer:
         for start, end, key in lexicon.phrases(words):
             if end - start < 2 or any(covered[start:end]) or key not in translations:
                 continue
-            if words[start] in normalize.STOPWORDS or words[end - 1] in normalize.STOPWORDS:
+            from_glossary = any(w >= lexicon.GLOSSARY_WEIGHT for _zh, w in translations[key])
+            edges = (words[start], words[end - 1])
+            if not from_glossary and any(w in normalize.STOPWORDS for w in edges):
                 continue  # "what time" -> 几点 is a function phrase, not a topic
             concepts.append(self._translated(" ".join(words[start:end]), [], translations[key]))
             covered[start:end] = [True] * (end - start)

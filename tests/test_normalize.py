@@ -85,6 +85,13 @@ def test_user_words_are_never_split():
     assert "伊利亚苏茨克维" in segment("伊利亚·苏茨克维说")
 
 
+def test_latin_words_stay_whole_whatever_the_user_words():
+    # `ng` (Andrew Ng) and `agi` are user words; they must not cut English words apart.
+    normalize.set_user_words(["ng", "agi", "对齐"])
+    assert segment("language training magic") == ["language", "training", "magic"]
+    assert segment("AGI对齐问题") == ["agi", "对齐", "问题"]
+
+
 def test_index_terms_hold_words_bigrams_and_number_sizes_not_function_words():
     terms = normalize.index_terms(segment("装满洗碗机需要22,000年"))
     assert {"洗碗", "碗机", "装满", normalize.APPROX_PREFIX + "2e4"} <= terms

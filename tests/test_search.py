@@ -65,6 +65,12 @@ def test_english_words_expand_into_chinese(searcher):
     assert "自动驾驶" in normalize(searcher.search("self-driving")[0].text)
 
 
+def test_glossary_phrases_may_start_with_a_function_word(searcher):
+    # "for" is a stop word, but "for-profit" is a hand-kept glossary term.
+    found = searcher.search("for-profit")
+    assert found and any(term in normalize(found[0].text) for term in ("营利", "盈利"))
+
+
 def test_two_english_words_find_the_chinese_compound(searcher):
     # CC-CEDICT has data -> 数据 and center -> 中心, not "data center" -> 数据中心.
     found = searcher.search("data centers")
