@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-$(DB): $(STAMP) $(wildcard seeds/*)
+# Rebuilt when the transcripts or the code that builds the database change.
+$(DB): $(STAMP) $(wildcard seeds/*) $(wildcard bot/extract/*.py) bot/normalize.py bot/lexicon.py bot/index.py
 	$(BIN)/quotebot ingest --seeds seeds --db $(DB)
 
 db: $(DB)
