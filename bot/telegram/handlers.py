@@ -69,25 +69,23 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 @answering
 async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set the chat's language: /lang en | zh-hans | zh-hant | auto."""
-    lang = language(update, context)
-    arg = command_text(update.effective_message)
-    if arg and not await may_change_settings(update, context):
-        await send_reply(update, context, Reply(say(lang, "admins_only")))
-        return
-    reply = services(context).replier.set_language(update.effective_chat.id, arg, lang)
-    await send_reply(update, context, reply)
+    await change_setting(update, context, services(context).replier.set_language)
 
 
 @answering
 async def script_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set how quotes are written here: /script traditional | simplified | original."""
+    await change_setting(update, context, services(context).replier.set_script)
+
+
+async def change_setting(update: Update, context: ContextTypes.DEFAULT_TYPE, setter) -> None:
+    """Apply `setter(chat_id, argument, language)`; in groups, only admins may change it."""
     lang = language(update, context)
     arg = command_text(update.effective_message)
     if arg and not await may_change_settings(update, context):
         await send_reply(update, context, Reply(say(lang, "admins_only")))
         return
-    reply = services(context).replier.set_script(update.effective_chat.id, arg, lang)
-    await send_reply(update, context, reply)
+    await send_reply(update, context, setter(update.effective_chat.id, arg, lang))
 
 
 @answering
