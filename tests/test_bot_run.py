@@ -72,17 +72,22 @@ async def test_unreachable_api_is_one_line(quotes_db, tmp_path):
     assert "Cannot reach the Telegram Bot API at 127.0.0.1:9" in lines[-1]
 
 
+def bot_env(api, quotes_db, tmp_path, **extra: str) -> dict[str, str]:
+    """The environment of a real `quotebot run` pointed at the stand-in."""
+    return {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "QUOTEBOT_DB": str(quotes_db),
+        "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
+        "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
+        **extra,
+    }
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
 async def test_real_process_answers_and_stops_on_sigterm(quotes_db, tmp_path):
     async with FakeBotAPI.running() as api:
-        env = {
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-            "QUOTEBOT_DB": str(quotes_db),
-            "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
-            "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
-            "LOG_LEVEL": "INFO",
-        }
+        env = bot_env(api, quotes_db, tmp_path, LOG_LEVEL="INFO")
         process = await start_bot(env)
         try:
             await api.wait_for(lambda: api.called("setMyCommands"), timeout=60, what="start-up")
@@ -110,17 +115,13 @@ def free_port() -> int:
 async def test_webhook_mode_takes_updates_with_the_secret(quotes_db, tmp_path):
     port = free_port()
     async with FakeBotAPI.running() as api:
-        env = {
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-            "QUOTEBOT_DB": str(quotes_db),
-            "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
-            "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/hook",
-            "WEBHOOK_LISTEN": "127.0.0.1",
-            "WEBHOOK_PORT": str(port),
-            "WEBHOOK_SECRET": "s3cret-Token_1",
-        }
+        env = bot_env(
+            api, quotes_db, tmp_path,
+            WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook",
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
+            WEBHOOK_SECRET="s3cret-Token_1",
+        )
         process = await start_bot(env)
         try:
             await api.wait_for(lambda: api.called("setWebhook"), timeout=60, what="setWebhook")
