@@ -25,8 +25,9 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
+
+from bot.text import CJK_CHAR, CJK_RUN, SURROGATES, to_simplified
 
 # Bump when any form changes: a database built by another version must be rebuilt.
 VERSION = 3
@@ -36,14 +37,6 @@ VERSION = 3
 # form may differ from standard spelling (著名 -> 着名); display uses the original.
 VARIANTS = str.maketrans({"著": "着", "祇": "只", "衹": "只", "甚": "什", "麽": "么", "妳": "你"})
 
-CJK_CLASS = (
-    "\u3040-\u30ff"  # kana
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs and compatibility ideographs
-    "\uac00-\ud7af"  # hangul syllables
-    "\U00020000-\U0003134f"  # CJK extensions B..G
-)
-CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
-_CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
 
 # A comma between digits followed by exactly three digits is a thousands separator.
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
@@ -56,7 +49,6 @@ _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十][零〇一二
 _ARABIC_BIG = re.compile(r"(\d+(?:\.\d+)?)([万亿])")
 _LETTERS_THEN_DIGITS = re.compile(r"(?<=[a-z]) (?=\d)")
 NUMBER = re.compile(r"\d+")
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 # Where jieba keeps its dictionary cache; set_cache_dir changes it before first use.
 _cache_dir = Path.home() / ".cache" / "quotebot"
@@ -68,18 +60,11 @@ _jieba = None
 # -- folding --------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def fold(text: str) -> str:
     """NFKC, case-fold, simplified script, numerals as digits; keeps punctuation and spaces."""
-    text = _SURROGATES.sub("", text)  # lone surrogates are not text (and break OpenCC)
+    text = SURROGATES.sub("", text)  # lone surrogates are not text (and break OpenCC)
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _t2s().convert(text).translate(VARIANTS)
+    text = to_simplified(text).translate(VARIANTS)
     text = _THOUSANDS.sub("", text)
     text = _CN_NUMBER.sub(_chinese_numeral, text)
     return _ARABIC_BIG.sub(_arabic_with_unit, text)
@@ -139,7 +124,7 @@ def words(text: str) -> str:
 
 
 def _is_cjk(ch: str) -> bool:
-    return _CJK_CHAR.match(ch) is not None
+    return CJK_CHAR.match(ch) is not None
 
 
 def normalize(text: str) -> str:

@@ -12,7 +12,6 @@ import html
 import random as random_module
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from bot.messages import (
@@ -25,9 +24,9 @@ from bot.messages import (
 )
 from bot.search import Context, Quote, Searcher, Source
 from bot.state import StateStore
+from bot.text import MAX_QUERY_CHARS, has_han, to_simplified, to_traditional
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for a text message, after entity parsing
-MAX_QUERY_CHARS = 300  # longer input is cut before searching: no quote is that long
 MAX_ECHO_CHARS = 60  # how much of a query a no-match answer repeats back
 MAX_NOTICE_CHARS = 200  # Telegram's limit for a callback answer
 MAX_PAYLOAD_BYTES = 64  # Telegram's limit for callback data
@@ -39,7 +38,6 @@ SCRIPTS = ("traditional", "simplified")
 SEARCH, RANDOM = "search", "random"
 ANOTHER, CONTEXT, SOURCE, QUOTE = "a", "c", "s", "q"
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TAG = re.compile(r"<[^>]+>")
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
 
@@ -116,7 +114,7 @@ def escape_within(text: str, budget: int) -> str:
 
 def has_chinese(text: str) -> bool:
     """True when the text contains Chinese characters."""
-    return bool(_CJK.search(text))
+    return has_han(text)
 
 
 def clean_query(text: str) -> str:
@@ -135,18 +133,11 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
-@lru_cache(maxsize=2)
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
 def in_script(text: str | None, script: str | None) -> str:
     """Quote text converted to the chat's chosen script; unchanged when none was chosen."""
     if not text or script not in SCRIPTS:
         return text or ""
-    return _converter("s2t" if script == "traditional" else "t2s").convert(text)
+    return to_traditional(text) if script == "traditional" else to_simplified(text)
 
 
 def fit(html_text: str) -> str:

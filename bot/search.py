@@ -39,11 +39,11 @@ from rapidfuzz import fuzz
 
 from bot import lexicon, normalize
 from bot.index import FTS_TABLE, LEXICON_TABLE, READINGS_TABLE, VOCAB_TABLE
+from bot.text import CJK_RUN, HAN, MAX_QUERY_CHARS
 
 # -- tuning -------------------------------------------------------------------------
 
 # At most this much of a message is read: a quote-length query is a few dozen characters.
-MAX_QUERY_CHARS = 400
 # Retrieval takes the rarest terms until their summed document frequency passes this.
 POSTING_BUDGET = 800
 MAX_RETRIEVAL_TERMS = 16
@@ -472,7 +472,6 @@ class _DatabaseState:
 # A two-character Chinese name inside a run of Chinese is usually part of another word
 # (拉维 in 莫拉维克悖论): it names a speaker only where a run starts or ends.
 SHORT_CJK_NAME = 2
-HAN = "\u3400-\u9fff\uf900-\ufaff"
 
 
 def _alias_patterns(conn: sqlite3.Connection, state: _DatabaseState) -> list[tuple[re.Pattern, int]]:
@@ -488,7 +487,7 @@ def _alias_patterns(conn: sqlite3.Connection, state: _DatabaseState) -> list[tup
     patterns = []
     for form in sorted(found, key=len, reverse=True):
         body = re.escape(form).replace(r"\ ", " ?")
-        if normalize.CJK_RUN.fullmatch(form.replace(" ", "")):
+        if CJK_RUN.fullmatch(form.replace(" ", "")):
             if len(form) <= SHORT_CJK_NAME:
                 body = rf"(?:(?<![{HAN}]){body}|{body}(?![{HAN}]))"
             patterns.append((re.compile(body), found[form]))
@@ -805,7 +804,7 @@ def _stop_spans(run_tokens: list[str]) -> set[int]:
 def _token_kind(token: str) -> str:
     if token.isdigit():
         return "number"
-    if normalize.CJK_RUN.fullmatch(token):
+    if CJK_RUN.fullmatch(token):
         return "cjk"
     return "latin"
 
@@ -905,7 +904,7 @@ def _rank(
     best_bm25 = min(c.bm25 for c in candidates) or -1.0
     query_norm = analysis.norm[:200]
     query_tokens = " ".join(analysis.tokens)
-    has_cjk = normalize.CJK_RUN.search(query_norm) is not None
+    has_cjk = CJK_RUN.search(query_norm) is not None
     kept = []
     for cand in candidates:
         cand.norm = cand.tokens.replace(" ", "")

@@ -13,10 +13,11 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.text import MAX_QUERY_CHARS
+
 # A chat that keeps pressing "Another" should not grow the table without bound.
 MAX_SEEN_PER_QUERY = 500
 # Query texts are keys, not documents; very long ones are cut before storing.
-MAX_QUERY_CHARS = 500
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from tests.conftest import ROOT
 
 # Position in the flow; a module may import only from lower positions.
 LAYERS = {
+    "bot.text": -1,  # text primitives: below everything, imports nothing of ours
     "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0, "bot.state": 0,
     "bot.extract": 1,
     "bot.normalize": 2,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.metadata import Speaker
+from bot.text import HAN, to_simplified
 
 # How far into a paragraph a label may reach (title + name + colon).
 LABEL_WINDOW = 48
@@ -30,20 +30,13 @@ COLONS = "[:：]"
 UNKNOWN_LABEL = re.compile(
     r"^(?P<name>[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*){0,2}"
     r"|主持人|记者|記者|问|問|答|观众|觀眾|提问者|提問者|听众|聽眾|嘉宾|嘉賓|网友|網友"
-    r"|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8})\s*[:：]"
+    rf"|[{HAN}]{{1,6}}·[{HAN}]{{1,8}})\s*[:：]"
 )
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 def fold_for_labels(text: str) -> str:
     """Lower-case, simplified script, same length as `text` (so offsets carry over)."""
-    folded = _t2s().convert(text).lower()
+    folded = to_simplified(text).lower()
     return folded if len(folded) == len(text) else text.lower()
 
 
@@ -86,7 +79,7 @@ class LabelMatcher:
         )
         self._bare = re.compile(rf"^(?P<name>{names})\s*{COLONS}*$")
         self._glued = (
-            re.compile(rf"^(?P<name>{name_alternation(glued)})(?=[\u4e00-\u9fff])") if glued else None
+            re.compile(rf"^(?P<name>{name_alternation(glued)})(?=[{HAN}])") if glued else None
         )
 
     @staticmethod

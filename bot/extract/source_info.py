@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from bot.extract.paragraphs import Paragraph
+from bot.text import HAN_CHAR, count_han, to_simplified
 
 _URL = re.compile(r"https?://[^\s\"'<>，。、]+")
 _DATE = re.compile(r"(20\d\d|19\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _PUBLISHER = re.compile(r"(?:来源|來源|文)\s*[:：|｜]\s*([^\s|｜]+)")
 MIN_TITLE, MAX_TITLE = 8, 80
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 def find_url(text: str) -> str | None:
@@ -48,16 +41,16 @@ def find_title(paragraphs: list[Paragraph]) -> str | None:
     for paragraph in paragraphs[:40]:
         text = paragraph.text.strip()
         if MIN_TITLE <= len(text) <= MAX_TITLE and text[-1] not in "。.!！:：" and " " * 3 not in text:
-            if sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 4 or text.count(" ") >= 2:
+            if count_han(text) >= 4 or text.count(" ") >= 2:
                 return text
     return None
 
 
 def detect_script(text: str) -> str:
     """`traditional` when converting to simplified changes a noticeable share of the Han characters."""
-    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    han = HAN_CHAR.findall(text)
     if not han:
         return "simplified"
     sample = "".join(han[:20000])
-    changed = sum(a != b for a, b in zip(sample, _t2s().convert(sample), strict=False))
+    changed = sum(a != b for a, b in zip(sample, to_simplified(sample), strict=False))
     return "traditional" if changed / len(sample) > 0.05 else "simplified"
