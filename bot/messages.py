@@ -304,22 +304,6 @@ _TEXTS: dict[str, dict[Language, str]] = {
     },
 }
 
-# Descriptions for setMyCommands; Telegram keys them by two-letter language code only.
-COMMANDS: dict[str, dict[Language, str]] = {
-    "quote": {"en": "Best quote for a topic", "zh-Hans": "查找相关引语", "zh-Hant": "查找相關引語"},
-    "random": {"en": "A random quote [speaker]", "zh-Hans": "随机一句 [人名]", "zh-Hant": "隨機一句 [人名]"},
-    "speakers": {"en": "Who I can quote", "zh-Hans": "可引用的人物", "zh-Hant": "可引用的人物"},
-    "sources": {"en": "Where the quotes come from", "zh-Hans": "引语出处", "zh-Hant": "引語出處"},
-    "daily": {"en": "A quote every day: HH:MM [zone] | off", "zh-Hans": "每日一句:HH:MM [时区] | off",
-              "zh-Hant": "每日一句:HH:MM [時區] | off"},
-    "lang": {"en": "Bot language: en | zh-hans | zh-hant", "zh-Hans": "界面语言",
-             "zh-Hant": "介面語言"},
-    "script": {"en": "Show quotes in traditional/simplified", "zh-Hans": "引语繁简转换",
-               "zh-Hant": "引語繁簡轉換"},
-    "help": {"en": "How to use me", "zh-Hans": "用法", "zh-Hant": "用法"},
-    "start": {"en": "Welcome", "zh-Hans": "欢迎", "zh-Hant": "歡迎"},
-}
-
 
 def say(lang: Language, key: str, **values: object) -> str:
     """The HTML text `key` in `lang`, with every value HTML-escaped before it is inserted."""
