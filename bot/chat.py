@@ -1,15 +1,16 @@
 """`quotebot chat`: the bot's conversation in a terminal, no token and no network needed.
 
-Every answer comes from the same `Replier` the Telegram handlers use; this module only
-reads lines, maps commands and button numbers to it, and prints `Reply.plain()`.
+Every answer comes from the same `Replier` the Telegram handlers use, and commands
+from the same table (`bot.reply.commands`); this module only reads lines, maps
+commands and button numbers to them, and prints `Reply.plain()`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from bot.messages import say
-from bot.reply import Notice, Replier, Reply
+from bot.messages import DEFAULT_LANGUAGE, Language, say
+from bot.reply import Notice, Replier, Reply, find_command
 
 LOCAL_CHAT_ID = 1  # the terminal is one private chat
 QUIT = {"/quit", "/exit", "/q", ":q"}
@@ -23,7 +24,7 @@ class TerminalChat:
         self.replier = replier
         self.language_code = language_code
         self.last: Reply | None = None  # the message whose buttons can be pressed
-        self.last_lang = None  # the language that message was written in
+        self.last_lang: Language = DEFAULT_LANGUAGE  # the language that message was written in
 
     def handle(self, line: str) -> str:
         """The bot's answer to one line, as plain text with the buttons listed below it."""
@@ -37,28 +38,17 @@ class TerminalChat:
         lang = self.replier.language(LOCAL_CHAT_ID, self.language_code, line)
         reply = self._command(line, lang) if line.startswith("/") else None
         if reply is None:
-            reply = self.replier.answer(LOCAL_CHAT_ID, line, lang)
+            reply = self.replier.answer(LOCAL_CHAT_ID, lang, line)
         return self._show(reply, lang)
 
-    def _command(self, line: str, lang) -> Reply | None:
-        """A slash command, answered like the Telegram command handlers answer it."""
-        name, _, arg = line.partition(" ")
-        name = name.split("@", 1)[0].lower()
-        arg = arg.strip()
-        replier = self.replier
-        commands: dict[str, Callable[[], Reply]] = {
-            "/start": lambda: replier.start(LOCAL_CHAT_ID, lang, arg),
-            "/help": lambda: replier.help(lang),
-            "/quote": lambda: replier.answer(LOCAL_CHAT_ID, arg, lang),
-            "/random": lambda: replier.random_quote(LOCAL_CHAT_ID, lang, arg),
-            "/speakers": lambda: replier.speakers(lang),
-            "/sources": lambda: replier.sources(lang),
-            "/lang": lambda: replier.set_language(LOCAL_CHAT_ID, arg, lang),
-            "/script": lambda: replier.set_script(LOCAL_CHAT_ID, arg, lang),
-            "/daily": lambda: Reply(say(lang, "daily_terminal")),
-        }
-        command = commands.get(name)
-        return command() if command else Reply(say(lang, "unknown_command"))
+    def _command(self, line: str, lang: Language) -> Reply:
+        """A slash command from the command table, answered as the Telegram handlers answer it."""
+        command, arg = find_command(line)
+        if command is None:
+            return Reply(say(lang, "unknown_command"))
+        if command.terminal_text:
+            return Reply(say(lang, command.terminal_text))
+        return command.action(self.replier, LOCAL_CHAT_ID, lang, arg)
 
     def _button_index(self, line: str) -> int | None:
         """Which button of the last message a line presses ("1", "/context", ...), if any."""
@@ -71,13 +61,14 @@ class TerminalChat:
         index = BUTTON_WORDS.get(line.lower())
         return index if index is not None and index < len(self.last.buttons) else None
 
-    def _press(self, index: int, lang) -> str:
-        result = self.replier.press(LOCAL_CHAT_ID, self.last.buttons[index].payload, lang)
+    def _press(self, index: int, lang: Language) -> str:
+        assert self.last is not None
+        result = self.replier.press(LOCAL_CHAT_ID, lang, self.last.buttons[index].payload)
         if isinstance(result, Notice):
             return f"({result.text})"
         return self._show(result, lang)
 
-    def _show(self, reply: Reply, lang) -> str:
+    def _show(self, reply: Reply, lang: Language) -> str:
         if reply.buttons:
             self.last = reply
             self.last_lang = lang

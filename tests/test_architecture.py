@@ -21,7 +21,10 @@ LAYERS = {
     "bot.lexicon": 3,
     "bot.index": 4,
     "bot.search": 5,
-    "bot.reply": 6,
+    "bot.reply": 6.9,  # the package's face re-exports its modules, which import down this order:
+    "bot.reply.markup": 6.1, "bot.reply.payload": 6.2, "bot.reply.language": 6.2,
+    "bot.reply.schedule": 6.2, "bot.reply.render": 6.3, "bot.reply.conversation": 6.4,
+    "bot.reply.commands": 6.5,
     "bot.chat": 7, "bot.telegram": 7,
     "bot.cli": 8,
     "bot.__main__": 9,

@@ -34,7 +34,7 @@ def test_a_short_session(quotes_db):
 def test_answers_are_the_replier_answers(quotes_db):
     searcher = Searcher(quotes_db)
     chat = TerminalChat(Replier(searcher, SQLiteStateStore(":memory:"), rng=random.Random(0)))
-    direct = Replier(searcher, SQLiteStateStore(":memory:")).answer(LOCAL_CHAT_ID, "对齐", "zh-Hans")
+    direct = Replier(searcher, SQLiteStateStore(":memory:")).answer(LOCAL_CHAT_ID, "zh-Hans", "对齐")
     assert chat.handle("对齐").startswith(direct.plain())
 
 

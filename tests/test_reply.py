@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from bot.messages import _TEXTS, COMMANDS, LANGUAGES, language_from_code, say
+from bot.messages import _TEXTS, LANGUAGES, language_from_code, say
+from bot.reply import DESCRIPTIONS as COMMANDS
 from bot.reply import (
     MAX_MESSAGE_CHARS,
     Notice,
@@ -134,24 +135,24 @@ def test_language_falls_back_to_the_text(replier):
 
 
 def test_answer_no_match_and_random(replier):
-    reply = replier.answer(1, "alignment", "en")
+    reply = replier.answer(1, "en", "alignment")
     assert reply.quote_id and len(reply.buttons) == 3
-    no_match = replier.answer(1, "明天天气怎么样", "zh-Hans")
+    no_match = replier.answer(1, "zh-Hans", "明天天气怎么样")
     assert no_match.quote_id is None and not no_match.buttons
     assert "明天天气怎么样" in no_match.html
-    assert replier.answer(1, "   ", "en").quote_id  # nothing to match: a random quote
+    assert replier.answer(1, "en", "   ").quote_id  # nothing to match: a random quote
     unknown = replier.random_quote(1, "en", "Nobody Atall")
     assert unknown.quote_id is None and "Nobody Atall" in unknown.html
     assert replier.random_quote(1, "en", "Ilya").quote_id
 
 
 def test_another_walks_the_matches_then_says_so(replier, searcher):
-    first = replier.answer(2, "印刷机", "en")
+    first = replier.answer(2, "en", "印刷机")
     total = len(searcher.search("印刷机", limit=100))
     shown = {first.quote_id}
     result = first
     for _ in range(total + 1):
-        result = replier.press(2, first.buttons[0].payload, "en")
+        result = replier.press(2, "en", first.buttons[0].payload)
         if isinstance(result, Notice):
             break
         assert result.quote_id not in shown
@@ -161,20 +162,20 @@ def test_another_walks_the_matches_then_says_so(replier, searcher):
 
 
 def test_views_keep_a_way_back(replier):
-    first = replier.answer(3, "开源", "zh-Hans")
-    context = replier.press(3, first.buttons[1].payload, "zh-Hans")
+    first = replier.answer(3, "zh-Hans", "开源")
+    context = replier.press(3, "zh-Hans", first.buttons[1].payload)
     assert [b.label for b in context.buttons] == ["换一句", "引语", "出处"]
-    back = replier.press(3, context.buttons[1].payload, "zh-Hans")
+    back = replier.press(3, "zh-Hans", context.buttons[1].payload)
     assert back.html == first.html
-    source = replier.press(3, first.buttons[2].payload, "zh-Hans")
+    source = replier.press(3, "zh-Hans", first.buttons[2].payload)
     assert "https://t.me/QuoteTestBot?start=q" in source.html
     assert replier.start(3, "zh-Hans", f"q{first.quote_id}").html == first.html
-    assert isinstance(replier.press(3, "s:999999999:1", "en"), Notice)
+    assert isinstance(replier.press(3, "en", "s:999999999:1"), Notice)
 
 
 def test_inline_results(replier):
-    results = replier.inline(9, "alignment", "en", None)
+    results = replier.inline(9, "en", "alignment")
     assert 1 <= len(results) <= 10
     assert all(r.title and r.description and r.reply.buttons for r in results)
-    assert len(replier.inline(9, "", "en", None)) == 10
-    assert replier.inline(9, "how do I bake bread", "en", None) == []
+    assert len(replier.inline(9, "en", "")) == 10
+    assert replier.inline(9, "en", "how do I bake bread") == []

@@ -69,5 +69,7 @@ DESCRIPTIONS: dict[str, dict[Language, str]] = {c.name: c.descriptions for c in 
 def find_command(text: str) -> tuple[Command | None, str]:
     """The command a line starts with ("/quote@Bot  x" → quote) and what follows it, stripped."""
     head, _, rest = text.strip().partition(" ")
-    name = head.lstrip("/").split("@", 1)[0].lower()
+    if not head.startswith("/"):
+        return None, rest.strip()
+    name = head[1:].split("@", 1)[0].lower()
     return BY_NAME.get(name), rest.strip()

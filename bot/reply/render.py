@@ -11,7 +11,15 @@ from collections.abc import Iterable
 
 from bot.messages import Language, is_chinese, say
 from bot.reply.language import in_script
-from bot.reply.markup import MAX_MESSAGE_CHARS, clip, escape, escape_within, fit, safe_url, telegram_length
+from bot.reply.markup import (
+    MAX_MESSAGE_CHARS,
+    clip,
+    escape,
+    escape_within,
+    fit,
+    safe_url,
+    telegram_length,
+)
 from bot.search import Context, Quote, Source
 
 MAX_ECHO_CHARS = 60  # how much of a query a no-match answer repeats back

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -24,26 +25,18 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.heartbeat import schedule_heartbeat
-from bot.messages import COMMANDS
-from bot.reply import Replier
+from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
 from bot.state import SQLiteStateStore, StateStore
 from bot.telegram.buttons import button_pressed
-from bot.telegram.common import SERVICES, Services
-from bot.telegram.daily import daily_command, schedule_all
+from bot.telegram.context import CONTEXT_TYPES, Services, services
+from bot.telegram.daily import follow, schedule_all
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import (
+    command_callback,
     group_message,
-    help_command,
-    lang_command,
     private_other,
     private_text,
-    quote_command,
-    random_command,
-    script_command,
-    sources_command,
-    speakers_command,
-    start,
     unknown_command,
 )
 from bot.telegram.inline import inline_query
@@ -125,6 +118,7 @@ def build_application(
         .token(check_token(settings.token))
         .base_url(settings.api_base_url)
         .base_file_url(file_base_url(settings.api_base_url))
+        .context_types(CONTEXT_TYPES)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -143,9 +137,12 @@ def build_application(
         .build()
     )
     throttle = Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
-    application.bot_data[SERVICES] = Services(
-        Replier(searcher, state), state, throttle, settings.heartbeat_path if heartbeat else None
-    )
+    replier = Replier(searcher, state)
+    # /daily stores the subscription; the job queue follows what was stored.
+    replier.on_daily_change = functools.partial(follow, application.job_queue, state)
+    Services(
+        replier, state, throttle, settings.heartbeat_path if heartbeat else None
+    ).attach(application)
     add_handlers(application)
     return application
 
@@ -154,18 +151,10 @@ def add_handlers(application: Application) -> None:
     """Register the handlers; the first match in a group wins, so order matters."""
     # Commands in channels arrive as channel_post updates, which CommandHandler skips by default.
     commands = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-    for name, callback in (
-        ("start", start),
-        ("help", help_command),
-        ("quote", quote_command),
-        ("random", random_command),
-        ("speakers", speakers_command),
-        ("sources", sources_command),
-        ("daily", daily_command),
-        ("lang", lang_command),
-        ("script", script_command),
-    ):
-        application.add_handler(CommandHandler(name, callback, filters=commands))
+    for command in COMMANDS:
+        application.add_handler(
+            CommandHandler(command.name, command_callback(command), filters=commands)
+        )
     private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, private_text))
@@ -179,7 +168,7 @@ def add_handlers(application: Application) -> None:
 
 async def on_startup(application: Application) -> None:
     """After getMe: tell the replier its username, register the commands, schedule /daily."""
-    shared: Services = application.bot_data[SERVICES]
+    shared = services(application)
     shared.replier.bot_username = application.bot.username
     # Load the matcher's dictionaries now rather than on the first person's message.
     shared.replier.searcher.search("warm up", limit=1)
@@ -193,7 +182,7 @@ async def on_startup(application: Application) -> None:
 async def register_commands(application: Application) -> None:
     """setMyCommands in English (default) and Chinese, so clients show the command list."""
     for language_code, lang in ((None, "en"), ("zh", "zh-Hans")):
-        commands = [BotCommand(name, texts[lang]) for name, texts in COMMANDS.items()]
+        commands = [BotCommand(command.name, command.descriptions[lang]) for command in COMMANDS]
         try:
             await application.bot.set_my_commands(commands, language_code=language_code)
         except TelegramError as error:

@@ -7,30 +7,31 @@ import logging
 
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
-from bot.messages import DEFAULT_LANGUAGE, language_from_code, say
-from bot.reply import MAX_NOTICE_CHARS, Notice, Reply
-from bot.telegram.common import markup, sender_key, services
+from bot.messages import say
+from bot.reply import MAX_NOTICE_CHARS, Notice, Reply, answer_language
+from bot.telegram.common import markup, sender_key
+from bot.telegram.context import QuoteBotContext
 from bot.telegram.limits import Verdict
 
 log = logging.getLogger(__name__)
 
 
-async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def button_pressed(update: Update, context: QuoteBotContext) -> None:
     """Put the pressed view in place of the message (or show a notice), and always answer."""
     query = update.callback_query
     answered = False
-    lang = language_from_code(query.from_user.language_code) or DEFAULT_LANGUAGE
+    # Until the chat's settings are read, the person's own language answers a failure.
+    lang = answer_language(language_code=query.from_user.language_code)
     try:
-        shared = services(context)
+        shared = context.services
         # Buttons under an inline-mode message have no chat; the person's id stands in.
         chat_id = query.message.chat.id if query.message else query.from_user.id
         lang = shared.replier.language(chat_id, query.from_user.language_code)
         if shared.throttle.check(sender_key(update)) is not Verdict.ALLOW:
             result: Reply | Notice = Notice(say(lang, "throttled"))
         else:
-            result = shared.replier.press(chat_id, query.data, lang)
+            result = shared.replier.press(chat_id, lang, query.data)
         notice = result.text[:MAX_NOTICE_CHARS] if isinstance(result, Notice) else None
         # Answer first so the client's spinner stops while the edit is on its way.
         await query.answer(notice)
@@ -43,7 +44,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 await query.answer(say(lang, "error")[:MAX_NOTICE_CHARS])
 
 
-async def show_in_place(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+async def show_in_place(update: Update, context: QuoteBotContext, reply: Reply) -> None:
     """Edit the message the button was under; send a new one if it can no longer be edited."""
     query = update.callback_query
     try:

@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.ext import ContextTypes
 
-from bot.messages import DEFAULT_LANGUAGE, parse_language
-from bot.reply import has_chinese
-from bot.telegram.common import markup, services
+from bot.reply import answer_language
+from bot.telegram.common import markup
+from bot.telegram.context import QuoteBotContext
 
 SEARCH_CACHE_SECONDS = 300
 RANDOM_CACHE_SECONDS = 10
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: QuoteBotContext) -> None:
     """Offer up to 10 matching quotes as articles; a random selection for an empty query."""
     query = update.inline_query
-    shared = services(context)
+    shared = context.services
     text = query.query or ""
     # Results must not depend on who asks unless marked personal: they follow the query's
     # language, unless the person chose a language or script in their private chat.
     chosen = shared.state.chat_settings(query.from_user.id)
-    lang = parse_language(chosen.language or "") or (
-        "zh-Hans" if has_chinese(text) else DEFAULT_LANGUAGE
-    )
+    lang = answer_language(chosen.language, text=text)
     empty = not text.strip()
     personal = empty or bool(chosen.language or chosen.script)
-    offered = shared.replier.inline(query.from_user.id, text, lang, chosen.script)
+    offered = shared.replier.inline(query.from_user.id, lang, text)
     results = [
         InlineQueryResultArticle(
             id=f"q{item.quote_id}",
