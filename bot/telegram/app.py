@@ -25,6 +25,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.heartbeat import schedule_heartbeat
+from bot.messages import Language
 from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
 from bot.state import SQLiteStateStore, StateStore
@@ -136,10 +137,13 @@ def build_application(
         .post_init(on_startup)
         .build()
     )
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise StartupError("python-telegram-bot's job queue is missing: install the project again.")
     throttle = Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
     replier = Replier(searcher, state)
     # /daily stores the subscription; the job queue follows what was stored.
-    replier.on_daily_change = functools.partial(follow, application.job_queue, state)
+    replier.on_daily_change = functools.partial(follow, job_queue, state)
     Services(
         replier, state, throttle, settings.heartbeat_path if heartbeat else None
     ).attach(application)
@@ -181,7 +185,8 @@ async def on_startup(application: Application) -> None:
 
 async def register_commands(application: Application) -> None:
     """setMyCommands in English (default) and Chinese, so clients show the command list."""
-    for language_code, lang in ((None, "en"), ("zh", "zh-Hans")):
+    menus: tuple[tuple[str | None, Language], ...] = ((None, "en"), ("zh", "zh-Hans"))
+    for language_code, lang in menus:
         commands = [BotCommand(command.name, command.descriptions[lang]) for command in COMMANDS]
         try:
             await application.bot.set_my_commands(commands, language_code=language_code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.messages import say
@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 async def button_pressed(update: Update, context: QuoteBotContext) -> None:
     """Put the pressed view in place of the message (or show a notice), and always answer."""
     query = update.callback_query
+    if query is None:
+        return
     answered = False
     # Until the chat's settings are read, the person's own language answers a failure.
     lang = answer_language(language_code=query.from_user.language_code)
@@ -37,16 +39,15 @@ async def button_pressed(update: Update, context: QuoteBotContext) -> None:
         await query.answer(notice)
         answered = True
         if isinstance(result, Reply):
-            await show_in_place(update, context, result)
+            await show_in_place(query, context, result)
     finally:
         if not answered:
             with contextlib.suppress(TelegramError):
                 await query.answer(say(lang, "error")[:MAX_NOTICE_CHARS])
 
 
-async def show_in_place(update: Update, context: QuoteBotContext, reply: Reply) -> None:
+async def show_in_place(query: CallbackQuery, context: QuoteBotContext, reply: Reply) -> None:
     """Edit the message the button was under; send a new one if it can no longer be edited."""
-    query = update.callback_query
     try:
         if query.message is None or isinstance(query.message, Message):
             await query.edit_message_text(reply.html, reply_markup=markup(reply))
@@ -54,7 +55,8 @@ async def show_in_place(update: Update, context: QuoteBotContext, reply: Reply) 
     except BadRequest as error:
         if "not modified" in str(error).lower():
             return  # a double press: the message already shows this
-        if "can't be edited" not in str(error).lower():
-            raise
+        if "can't be edited" not in str(error).lower() or query.message is None:
+            raise  # (an inline-mode message has no chat to send a new one to)
+    assert query.message is not None  # the except clause re-raised otherwise
     # Too old to edit (or inaccessible): answer with a new message instead.
     await context.bot.send_message(query.message.chat.id, reply.html, reply_markup=markup(reply))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import (
     ChatMember,
@@ -23,7 +24,7 @@ from bot.telegram.limits import Verdict
 
 log = logging.getLogger("bot.telegram")
 
-Callback = Callable[..., Awaitable[None]]
+Callback = Callable[..., Coroutine[Any, Any, None]]
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:

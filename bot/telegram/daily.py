@@ -54,9 +54,12 @@ def follow(job_queue: JobQueue, state: StateStore, chat_id: int) -> None:
 def schedule_all(application: Application) -> int:
     """Schedule every stored subscription (at start-up); returns how many."""
     subscriptions = services(application).state.all_daily()
+    job_queue = application.job_queue
+    if job_queue is None:
+        return 0
     for subscription in subscriptions:
         try:
-            schedule(application.job_queue, subscription)
+            schedule(job_queue, subscription)
         except (ValueError, ZoneInfoNotFoundError):
             log.warning("skipping daily subscription of chat %s: bad time", subscription.chat_id)
     return len(subscriptions)
@@ -64,7 +67,10 @@ def schedule_all(application: Application) -> int:
 
 async def send_daily(context: QuoteBotContext) -> None:
     """Post the quote of the day in the job's chat."""
-    chat_id = context.job.chat_id
+    job = context.job
+    if job is None or job.chat_id is None:
+        return
+    chat_id = job.chat_id
     shared = context.services
     subscription = shared.state.daily(chat_id)
     lang = answer_language(
@@ -78,6 +84,6 @@ async def send_daily(context: QuoteBotContext) -> None:
         # Blocked, kicked, or no longer allowed to post: stop trying every day.
         log.info("daily quote refused in chat %s; unsubscribing", chat_id)
         shared.state.remove_daily(chat_id)
-        unschedule(context.job_queue, chat_id)
+        job.schedule_removal()
         return
     log.info("daily quote sent chat=%s quote=%s", chat_id, reply.quote_id)

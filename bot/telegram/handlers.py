@@ -35,7 +35,9 @@ def command_callback(command: Command) -> Callback:
 
 async def answer_command(update: Update, context: QuoteBotContext, command: Command) -> None:
     """Run `command` on what follows it (or, where the row says so, on the replied message)."""
-    message = update.effective_message
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
     text = command_text(message)
     if not text and command.uses_replied_text and message.reply_to_message:
         replied = message.reply_to_message
@@ -44,14 +46,15 @@ async def answer_command(update: Update, context: QuoteBotContext, command: Comm
     if text and command.admin_only and not await may_change_settings(update, context):
         reply = Reply(say(lang, "admins_only"))
     else:
-        reply = command.action(context.services.replier, update.effective_chat.id, lang, text)
+        reply = command.action(context.services.replier, chat.id, lang, text)
     await send_reply(update, context, reply)
 
 
 @answering
 async def private_text(update: Update, context: QuoteBotContext) -> None:
     """Answer any text in a private chat with the best quote."""
-    await answer_query(update, context, update.effective_message.text or "")
+    message = update.effective_message
+    await answer_query(update, context, message.text or "" if message else "")
 
 
 @answering
@@ -69,6 +72,8 @@ async def unknown_command(update: Update, context: QuoteBotContext) -> None:
 async def group_message(update: Update, context: QuoteBotContext) -> None:
     """Answer a group message addressed to the bot (@BotName TEXT, or a reply to it); ignore chatter."""
     message = update.effective_message
+    if message is None:
+        return
     text = message.text or ""
     username = (context.bot.username or "").lower()
     mentions = message.parse_entities([MessageEntity.MENTION])
@@ -97,6 +102,9 @@ def _cut_entity(text: str, entity: MessageEntity) -> str:
 
 async def answer_query(update: Update, context: QuoteBotContext, text: str) -> None:
     """Send the best quote for `text` (a random one when it is empty)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
     lang = language(update, context, text)
-    reply = context.services.replier.answer(update.effective_chat.id, lang, text)
+    reply = context.services.replier.answer(chat.id, lang, text)
     await send_reply(update, context, reply)

@@ -15,6 +15,8 @@ RANDOM_CACHE_SECONDS = 10
 async def inline_query(update: Update, context: QuoteBotContext) -> None:
     """Offer up to 10 matching quotes as articles; a random selection for an empty query."""
     query = update.inline_query
+    if query is None:
+        return
     shared = context.services
     text = query.query or ""
     # Results must not depend on who asks unless marked personal: they follow the query's
