@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from bot.messages import DEFAULT_LANGUAGE, Language, say
 from bot.reply import Notice, Replier, Reply, find_command
+from bot.reply.payload import QUOTE, action_of
 
 LOCAL_CHAT_ID = 1  # the terminal is one private chat
 QUIT = {"/quit", "/exit", "/q", ":q"}
@@ -36,10 +37,9 @@ class TerminalChat:
             # A button speaks the language of the message it sits under, not of "2".
             return self._press(pressed, self.last_lang)
         lang = self.replier.language(LOCAL_CHAT_ID, self.language_code, line)
-        reply = self._command(line, lang) if line.startswith("/") else None
-        if reply is None:
-            reply = self.replier.answer(LOCAL_CHAT_ID, lang, line)
-        return self._show(reply, lang)
+        if line.startswith("/"):
+            return self._show(self._command(line, lang), lang)
+        return self._show(self.replier.answer(LOCAL_CHAT_ID, lang, line), lang)
 
     def _command(self, line: str, lang: Language) -> Reply:
         """A slash command from the command table, answered as the Telegram handlers answer it."""
@@ -56,8 +56,9 @@ class TerminalChat:
             return None
         if line.isdigit() and 1 <= int(line) <= len(self.last.buttons):
             return int(line) - 1
-        if line.lower() == "/quote" and any(b.payload.startswith("q:") for b in self.last.buttons):
-            return next(i for i, b in enumerate(self.last.buttons) if b.payload.startswith("q:"))
+        back = [i for i, b in enumerate(self.last.buttons) if action_of(b.payload) == QUOTE]
+        if line.lower() == "/quote" and back:
+            return back[0]
         index = BUTTON_WORDS.get(line.lower())
         return index if index is not None and index < len(self.last.buttons) else None
 

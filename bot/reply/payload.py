@@ -37,6 +37,12 @@ def parse_payload(data: str | None) -> tuple[str, tuple[int, ...]] | None:
     return (action, ids) if len(ids) == ID_COUNTS[action] else None
 
 
+def action_of(data: str | None) -> str | None:
+    """The action a button's payload asks for (ANOTHER, CONTEXT, ...), or None when not ours."""
+    parsed = parse_payload(data)
+    return parsed[0] if parsed else None
+
+
 def buttons(lang: Language, quote_id: int, query_id: int, showing: str = QUOTE) -> tuple[Button, ...]:
     """Another / Context / Source, with the view being shown replaced by a way back to the quote."""
     back = Button(say(lang, "button_quote"), payload(QUOTE, quote_id, query_id))
