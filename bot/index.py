@@ -2,12 +2,14 @@
 
 The build writes a temporary file beside the target and renames it into place
 only when everything succeeded, so readers never see a half-built database and a
-failed build leaves the previous one untouched. Nothing else writes to it.
+failed build leaves the previous one untouched. Nothing else writes to it. The
+schema, table names and version live in `bot.quotedb`, which every reader opens.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import multiprocessing
 import os
@@ -140,11 +142,9 @@ def _fill(
     with _build_pool(sum(len(d.quotes) for d in documents)) as pool:
         # Each quote's key and search fields, computed by the workers while this
         # process writes, in document order.
-        fields = (
-            pool.imap(segmenter_fields(segmenter), texts, chunksize=500)
-            if pool
-            else map(segmenter_fields(segmenter), texts)
-        )
+        # (The segmenter pickles as its words; a worker reuses its tokenizer.)
+        fields_of = functools.partial(_quote_fields, segmenter=segmenter)
+        fields = pool.imap(fields_of, texts, chunksize=500) if pool else map(fields_of, texts)
         for document in documents:
             source_id = db["sources"].insert(vars(document.source)).last_pk
             passage_ids = _insert_passages(db, document, source_id, speaker_ids)
@@ -237,14 +237,9 @@ def _insert_quotes(
     db["quotes"].insert_all(rows)
 
 
-class segmenter_fields:  # noqa: N801 (a picklable function with its segmenter)
+def _quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict]:
     """What the build computes from a quote's text alone: its dedupe key and search fields."""
-
-    def __init__(self, segmenter: Segmenter) -> None:
-        self.segmenter = segmenter
-
-    def __call__(self, text: str) -> tuple[str, dict]:
-        return normalize.dedupe_key(text), terms.search_fields(text, self.segmenter)
+    return normalize.dedupe_key(text), terms.search_fields(text, segmenter)
 
 
 def _build_search_index(db: sqlite_utils.Database, glossary: dict) -> None:

@@ -10,9 +10,10 @@ import os
 import random as random_module
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bot import lexicon
 from bot.normalize import Segmenter
@@ -35,6 +36,7 @@ PAGE_CACHE_KIB = 64 * 1024
 RELOAD_CHECK_SECONDS = 1.0
 
 SearchError = DatabaseError
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,9 @@ class Searcher:
         excluded = {int(i) for i in exclude}
         with self._lock:
             opened = self._fresh()
-            speaker_id = None
-            if speaker:
-                speaker_id = opened.aliases.speaker_id(speaker)
-                if speaker_id is None:
-                    return []
+            known, speaker_id = _named_speaker(opened, speaker)
+            if not known:
+                return []
             analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
             if analysis.speaker_id is not None:
                 if speaker_id is not None and speaker_id != analysis.speaker_id:
@@ -172,27 +172,25 @@ class Searcher:
         excluded = {int(i) for i in exclude}
         with self._lock:
             opened = self._fresh()
-            speaker_id = None
-            if speaker:
-                speaker_id = opened.aliases.speaker_id(speaker)
-                if speaker_id is None:
-                    return None
+            known, speaker_id = _named_speaker(opened, speaker)
+            if not known:
+                return None
             quote_id = sample.random_id(opened.db, speaker_id, excluded, rng or random_module)
             return opened.db.quote(quote_id) if quote_id is not None else None
 
     def get(self, quote_id: int) -> Quote | None:
         """The quote with this id, or None."""
-        with self._lock:
-            try:
-                return self._fresh().db.quote(int(quote_id))
-            except (LookupError, ValueError, TypeError, OverflowError):
-                return None
+        return self._by_id(QuoteDB.quote, quote_id)
 
     def context(self, quote_id: int) -> Context | None:
         """The quote's whole turn and the turn before it."""
+        return self._by_id(QuoteDB.context, quote_id)
+
+    def _by_id(self, read: Callable[[QuoteDB, int], T], quote_id: int) -> T | None:
+        """What `read` gives for this quote id; None for an id that is not a stored quote's."""
         with self._lock:
             try:
-                return self._fresh().db.context(int(quote_id))
+                return read(self._fresh().db, int(quote_id))
             except (LookupError, ValueError, TypeError, OverflowError):
                 return None
 
@@ -219,3 +217,11 @@ class Searcher:
         """Topic words that really occur in the corpus (for a "no match" reply)."""
         with self._lock:
             return self._fresh().db.topic_words(lexicon.GLOSSARY_WEIGHT, n)
+
+
+def _named_speaker(opened: _Opened, speaker: str | None) -> tuple[bool, int | None]:
+    """(whether the filter names a known speaker or none at all, that speaker's id)."""
+    if not speaker:
+        return True, None
+    speaker_id = opened.aliases.speaker_id(speaker)
+    return speaker_id is not None, speaker_id
