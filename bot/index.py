@@ -146,7 +146,7 @@ def _fill(
         fields_of = functools.partial(_quote_fields, segmenter=segmenter)
         fields = pool.imap(fields_of, texts, chunksize=500) if pool else map(fields_of, texts)
         for document in documents:
-            source_id = db["sources"].insert(vars(document.source)).last_pk
+            source_id = int(db.table("sources").insert(vars(document.source)).last_pk or 0)
             passage_ids = _insert_passages(db, document, source_id, speaker_ids)
             _insert_quotes(db, document, source_id, passage_ids, speaker_ids, seen_quotes, fields)
     _build_search_index(db, glossary)
@@ -169,7 +169,7 @@ def _fill(
 
 def _insert_speakers(db: sqlite_utils.Database, speakers: list[Speaker]) -> dict[str, int]:
     rows = [speaker_row(number, speaker) for number, speaker in enumerate(speakers, start=1)]
-    db["speakers"].insert_all(rows)
+    db.table("speakers").insert_all(rows)
     return {row["name"]: row["id"] for row in rows}
 
 
@@ -197,7 +197,7 @@ def _insert_passages(
         )
         if passage.kind == "speech":
             prev_id = passage_id
-    db["passages"].insert_all(rows)
+    db.table("passages").insert_all(rows)
     return ids
 
 
@@ -234,7 +234,7 @@ def _insert_quotes(
                 **search_fields,
             }
         )
-    db["quotes"].insert_all(rows)
+    db.table("quotes").insert_all(rows)
 
 
 def _quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict]:

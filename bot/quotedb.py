@@ -93,18 +93,18 @@ class StoredSource:
 
 def create_schema(db: sqlite_utils.Database) -> None:
     """The tables of speakers, sources, passages and quotes (the search tables come later)."""
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["speakers"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("speakers").create(
         {"id": int, "name": str, "name_zh": str, "aliases": str}, pk="id", not_null={"name"}
     )
-    db["speakers"].create_index(["name"], unique=True)
-    db["sources"].create(
+    db.table("speakers").create_index(["name"], unique=True)
+    db.table("sources").create(
         {"id": int, **{name: str for name in Source.__dataclass_fields__}},
         pk="id",
         not_null={"file"},
     )
-    db["sources"].create_index(["file"], unique=True)
-    db["passages"].create(
+    db.table("sources").create_index(["file"], unique=True)
+    db.table("passages").create(
         {"id": int, "source_id": int, "speaker_id": int, "position": int, "prev_id": int,
          "line": int, "kind": str, "text": str},
         pk="id",
@@ -114,7 +114,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             ("prev_id", "passages", "id"),
         ],
     )
-    db["quotes"].create(
+    db.table("quotes").create(
         {"id": int, "passage_id": int, "speaker_id": int, "source_id": int, "position": int,
          "kind": str, "text": str, **SEARCH_COLUMNS},
         pk="id",
@@ -124,8 +124,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
             ("source_id", "sources", "id"),
         ],
     )
-    db["quotes"].create_index(["speaker_id"])
-    db["quotes"].create_index(["passage_id"])
+    db.table("quotes").create_index(["speaker_id"])
+    db.table("quotes").create_index(["passage_id"])
 
 
 def speaker_row(number: int, speaker: Speaker) -> dict:
@@ -136,7 +136,7 @@ def speaker_row(number: int, speaker: Speaker) -> dict:
 
 def write_meta(db: sqlite_utils.Database, values: dict[str, str]) -> None:
     """Set keys of the meta table."""
-    db["meta"].insert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+    db.table("meta").insert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
 
 
 def version_meta() -> dict[str, str]:

@@ -19,7 +19,7 @@ NUMBER = re.compile(r"\d+")
 
 def bigrams(norm: str) -> list[str]:
     """Overlapping character pairs inside each CJK run of a comparison form."""
-    pairs = []
+    pairs: list[str] = []
     for run in CJK_RUN.findall(norm):
         pairs.extend(run[i : i + 2] for i in range(len(run) - 1))
     return pairs

@@ -130,7 +130,7 @@ class Analyzer:
                 pair,
                 [(v, credit) for v in variants],
                 weight,
-                retrieval=sorted(variants, key=variants.get)[:3],
+                retrieval=sorted(variants, key=lambda v: variants[v])[:3],
             )
         if real_word and inside:
             return Concept(pair, [], self.max_idf)  # 天气 in a corpus without weather
@@ -281,7 +281,8 @@ def _rarest_pair(term: str, stats: dict[str, int]) -> str:
 
 def _multichar_positions(run_tokens: list[str]) -> set[int]:
     """Positions of the characters that belong to a word of two or more characters."""
-    positions, position = set(), 0
+    positions: set[int] = set()
+    position = 0
     for token in run_tokens:
         if len(token) > 1:
             positions.update(range(position, position + len(token)))
@@ -291,7 +292,7 @@ def _multichar_positions(run_tokens: list[str]) -> set[int]:
 
 def _stop_spans(run_tokens: list[str]) -> set[int]:
     """Start positions of pairs that lie inside a function word (什么 in 为什么)."""
-    spans = set()
+    spans: set[int] = set()
     position = 0
     for token in run_tokens:
         if token in terms.STOPWORDS:

@@ -72,7 +72,7 @@ def _coverage(
     sizes: set[str] | None = None
     for concept in concepts:
         remaining -= concept.weight
-        credit, term = 0.0, None
+        credit, term = 0.0, ""
         for alt, alt_credit in concept.alts:
             if alt_credit <= credit:
                 continue
