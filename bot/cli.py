@@ -124,7 +124,7 @@ def _print_ingest_report(documents, verbose: bool) -> None:
         for unit in doc.quotes:
             speakers[doc.passages[unit.passage].speaker] += 1
         rows.append(
-            [doc.file, len(doc.passages), len(doc.quotes), sum(dropped.values()) - len(doc.unattributed),
+            [doc.source.file, len(doc.passages), len(doc.quotes), sum(dropped.values()) - len(doc.unattributed),
              len(doc.unattributed)]
         )
     click.echo(tabulate(rows, ["document", "passages", "quotes", "non-speech", "unattributed"]))
@@ -133,19 +133,20 @@ def _print_ingest_report(documents, verbose: bool) -> None:
     click.echo()
     for doc in documents:
         for note in doc.notes:
-            click.echo(f"{doc.file}: {note}")
+            click.echo(f"{doc.source.file}: {note}")
         shown = doc.unattributed if verbose else doc.unattributed[:5]
         for item in shown:
-            click.echo(f"{doc.file}:{item.line}: {item.reason}: {item.text[:60]}")
+            click.echo(f"{doc.source.file}:{item.line}: {item.reason}: {item.text[:60]}")
         if len(doc.unattributed) > len(shown):
-            click.echo(f"{doc.file}: … {len(doc.unattributed) - len(shown)} more (use --verbose)")
+            click.echo(f"{doc.source.file}: … {len(doc.unattributed) - len(shown)} more (use --verbose)")
 
 
 def _open(db_path: Path):
-    from bot.index import DatabaseError, open_readonly
+    """The quote database, read-only; one clear line when it cannot be read."""
+    from bot.quotedb import DatabaseError, QuoteDB
 
     try:
-        return open_readonly(db_path)
+        return QuoteDB(db_path)
     except DatabaseError as error:
         raise click.ClickException(str(error)) from error
 
@@ -156,32 +157,22 @@ def _open(db_path: Path):
 @click.option("--speaker", help="Only this speaker's quotes (canonical name).")
 def quotes(db_path: Path, as_json: bool, speaker: str | None):
     """List every quote with its speaker and source."""
-    from bot.index import quote_rows
-
-    conn = _open(db_path)
-    where, params = ("WHERE sp.name = ?", (speaker,)) if speaker else ("", ())
-    for row in quote_rows(conn, where, params):
+    for quote in _open(db_path).quotes(speaker):
         if as_json:
-            click.echo(json.dumps(quote_json(row), ensure_ascii=False))
+            click.echo(json.dumps(quote_json(quote), ensure_ascii=False))
         else:
-            click.echo(f"{row['id']:>6}  {row['speaker']}: {row['text']}  [{row['file']}]")
+            click.echo(f"{quote.id:>6}  {quote.speaker}: {quote.text}  [{quote.source.file}]")
 
 
-def quote_json(row) -> dict:
-    """The JSON form of a quote row (the `quotes --json` contract)."""
+def quote_json(quote) -> dict:
+    """The JSON form of a quote (the `quotes --json` contract)."""
     return {
-        "id": row["id"],
-        "speaker": row["speaker"],
-        "text": row["text"],
-        "kind": row["kind"],
-        "passage_id": row["passage_id"],
-        "source": {
-            "file": row["file"],
-            "title": row["title"],
-            "publisher": row["publisher"],
-            "url": row["url"],
-            "date": row["date"],
-        },
+        "id": quote.id,
+        "speaker": quote.speaker,
+        "text": quote.text,
+        "kind": quote.kind,
+        "passage_id": quote.passage_id,
+        "source": quote.source.cited(),
     }
 
 
@@ -189,11 +180,9 @@ def quote_json(row) -> dict:
 @DB_OPTION
 def speakers(db_path: Path):
     """List the speakers with their Chinese names, quote counts and aliases."""
-    from bot.index import speaker_counts
-
     rows = [
-        [r["name"], r["name_zh"], r["quotes"], ", ".join(json.loads(r["aliases"] or "[]"))[:60]]
-        for r in speaker_counts(_open(db_path))
+        [s.speaker.name, s.speaker.name_zh, s.quotes, ", ".join(s.speaker.aliases)[:60]]
+        for s in _open(db_path).speakers()
     ]
     click.echo(tabulate(rows, ["speaker", "中文", "quotes", "aliases"]))
 
@@ -202,12 +191,10 @@ def speakers(db_path: Path):
 @DB_OPTION
 def sources(db_path: Path):
     """List the source documents with their dates and counts."""
-    from bot.index import source_counts
-
     rows = [
-        [r["file"], (r["title"] or "")[:40], r["publisher"], r["date"], r["script"], r["passages"],
-         r["quotes"]]
-        for r in source_counts(_open(db_path))
+        [s.source.file, (s.source.title or "")[:40], s.source.publisher, s.source.date,
+         s.source.script, s.passages, s.quotes]
+        for s in _open(db_path).sources()
     ]
     click.echo(tabulate(rows, ["file", "title", "publisher", "date", "script", "passages", "quotes"]))
 
@@ -243,19 +230,13 @@ def ask(query: str | None, limit: int, as_json: bool, speaker: str | None, db_pa
 
 def match_json(match) -> dict:
     """The JSON form of a search result (the `ask --json` contract)."""
-    source = match.source
+    quote = match.quote
     return {
-        "id": match.id,
-        "speaker": match.speaker,
-        "text": match.text,
+        "id": quote.id,
+        "speaker": quote.speaker,
+        "text": quote.text,
         "score": match.score,
-        "source": {
-            "file": source.file,
-            "title": source.title,
-            "publisher": source.publisher,
-            "url": source.url,
-            "date": source.date,
-        },
+        "source": quote.source.cited(),
     }
 
 
@@ -266,7 +247,7 @@ def _readable_matches(query: str, matches, searcher) -> str:
         return f"No quote matches {query!r}." + (f" Try: {topics}" if topics else "") + "\n"
     blocks = []
     for match in matches:
-        quote, source = match.quote, match.source
+        quote, source = match.quote, match.quote.source
         speaker = f"{quote.speaker} ({quote.speaker_zh})" if quote.speaker_zh else quote.speaker
         cited = ", ".join(p for p in (source.title, source.publisher, source.date) if p)
         lines = [f"“{quote.text}”", f"    — {speaker}, {cited or source.file}"]
