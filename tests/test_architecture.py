@@ -22,6 +22,7 @@ LAYERS = {
     "bot.index": 4,
     "bot.search": 5,
     "bot.reply": 6,
+    "bot.card": 6.5,  # quote cards: drawn from a reply's quote, used by chat and telegram
     "bot.chat": 7, "bot.telegram": 7,
     "bot.cli": 8,
     "bot.__main__": 9,

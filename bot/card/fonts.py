@@ -1,0 +1,110 @@
+"""The card's fonts: where they are installed, which characters each one has, and the
+fallback chain that picks, for every character, the first font that can draw it.
+
+The fonts ship as PyPI wheels (see pyproject.toml and the README's font licences), so
+`pip install` is all a machine needs. Coverage comes from each font's own character map
+(fontTools), never from guessing by Unicode block: a character no font has is replaced
+by MISSING, never drawn as an empty box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from PIL import ImageFont
+
+# The typographic mark for a character the type case lacks (geta, U+3013); every CJK
+# font has it, and unlike an empty box it says "something was here" on purpose.
+MISSING = "〓"
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font file and the code points its character map covers."""
+
+    name: str
+    path: str
+    cmap: frozenset[int]
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self.cmap
+
+
+def _package_file(package: str, *parts: str) -> str:
+    return str(files(package).joinpath(*parts))
+
+
+def _font_paths() -> dict[str, str]:
+    """Installed font files by role (the wheels in pyproject.toml)."""
+    return {
+        "cjk": _package_file("cvttf_NotoSansCJK_Regular", "NotoSansCJKtc-Regular.otf"),
+        "serif": _package_file("font_source_serif_pro", "files", "SourceSerifPro-Regular.otf"),
+        "sans": _package_file("font_source_sans_pro", "files", "SourceSansPro-Regular.otf"),
+        "sans_bold": _package_file("font_source_sans_pro", "files", "SourceSansPro-Semibold.otf"),
+    }
+
+
+@lru_cache(maxsize=8)
+def face(name: str) -> Face:
+    """The font `name` with its character map, read once per process."""
+    from fontTools.ttLib import TTFont
+
+    path = _font_paths()[name]
+    with TTFont(path, lazy=True) as font:
+        cmap = frozenset(font.getBestCmap())
+    return Face(name, path, cmap)
+
+
+# Fallback chains by use: the first font that has a character draws it. Chinese text
+# is set in the CJK font throughout (its Latin glyphs share its baseline and colour);
+# English text in Source Serif/Sans, with the CJK font behind for everything else.
+CHAINS: dict[str, tuple[str, ...]] = {
+    "quote_en": ("serif", "cjk"),
+    "quote_zh": ("cjk", "serif"),
+    "name_en": ("sans_bold", "cjk"),
+    "name_zh": ("cjk", "sans_bold"),
+    "meta_en": ("sans", "cjk"),
+    "meta_zh": ("cjk", "sans"),
+    "mark": ("serif",),
+}
+
+
+def chain(use: str) -> tuple[Face, ...]:
+    return tuple(face(name) for name in CHAINS[use])
+
+
+def drawable(text: str, faces: tuple[Face, ...]) -> str:
+    """`text` with every character no font of the chain has replaced by MISSING.
+
+    Variation selectors and zero-width joiners that no font draws are dropped: they
+    only modify the character before them (mostly emoji, replaced anyway).
+    """
+    out = []
+    for char in text:
+        if any(f.has(char) for f in faces):
+            out.append(char)
+        elif char in "\ufe0e\ufe0f\u200d" or "\U000e0020" <= char <= "\U000e007f":
+            continue
+        elif not (out and out[-1] == MISSING):  # one mark for a whole emoji sequence
+            out.append(MISSING)
+    return "".join(out)
+
+
+def runs(text: str, faces: tuple[Face, ...]) -> list[tuple[Face, str]]:
+    """`text` split into runs, each drawn by the first face of the chain that has it."""
+    result: list[tuple[Face, str]] = []
+    for char in text:
+        chosen = next((f for f in faces if f.has(char)), faces[0])
+        if result and result[-1][0] is chosen:
+            result[-1] = (chosen, result[-1][1] + char)
+        else:
+            result.append((chosen, char))
+    return result
+
+
+@lru_cache(maxsize=64)
+def pil_font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    """A Pillow font for `name` at `size` px, opened once."""
+    return ImageFont.truetype(face(name).path, size)
