@@ -96,7 +96,7 @@ def runs(text: str, faces: tuple[Face, ...]) -> list[tuple[Face, str]]:
     """`text` split into runs, each drawn by the first face of the chain that has it."""
     result: list[tuple[Face, str]] = []
     for char in text:
-        chosen = next((f for f in faces if f.has(char)), faces[0])
+        chosen = first_with(char, faces)
         if result and result[-1][0] is chosen:
             result[-1] = (chosen, result[-1][1] + char)
         else:
@@ -104,7 +104,25 @@ def runs(text: str, faces: tuple[Face, ...]) -> list[tuple[Face, str]]:
     return result
 
 
+def first_with(char: str, faces: tuple[Face, ...]) -> Face:
+    """The first face of the chain that has `char` (the first one when none has)."""
+    for f in faces:
+        if ord(char) in f.cmap:
+            return f
+    return faces[0]
+
+
 @lru_cache(maxsize=64)
 def pil_font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    """A Pillow font for `name` at `size` px, opened once."""
-    return ImageFont.truetype(face(name).path, size)
+    """A Pillow font for `name` at `size` px, opened once.
+
+    The basic layout engine: Chinese and English need no shaping, it is faster than
+    Raqm, and it draws the same on every machine whether or not Raqm is installed.
+    """
+    return ImageFont.truetype(face(name).path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=65536)
+def advance(name: str, size: int, char: str) -> float:
+    """How far one character moves the pen in font `name` at `size` px."""
+    return pil_font(name, size).getlength(char)
