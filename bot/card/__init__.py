@@ -68,7 +68,7 @@ def render_card(quote: Quote, lang: Language = "en", script: str | None = None,
     """The quote's card as PNG bytes."""
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
-    return png_bytes(draw(card_layout(quote, lang, script), theme))
+    return png_bytes(draw(card_layout(quote, lang, script), theme), theme)
 
 
 def caption_html(quote: Quote, lang: Language = "en", script: str | None = None) -> str:
