@@ -134,10 +134,24 @@ def test_english_is_shortened_at_a_sentence_end_too():
 
 
 def test_a_character_no_font_has_is_replaced_never_boxed():
-    layout = card_layout(quote("AI 很有趣 🙂👍🏽 真的\U0010fffd。"), "zh-Hans")
+    layout = card_layout(quote("AI 很有趣\U0010fffd真的\U000e0001。"), "zh-Hans")
     drawn = "".join(layout.block("quote"))
-    assert MISSING in drawn and "🙂" not in drawn and "\U0010fffd" not in drawn
+    assert drawn == "AI 很有趣" + MISSING + "真的" + MISSING + "。"
     assert_drawable_and_well_broken(layout)
+
+
+def test_emoji_are_drawn_in_colour_as_whole_sequences():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    layout = card_layout(quote(f"AI 很有趣 🙂👍🏽{family}❤️ 真的。"), "zh-Hans")
+    emoji_runs = [text for line in layout.lines for face, text in line.runs if face.name == "emoji"]
+    assert emoji_runs == [f"🙂👍🏽{family}❤️"]
+    assert layout.has_colour and MISSING not in "".join(layout.block("quote"))
+    long = card_layout(quote("It works 👍🏽 — really, it does. " * 12))
+    assert_drawable_and_well_broken(long, "It works 👍🏽 — really, it does. " * 12)
+    assert_drawable_and_well_broken(layout)
+    image = Image.open(io.BytesIO(render_card(quote(f"{family} 🙂"), theme="dark"))).convert("RGB")
+    yellow = [c for _, c in image.getcolors(1 << 20) if c[0] > 200 and c[1] > 150 and c[2] < 80]
+    assert yellow, "the smiley is drawn in its own colours"
 
 
 def test_chinese_interface_names_the_speaker_in_chinese():

