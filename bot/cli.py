@@ -336,3 +336,38 @@ def chat(db_path: Path, language_code: str | None):
     replier = Replier(_searcher_for(settings), SQLiteStateStore(":memory:"))
     prompt = (lambda: click.echo("› ", nl=False)) if sys.stdin.isatty() else None
     run_chat(replier, sys.stdin, click.echo, prompt=prompt, language_code=language_code)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the card (PNG) to this file.")
+@click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
+              help="Colours of the card.")
+@click.option("--script", type=click.Choice(["traditional", "simplified"]),
+              help="Write the quote in this Chinese script (default: as published).")
+@click.option("--lang", "lang", type=click.Choice(["en", "zh-Hans", "zh-Hant"]), default=None,
+              help="Language of the card's words (default: Chinese when QUERY is).")
+@DB_OPTION
+def card(query: str, output: Path, theme: str, script: str | None, lang: str | None,
+         db_path: Path):
+    """Draw the card of the best quote for QUERY and write it as a PNG file."""
+    from bot.card import render_card
+    from bot.search import Searcher, SearchError
+    from bot.text import has_han
+
+    try:
+        searcher = Searcher(db_path)
+    except SearchError as error:
+        raise click.ClickException(str(error)) from error
+    matches = searcher.search(query, limit=1)
+    if not matches:
+        raise click.ClickException(f"no quote matches {query!r}")
+    chinese = "zh-Hant" if script == "traditional" else "zh-Hans"
+    language = lang or (chinese if has_han(query) else "en")
+    png = render_card(matches[0].quote, language, script, theme)
+    try:
+        output.write_bytes(png)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from error
+    click.echo(f"{output} ({len(png) // 1024} KB): {matches[0].quote.speaker}")

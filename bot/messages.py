@@ -302,6 +302,35 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hans": "请发给我文字,我会找一句相关的引语。",
         "zh-Hant": "請發給我文字,我會找一句相關的引語。",
     },
+    # Quote cards (bot/card): the button, /card and /theme.
+    "button_card": {"en": "Card", "zh-Hans": "卡片", "zh-Hant": "卡片"},
+    "card_nothing": {
+        "en": "Ask for a quote first, or reply /card to one of my quotes.",
+        "zh-Hans": "请先查一句引语,或用 /card 回复我发的引语。",
+        "zh-Hant": "請先查一句引語,或用 /card 回覆我發的引語。",
+    },
+    "card_failed": {
+        "en": "I could not send the picture, so here is the quote as text.",
+        "zh-Hans": "图片发送失败,这是文字版引语。",
+        "zh-Hant": "圖片傳送失敗,這是文字版引語。",
+    },
+    "theme_set": {
+        "en": "Cards in this chat now use the {theme} theme.",
+        "zh-Hans": "此聊天的卡片已改用{theme}主题。",
+        "zh-Hant": "此聊天的卡片已改用{theme}主題。",
+    },
+    "theme_usage": {
+        "en": "Use /theme light or /theme dark.",
+        "zh-Hans": "用法:/theme light 或 /theme dark。",
+        "zh-Hant": "用法:/theme light 或 /theme dark。",
+    },
+    "theme_light": {"en": "light", "zh-Hans": "浅色", "zh-Hant": "淺色"},
+    "theme_dark": {"en": "dark", "zh-Hans": "深色", "zh-Hant": "深色"},
+    "card_saved": {
+        "en": "Card written to {path}",
+        "zh-Hans": "卡片已保存到 {path}",
+        "zh-Hant": "卡片已儲存到 {path}",
+    },
 }
 
 

@@ -31,6 +31,7 @@ LAYERS = {
     "bot.reply.markup": 8.1, "bot.reply.payload": 8.2, "bot.reply.language": 8.2,
     "bot.reply.schedule": 8.2, "bot.reply.render": 8.3, "bot.reply.conversation": 8.4,
     "bot.reply.commands": 8.5,
+    "bot.card": 8.95,  # quote cards: drawn from a reply's quote, used by chat and telegram
     "bot.chat": 9, "bot.telegram": 9,
     "bot.cli": 10,
     "bot.__main__": 11,
