@@ -95,15 +95,20 @@ class LabelMatcher:
         head = fold_for_labels(text[:LABEL_WINDOW])
         bare = self._bare.match(head.strip()) if len(text) <= LABEL_WINDOW else None
         if bare:
-            return Label(self.speaker_for(bare["name"]), "", "bare")
+            return self._label(bare["name"], "", "bare")
         colon = self._colon.match(head)
         if colon:
-            return Label(self.speaker_for(colon["name"]), text[colon.end() :].strip(), "colon")
+            return self._label(colon["name"], text[colon.end() :].strip(), "colon")
         if allow_glued and self._glued:
             glued = self._glued.match(head)
             if glued and not NARRATION_AFTER_NAME.match(head[glued.end() :]):
-                return Label(self.speaker_for(glued["name"]), text[glued.end() :].strip(), "glued")
+                return self._label(glued["name"], text[glued.end() :].strip(), "glued")
         return None
+
+    def _label(self, name: str, rest: str, style: str) -> Label | None:
+        # Only a known speaker makes a label (with no speakers the name pattern is empty).
+        speaker = self.speaker_for(name)
+        return Label(speaker, rest, style) if speaker else None
 
     def starts_turn(self, line: str) -> bool:
         """True when `line` opens with a `Name:` label (used to split unspaced transcripts)."""

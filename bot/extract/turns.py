@@ -42,7 +42,9 @@ class Attribution:
 
 
 def _starts_with(text: str, marker: str | None) -> bool:
-    return bool(marker) and fold_for_labels(text).startswith(fold_for_labels(marker))
+    if not marker:
+        return False
+    return fold_for_labels(text).startswith(fold_for_labels(marker))
 
 
 class _Attributor:
