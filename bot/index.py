@@ -24,7 +24,7 @@ import sqlite_utils
 from bot import lexicon, normalize, terms
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
-from bot.metadata import Speaker, load_glossary, load_sources, load_speakers
+from bot.metadata import SourceFacts, Speaker, load_glossary, load_sources, load_speakers
 from bot.normalize import Segmenter
 from bot.quotedb import (
     FTS_TABLE,
@@ -47,7 +47,7 @@ def build_from_paths(
     seeds_dir: Path,
     db_path: Path,
     on_document: Callable[[Path], None] | None = None,
-) -> tuple[list[Document], dict]:
+) -> tuple[list[Document], dict[str, int]]:
     """Extract every document under `paths` with the metadata in `seeds_dir`, then build `db_path`.
 
     Returns the extracted documents (for the ingest report) and the row counts.
@@ -80,7 +80,9 @@ def extract_paths(
     return Corpus(documents, speakers, load_glossary(Path(seeds_dir)))
 
 
-def _extract_safely(path: Path, speakers: list[Speaker], facts: dict) -> Document:
+def _extract_safely(
+    path: Path, speakers: list[Speaker], facts: dict[str, SourceFacts]
+) -> Document:
     """Extract one document; an unreadable file becomes an empty document with a note."""
     try:
         return extract_document(path, speakers, facts.get(path.name))
@@ -94,7 +96,7 @@ def build(
     speakers: list[Speaker],
     db_path: Path,
     glossary: dict[str, list[str]] | None = None,
-) -> dict:
+) -> dict[str, int]:
     """Write every document into a fresh database at `db_path`, atomically; return counts.
 
     `glossary` (English -> Chinese terms) defaults to the repository's seeds/glossary.toml.
@@ -128,7 +130,7 @@ def _fill(
     documents: list[Document],
     speakers: list[Speaker],
     glossary: dict[str, list[str]] | None,
-) -> dict:
+) -> dict[str, int]:
     glossary = lexicon.default_glossary() if glossary is None else glossary
     # Index and query must cut text alike: the words are stored for the searcher.
     user_words = lexicon.user_words(speakers, glossary)
@@ -208,7 +210,7 @@ def _insert_quotes(
     passage_ids: list[int],
     speaker_ids: dict[str, int],
     seen: set[tuple[int, str]],
-    fields: Iterator[tuple[str, dict]],
+    fields: Iterator[tuple[str, dict[str, object]]],
 ) -> None:
     """Insert the document's quotes; `fields` yields each one's _quote_fields, in order."""
     rows = []
@@ -237,12 +239,12 @@ def _insert_quotes(
     db.table("quotes").insert_all(rows)
 
 
-def _quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict]:
+def _quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict[str, object]]:
     """What the build computes from a quote's text alone: its dedupe key and search fields."""
     return normalize.dedupe_key(text), terms.search_fields(text, segmenter)
 
 
-def _build_search_index(db: sqlite_utils.Database, glossary: dict) -> None:
+def _build_search_index(db: sqlite_utils.Database, glossary: dict[str, list[str]]) -> None:
     """The search tables over the inserted quotes (owned by the matching work)."""
     conn = db.conn
     _fill_fts(conn)
@@ -285,7 +287,7 @@ def _fill_fts(conn: sqlite3.Connection) -> None:
 
 
 @contextlib.contextmanager
-def _build_pool(count: int):
+def _build_pool(count: int) -> Iterator[multiprocessing.pool.Pool | None]:
     """Worker processes for a big build (None for a small one, where start-up would cost more).
 
     A multiprocessing pool: its imap streams results in order while the caller writes.
@@ -313,7 +315,7 @@ def _fill_vocab(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute(f"SELECT term, df FROM {VOCAB_TABLE}"))
 
 
-def _occurs_in(vocab: dict[str, int]):
+def _occurs_in(vocab: dict[str, int]) -> Callable[[str], bool]:
     """Whether a normalized term occurs in the corpus, judged from the indexed terms."""
 
     def occurs(term: str) -> bool:
