@@ -57,4 +57,4 @@ cards: $(DB)
 	$(BIN)/quotebot card '$(CARD_QUERY)' --db $(DB) --theme dark -o docs/card-dark.png
 
 clean:
-	rm -rf $(VENV) $(DB) .pytest_cache
+	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache
