@@ -117,6 +117,7 @@ _POINTS_BACK = re.compile(
     rf"(?:这|這|那)(?:一|些|个|個|种|種|样的|樣的|件|类|類)?{_VAGUE_NOUN}|"
     r"(?:这|這|那)(?:些|个|個)?(?:是|就|也|都|与|與|和|似乎|可能|会|會|让|讓|使|意味|说明|說明|听起来|聽起來|很|太|真)|"
     r"^(?:这样|這樣|那样|那樣)|^(?:因为|因為|仅仅是因为|僅僅是因為|他|她)|"
+    r"^(?:这|這|那)(?:些|个|個|种|種|位|句)|"
     r"^(?:it|this|that|these|those|they|them|he|she|because|such)\b",
     re.I,
 )
@@ -163,6 +164,14 @@ _ECHO_ALWAYS = re.compile(r"^(?:也就是说|也就是說|换句话说|換句話
 _NAME_LIKE = re.compile(
     r"[\u4e00-\u9fff]·[\u4e00-\u9fff]{2}|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+\b|"
     r"教授|博士|院士|首席\w{0,3}官|首席科学家|首席科學家|创始人|創始人|联合创始人|聯合創始人|CEO|CTO|主席|院长|院長|\bProfessor\b|\bDr\.",
+)
+
+# A biography read out: degrees, awards, elections, birth, schools.
+_CREDENTIALS = re.compile(
+    r"院士|学位|學位|学士|學士|硕士|碩士|博士|毕业|畢業|本科|导师|導師|出生|当选|當選|入选|入選|榜单|榜單|"
+    r"奖学金|獎學金|获得[^。，,]{0,12}奖|獲得[^。，,]{0,12}獎|"
+    r"\bdegree\b|\bgraduated\b|\bPhD\b|\bborn\b|\bfellow\b|\baward(?:ed)?\b|\balumn",
+    re.I,
 )
 
 
@@ -230,13 +239,13 @@ def _ends_with_question(sentence: str) -> bool:
 
 
 def _is_question(sentences: list[str], by_host: bool) -> bool:
-    """Ends on a question, is mostly questions, or (by the host) puts any question to the other person."""
+    """Ends on a question, is mostly questions, or (by the host) asks anything: a host's question is a prompt."""
     if not sentences:
         return False
     asks = [s for s in sentences if _ends_with_question(s)]
     if _ends_with_question(sentences[-1]) or 2 * len(asks) >= len(sentences):
         return True
-    return by_host and any(_SECOND_PERSON.search(s) for s in asks)
+    return by_host and bool(asks)
 
 
 def _peel_openers(sentence: str) -> str:
@@ -338,7 +347,9 @@ def _echoes(first_sentence: str, by_host: bool) -> bool:
 
 
 def _lists_names(text: str, units: int) -> bool:
-    """Mostly names and titles (an introduction or a list of credentials)."""
+    """Mostly names and titles, or a string of credentials (an introduction, a biography)."""
+    if len(set(_CREDENTIALS.findall(text))) >= 3:
+        return True
     names = set(_NAME_LIKE.findall(text))
     if len(names) < 3:
         return False
