@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.extract.model import Document, Passage
+from bot.extract.quotes import split_sentences
+from bot.extract.turns import CLOSERS, SECOND_PERSON, ends_with_question
 
 # Reason codes (stable: stored with each quote and shown in `quotes --json`).
 TOO_SHORT = "too-short"
@@ -83,14 +85,10 @@ REPLY_UNITS = 6
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-.]*")
-_CLOSERS = "”」』’\"）)]】"
 _OPENING_MARKS = "“「『‘"
 _CLOSING_MARKS = "”」』’"
 _SENTENCE_END = "。！？!?…."
-_SENTENCE = re.compile(r".*?(?:[。！？!?…]+[”」』’\"）)]*|\.(?=\s|$)|$)", re.S)
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?…]")
-_QUESTION_END = ("?", "？")
-_SECOND_PERSON = re.compile(r"[你您妳]|\byou(?:r|rs)?\b", re.I)
 
 # Discourse openers that do not by themselves make a quote lean on what came
 # before (`所以`, `是的,`, `这是一个好问题。`): peeled off before looking at what follows.
@@ -204,7 +202,7 @@ def judge(quote: QuoteContext) -> Judgement:
 
 def _signals(quote: QuoteContext) -> Iterable[tuple[str, bool]]:
     text = quote.text.strip()
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    sentences = [s.strip() for s in split_sentences(text)]
     first = sentences[0] if sentences else text
     units = reading_units(text)
     before = _text_before(quote)
@@ -226,7 +224,7 @@ def _signals(quote: QuoteContext) -> Iterable[tuple[str, bool]]:
     # The interviewer's lines are mostly prompts and reactions to the guest.
     yield INTERVIEWER_REMARK, quote.by_host
     # ...and when they speak to the guest (你/您), they talk about the guest's last words.
-    yield ADDRESSES_GUEST, quote.by_host and bool(_SECOND_PERSON.search(text))
+    yield ADDRESSES_GUEST, quote.by_host and bool(SECOND_PERSON.search(text))
 
 
 def reading_units(text: str) -> int:
@@ -234,16 +232,12 @@ def reading_units(text: str) -> int:
     return len(_HAN.findall(text)) + 2 * len(_LATIN_WORD.findall(text))
 
 
-def _ends_with_question(sentence: str) -> bool:
-    return sentence.rstrip().rstrip(_CLOSERS).endswith(_QUESTION_END)
-
-
 def _is_question(sentences: list[str], by_host: bool) -> bool:
     """Ends on a question, is mostly questions, or (by the host) asks anything: a host's question is a prompt."""
     if not sentences:
         return False
-    asks = [s for s in sentences if _ends_with_question(s)]
-    if _ends_with_question(sentences[-1]) or 2 * len(asks) >= len(sentences):
+    asks = [s for s in sentences if ends_with_question(s)]
+    if ends_with_question(sentences[-1]) or 2 * len(asks) >= len(sentences):
         return True
     return by_host and bool(asks)
 
@@ -316,12 +310,12 @@ def _starts_mid_sentence(text: str, before: str) -> bool:
     if re.match(r"^[a-z]", text) or text[:1] in "，,、；;：:)）":
         return True
     tail = before.rstrip()
-    return bool(tail) and tail[-1] not in _SENTENCE_END + _CLOSERS
+    return bool(tail) and tail[-1] not in _SENTENCE_END + CLOSERS
 
 
 def _cut_at_end(text: str) -> bool:
     """The quote stops inside a sentence (or trails off with …)."""
-    tail = text.rstrip().rstrip(_CLOSERS)
+    tail = text.rstrip().rstrip(CLOSERS)
     if not tail:
         return True
     return tail[-1] not in "。！？!?." or tail.endswith(("…", "...")) or _open_quotation(text)
@@ -369,7 +363,7 @@ def find_hosts(passages: Iterable[Passage]) -> set[str]:
         if passage.kind != "speech":
             continue
         turns[passage.speaker] += 1
-        asks[passage.speaker] += _ends_with_question(passage.text)
+        asks[passage.speaker] += ends_with_question(passage.text)
     if len(turns) < 2:
         return set()
     share = {speaker: asks[speaker] / turns[speaker] for speaker in turns}

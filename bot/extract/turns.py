@@ -179,20 +179,21 @@ def attribute(
 
 # The question marks a turn can end on, before any closing quote or bracket.
 _QUESTION_END = ("?", "？")
-_CLOSERS = "”」』’\"）)"
+CLOSERS = "”」』’\"）)]】"
 # A question put to the other person addresses them: 你/您 (both scripts), or `you` in English.
-_SECOND_PERSON = re.compile(r"[你您妳]|\byou(?:r|rs)?\b", re.I)
+SECOND_PERSON = re.compile(r"[你您妳]|\byou(?:r|rs)?\b", re.I)
 
 
 def _last_sentence(paragraph: str) -> str:
     """The paragraph's final sentence (what its closing question mark belongs to)."""
-    body = paragraph.rstrip().rstrip(_CLOSERS).rstrip("?？")
+    body = paragraph.rstrip().rstrip(CLOSERS).rstrip("?？")
     cut = max(body.rfind(mark) for mark in "。！？!?.")
     return body[cut + 1:]
 
 
-def _ends_with_question(paragraph: str) -> bool:
-    return paragraph.rstrip().rstrip(_CLOSERS).endswith(_QUESTION_END)
+def ends_with_question(paragraph: str) -> bool:
+    """Does the text end on a question mark (closing quotes and brackets aside)?"""
+    return paragraph.rstrip().rstrip(CLOSERS).endswith(_QUESTION_END)
 
 
 def _asks_other_person(paragraph: str, first: bool) -> bool:
@@ -203,9 +204,9 @@ def _asks_other_person(paragraph: str, first: bool) -> bool:
     the other person in its last sentence, so a rhetorical question in the
     middle of an answer does not split it.
     """
-    if not _ends_with_question(paragraph):
+    if not ends_with_question(paragraph):
         return False
-    return first or bool(_SECOND_PERSON.search(_last_sentence(paragraph)))
+    return first or bool(SECOND_PERSON.search(_last_sentence(paragraph)))
 
 
 def _lost_reply_start(turn: Turn) -> int | None:
