@@ -178,3 +178,19 @@ def test_the_bench_reports_picks_and_shares(capsys):
     assert "precision" in out and "per document" in out and "per speaker" in out
     assert "30 picks in a row" in out
     assert "postable by the judge: 30 (100.0%)" in out
+
+
+def test_a_speaker_with_nothing_postable_still_gets_an_honest_pick():
+    from bot.pick import Candidate, pick_next
+
+    document = seed_document(BAAI)
+    judged = zip(document.quotes, judge_document(document), strict=True)
+    zhang = [
+        Candidate(number, document.passages[q.passage].speaker, document.file, j.postable, j.score)
+        for number, (q, j) in enumerate(judged)
+        if document.passages[q.passage].speaker == "Zhang Hongjiang"
+    ]
+    assert zhang and not any(c.postable for c in zhang)  # the host only asks
+    pick = pick_next(zhang, [])
+    assert pick.postable is False
+    assert pick.id in {c.id for c in zhang if c.score == max(c.score for c in zhang)}

@@ -46,9 +46,10 @@ REPLY_OPENING = "reply-opening"
 INTERVIEWER_REMARK = "interviewer-remark"
 ADDRESSES_GUEST = "addresses-guest"
 
-# How much each reason takes off a score of 1.0. Any one of the heavy ones
-# (>= 0.5) makes a quote not postable; the score still ranks what is left when
-# a scope has nothing postable (the picker's best available).
+# The share of the score each reason takes away (the score starts at 1.0 and
+# is multiplied by 1 - weight per reason). Any one heavy reason (>= 0.5) makes a
+# quote not postable, and so do two light ones; the score still ranks what is
+# left when a scope has nothing postable (the picker's best available).
 WEIGHTS = {
     TOO_SHORT: 0.6,
     TOO_LONG: 0.2,
@@ -196,7 +197,10 @@ class Judgement:
 def judge(quote: QuoteContext) -> Judgement:
     """Judge whether `quote` stands on its own; every reason found lowers the score."""
     reasons = [code for code, found in _signals(quote) if found]
-    score = round(max(0.0, 1.0 - sum(WEIGHTS[r] for r in reasons)), 3)
+    score = 1.0
+    for reason in reasons:  # a product, not a sum: the worst quotes still rank among themselves
+        score *= 1.0 - WEIGHTS[reason]
+    score = round(score, 3)
     return Judgement(score, score >= POSTABLE_FROM, tuple(reasons))
 
 
