@@ -15,9 +15,10 @@ from bot.metadata import load_sources, load_speakers
 from tests.conftest import ROOT, SEEDS
 
 # Measured with `python bench/postable.py` on tests/data/postable.jsonl: precision
-# 0.917, recall 0.830. The floors leave room for one or two lines to move.
-PRECISION_FLOOR = 0.88
-RECALL_FLOOR = 0.75
+# 0.938, recall 0.849 (45 true, 3 false positives, 8 false negatives). The
+# floors leave room for a line or two to move.
+PRECISION_FLOOR = 0.90
+RECALL_FLOOR = 0.78
 
 
 def verdict(text: str, **context) -> tuple[bool, tuple[str, ...]]:
@@ -142,7 +143,7 @@ def test_a_statement_by_the_interviewer_needs_to_be_clean():
 
 
 def test_a_quote_starting_after_a_cut_clause_starts_mid_sentence():
-    quote = "以及如何與社會溝通這些係統的局限性,讓每個人都知道它能做什麼、不能做什麼,這一點非常重要。"
+    quote = "讓每個人都知道這樣的係統能做什麼、不能做什麼,是部署中非常重要的一部分,也是我們一直在學的事情。"
     turn = "我們從中學到了很多東西,包括如何部署,\n" + quote
     postable, reasons = verdict(quote, turn_text=turn)
     assert postable, reasons  # a new paragraph starts a new sentence

@@ -99,7 +99,8 @@ _OPENERS = re.compile(
     r"实际上|實際上|其实|其實|事实上|事實上|我的意思是|我想说的是|我想說的是|我要表达的意思是|我要表達的意思是|"
     r"我认为|我認為|我觉得|我覺得|我想|我相信|我猜|也许|也許|或许|或許|可能吧|可能|"
     r"(?:这|這)(?:是)?(?:一)?(?:个|個)?(?:很|非常)?好(?:的)?问题|(?:这|這)(?:是)?(?:一)?(?:个|個)?(?:很|非常)?好(?:的)?問題|"
-    r"so|and|well|yes|yeah|right|of course|i mean|i think|i believe|actually|indeed"
+    r"不(?=[,，。])|不是(?=[,，。])|太多了|"
+    r"so|and|well|yes|yeah|no|right|of course|i mean|i think|i believe|actually|indeed"
     r")(?=[\s，,、。.!！:：;；]|[\u3400-\u9fff])",
     re.I,
 )
@@ -116,8 +117,17 @@ _POINTS_BACK = re.compile(
     rf"(?:这|這|那)(?:一|些|个|個|种|種|样的|樣的|件|类|類)?{_VAGUE_NOUN}|"
     r"(?:这|這|那)(?:些|个|個)?(?:是|就|也|都|与|與|和|似乎|可能|会|會|让|讓|使|意味|说明|說明|听起来|聽起來|很|太|真)|"
     r"^(?:这样|這樣|那样|那樣)|^(?:因为|因為|仅仅是因为|僅僅是因為|他|她)|"
-    r"^(?:这|這|那)(?:些|个|個|种|種|位|句)|"
+    # A pointer to what was said (`正如所提到的`, `你的问题`).
+    r"正如[^，,。]{0,6}(?:提到|说|說)|像你[说說]的|你(?:刚才|剛才)?提到|你的(?:问题|問題)|你(?:刚才|剛才)[说說]|"
+    r"\bas (?:i|you|we) (?:said|mentioned)\b|\byour question\b|\byou (?:just )?(?:said|mentioned)\b|"
     r"^(?:it|this|that|these|those|they|them|he|she|because|such)\b",
+    re.I,
+)
+# The very first words of a quote: a demonstrative (`這本書…`, `这些控制规定…`) or
+# a continuation (`包括…`, `以及…`) carries on from text the reader does not have.
+_QUOTE_INITIAL = re.compile(
+    r"^(?:这|這|那)(?:些|个|個|种|種|位|句|本|部|篇|场|場|段)|^(?:包括|以及|或者|比如说|比如說|例如)|"
+    r"^(?:these|those|including)\b",
     re.I,
 )
 # A quote that opens on a contrast answers something unseen (`但這很棘手。`); checked before the openers are peeled.
@@ -136,6 +146,7 @@ _MODEL_SAYS = re.compile(
     re.I,
 )
 _GREETING_OR_THANKS = re.compile(
+    r"很高[兴興][^。，,]{0,6}(?:加入|参加|參加|来到|來到|你们|你們|大家|各位)|\b(?:glad|pleased|great) to (?:have|be here|join)|"
     r"谢谢|謝謝|感谢|感謝|多谢|多謝|(?<!受)欢迎|(?<!受)歡迎|掌声|掌聲|大家好|你好(?!像)|您好|早上好|晚上好|下午好|"
     r"\bthanks?\b|\bthank you\b|\bwelcome\b|\bapplause\b|\bhello\b|\bgood (?:morning|evening|afternoon)\b",
     re.I,
@@ -168,6 +179,7 @@ _NAME_LIKE = re.compile(
 # A biography read out: degrees, awards, elections, birth, schools.
 _CREDENTIALS = re.compile(
     r"院士|学位|學位|学士|學士|硕士|碩士|博士|毕业|畢業|本科|导师|導師|出生|当选|當選|入选|入選|榜单|榜單|"
+    r"创始人|創始人|副总裁|副總裁|总裁|總裁|教授|科学家|科學家|获得者|獲得者|获奖者|獲獎者|"
     r"奖学金|獎學金|获得[^。，,]{0,12}奖|獲得[^。，,]{0,12}獎|"
     r"\bdegree\b|\bgraduated\b|\bPhD\b|\bborn\b|\bfellow\b|\baward(?:ed)?\b|\balumn",
     re.I,
@@ -261,9 +273,24 @@ def _first_clause(sentence: str) -> str:
     return _CLAUSE_BREAK.split(_peel_openers(sentence), maxsplit=1)[0]
 
 
+def _leading_clauses(sentence: str) -> list[str]:
+    """The clauses that open the sentence, openers peeled: the first, and more while they are
+    too short to have a subject of their own (`不,我認為它們…`, `太多了,他…`)."""
+    clauses = []
+    for clause in _CLAUSE_BREAK.split(_peel_openers(sentence)):
+        clause = _peel_openers(clause)
+        clauses.append(clause)
+        if reading_units(clause) >= REPLY_UNITS:
+            break
+    return clauses
+
+
 def _points_back(first_sentence: str) -> bool:
-    """Does the first clause lean on something unseen (它, 这些, 其中, a leading 但 or 因为)?"""
-    return bool(_CONTRASTS.match(first_sentence.strip()) or _POINTS_BACK.search(_first_clause(first_sentence)))
+    """Does the opening lean on something unseen (它, 这些, 其中, a leading 但 or 因为)?"""
+    opening = first_sentence.strip().lstrip("，,、。.!！:：;；—…- ")
+    if _CONTRASTS.match(opening) or _QUOTE_INITIAL.match(opening):
+        return True
+    return any(_POINTS_BACK.search(clause) for clause in _leading_clauses(first_sentence))
 
 
 def _text_before(quote: QuoteContext) -> str:
