@@ -53,7 +53,7 @@ def judged_quotes(seeds: Path = SEEDS) -> list[JudgedQuote]:
     result: list[JudgedQuote] = []
     for path in find_documents([seeds]):
         document = extract_document(path, speakers, sources.get(path.name))
-        for quote, judgement in zip(document.quotes, judge_document(document), strict=True):
+        for quote, judgement in zip(document.quotes, judge_document(document, speakers), strict=True):
             speaker = document.passages[quote.passage].speaker
             title = document.title or document.file
             result.append(JudgedQuote(len(result) + 1, document.file, title, speaker, quote.text, judgement))

@@ -34,7 +34,7 @@ def seed_document(file: str):
 def judged_in_seed(file: str, start: str):
     """The judgement the extractor's context gives the seed quote starting with `start`."""
     document = seed_document(file)
-    for quote, judgement in zip(document.quotes, judge_document(document), strict=True):
+    for quote, judgement in zip(document.quotes, judge_document(document, load_speakers(SEEDS)), strict=True):
         if quote.text.startswith(start):
             return judgement
     raise AssertionError(f"no quote starts with {start!r}")
@@ -61,6 +61,9 @@ BAAI = "000_d92ff2301d41232c.txt"
         (ILYA, "大家请给伊利亚一个虚拟的热烈掌声", "host-logistics"),
         (LEX, "所以你沒有感覺到這種壓力", "echoes-other-person"),
         (BAAI, "我想在接下来的发言中重点谈谈", "transition"),
+        (ILYA, "伊隆·马斯克等人称,伊利亚是", "talks-about-guest"),
+        (ILYA, "随后,谷歌在2013年收购了DNN研究所", "dangling-opener"),
+        (PAUSE, "我是DeepLearning.ai的创始人Andrew", "greeting-or-thanks"),
     ],
 )
 def test_seed_lines_that_do_not_stand_alone(file, start, reason):
@@ -112,6 +115,7 @@ def test_one_judgement_per_quote_in_order():
         ("As an AI language model, I cannot form opinions about elections or candidates at all.", {}, "reported-model-output"),
         ("The most important thing about deploying these systems early is that society gets", {}, "cut-at-end"),
         ("Yes.", {}, "too-short"),
+        ("No, I don't think so, and I have never said that in any of the interviews I gave.", {}, "dangling-opener"),
         ("Let's turn to alignment now.", {"by_host": True}, "transition"),
     ],
 )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from bot.extract.model import Document, Passage
 from bot.extract.quotes import split_sentences
 from bot.extract.turns import CLOSERS, SECOND_PERSON, ends_with_question
+from bot.metadata import Speaker
 
 # Reason codes (stable: stored with each quote and shown in `quotes --json`).
 TOO_SHORT = "too-short"
@@ -45,6 +46,7 @@ BRIEF = "brief"
 REPLY_OPENING = "reply-opening"
 INTERVIEWER_REMARK = "interviewer-remark"
 ADDRESSES_GUEST = "addresses-guest"
+TALKS_ABOUT_GUEST = "talks-about-guest"
 
 # The share of the score each reason takes away (the score starts at 1.0 and
 # is multiplied by 1 - weight per reason). Any one heavy reason (>= 0.5) makes a
@@ -69,6 +71,7 @@ WEIGHTS = {
     REPLY_OPENING: 0.3,
     INTERVIEWER_REMARK: 0.3,
     ADDRESSES_GUEST: 0.3,
+    TALKS_ABOUT_GUEST: 0.3,
 }
 POSTABLE_FROM = 0.6
 
@@ -117,16 +120,19 @@ _POINTS_BACK = re.compile(
     rf"(?:这|這|那)(?:一|些|个|個|种|種|样的|樣的|件|类|類)?{_VAGUE_NOUN}|"
     r"(?:这|這|那)(?:些|个|個)?(?:是|就|也|都|与|與|和|似乎|可能|会|會|让|讓|使|意味|说明|說明|听起来|聽起來|很|太|真)|"
     r"^(?:这样|這樣|那样|那樣)|^(?:因为|因為|仅仅是因为|僅僅是因為|他|她)|"
-    # A pointer to what was said (`正如所提到的`, `你的问题`).
+    # A pointer to what was said (`正如所提到的`, `你的问题`, `我不這樣認為`).
+    r"我不(?:这样|這樣|这么|這麼)(?:认为|認為|想|看)|\bi don'?t think so\b|"
     r"正如[^，,。]{0,6}(?:提到|说|說)|像你[说說]的|你(?:刚才|剛才)?提到|你的(?:问题|問題)|你(?:刚才|剛才)[说說]|"
     r"\bas (?:i|you|we) (?:said|mentioned)\b|\byour question\b|\byou (?:just )?(?:said|mentioned)\b|"
     r"^(?:it|this|that|these|those|they|them|he|she|because|such)\b",
     re.I,
 )
-# The very first words of a quote: a demonstrative (`這本書…`, `这些控制规定…`) or
-# a continuation (`包括…`, `以及…`) carries on from text the reader does not have.
+# The very first words of a quote: a demonstrative (`這本書…`, `这在过去…`) or a
+# continuation (`包括…`, `随后…`) carries on from text the reader does not have
+# (`这次`, `这里`, `那么` are time, place and `so`, not pointers).
 _QUOTE_INITIAL = re.compile(
-    r"^(?:这|這|那)(?:些|个|個|种|種|位|句|本|部|篇|场|場|段)|^(?:包括|以及|或者|比如说|比如說|例如)|"
+    r"^(?:这|這)(?!次|里|裏|裡|时|時)|^那(?!么|麼|麽|时|時)|"
+    r"^(?:包括|以及|或者|比如说|比如說|例如|随后|隨後|后来|後來|接着|接著)|"
     r"^(?:these|those|including)\b",
     re.I,
 )
@@ -195,6 +201,7 @@ class QuoteContext:
     by_host: bool = False  # the speaker is the interviewer or host of this document
     position: int = 0  # index of the quote among its turn's quotes
     turn_text: str = ""  # the whole turn (passage), for what comes just before the quote
+    guest_names: tuple[str, ...] = ()  # every name of the document's other speakers (for the host)
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,7 @@ def _signals(quote: QuoteContext) -> Iterable[tuple[str, bool]]:
     yield BRIEF, MIN_UNITS <= units < BRIEF_UNITS
     yield TOO_LONG, units > MAX_UNITS
     yield QUESTION, _is_question(sentences, quote.by_host)
-    yield DANGLING_OPENER, _points_back(first)
+    yield DANGLING_OPENER, _points_back(sentences)
     yield STARTS_INSIDE_QUOTATION, _starts_inside_quotation(text, before)
     yield STARTS_MID_SENTENCE, _starts_mid_sentence(text, before)
     yield CUT_AT_END, _cut_at_end(text)
@@ -241,6 +248,8 @@ def _signals(quote: QuoteContext) -> Iterable[tuple[str, bool]]:
     yield INTERVIEWER_REMARK, quote.by_host
     # ...and when they speak to the guest (你/您), they talk about the guest's last words.
     yield ADDRESSES_GUEST, quote.by_host and bool(SECOND_PERSON.search(text))
+    # ...or about the guest by name: an introduction, a biography, a premise for a question.
+    yield TALKS_ABOUT_GUEST, quote.by_host and _names_anyone(text, quote.guest_names)
 
 
 def reading_units(text: str) -> int:
@@ -285,8 +294,14 @@ def _leading_clauses(sentence: str) -> list[str]:
     return clauses
 
 
-def _points_back(first_sentence: str) -> bool:
-    """Does the opening lean on something unseen (它, 这些, 其中, a leading 但 or 因为)?"""
+def _points_back(sentences: list[str]) -> bool:
+    """Does the opening lean on something unseen (它, 这些, 其中, a leading 但 or 因为)?
+
+    A first sentence that is only a reply formula (`這是一個好問題。`, `當然。`)
+    is passed over: the sentence after it opens the thought.
+    """
+    said = [s for s in sentences if reading_units(_peel_openers(s))] or sentences or [""]
+    first_sentence = said[0]
     opening = first_sentence.strip().lstrip("，,、。.!！:：;；—…- ")
     if _CONTRASTS.match(opening) or _QUOTE_INITIAL.match(opening):
         return True
@@ -359,6 +374,11 @@ def _model_output(text: str, before: str) -> bool:
     return bool(_open_quotation(before) and _MODEL_SAYS.search(before[-60:]))
 
 
+def _names_anyone(text: str, names: tuple[str, ...]) -> bool:
+    folded = text.lower()
+    return any(name.lower() in folded for name in names)
+
+
 def _greets_or_thanks(first_sentence: str, units: int) -> bool:
     return bool(_GREETING_OR_THANKS.search(first_sentence)) and units < 60
 
@@ -406,9 +426,19 @@ def find_hosts(passages: Iterable[Passage]) -> set[str]:
     return hosts
 
 
-def judge_document(document: Document, hosts: set[str] | None = None) -> list[Judgement]:
-    """One judgement per quote of `document`, in order (hosts found from the dialogue unless given)."""
+def judge_document(
+    document: Document, speakers: Iterable[Speaker] = (), hosts: set[str] | None = None
+) -> list[Judgement]:
+    """One judgement per quote of `document`, in order.
+
+    `speakers` (the speaker table) gives the names a host may call the guest
+    by; the hosts are found from the dialogue unless given.
+    """
     hosts = find_hosts(document.passages) if hosts is None else hosts
+    in_document = {p.speaker for p in document.passages}
+    names = {
+        s.name: tuple(n for n in s.all_names if len(n) >= 2) for s in speakers if s.name in in_document
+    }
     position: Counter[int] = Counter()
     judgements = []
     for quote in document.quotes:
@@ -419,6 +449,7 @@ def judge_document(document: Document, hosts: set[str] | None = None) -> list[Ju
             by_host=passage.speaker in hosts and passage.kind == "speech",
             position=position[quote.passage],
             turn_text=passage.text,
+            guest_names=tuple(n for speaker, ns in names.items() if speaker != passage.speaker for n in ns),
         )
         position[quote.passage] += 1
         judgements.append(judge(context))
