@@ -238,7 +238,7 @@ def _signals(quote: QuoteContext) -> Iterable[tuple[str, bool]]:
     yield STARTS_MID_SENTENCE, _starts_mid_sentence(text, before)
     yield CUT_AT_END, _cut_at_end(text)
     yield REPORTED_MODEL_OUTPUT, _model_output(text, before)
-    yield GREETING_OR_THANKS, _greets_or_thanks(first, units)
+    yield GREETING_OR_THANKS, _greets_or_thanks(first)
     yield HOST_LOGISTICS, quote.by_host and bool(_LOGISTICS.search(first)) and reading_units(first) < 60
     yield TRANSITION, bool(_TRANSITION.search(first)) and reading_units(first) < 40 and len(sentences) <= 2
     yield ECHOES_OTHER_PERSON, _echoes(first, quote.by_host)
@@ -379,8 +379,9 @@ def _names_anyone(text: str, names: tuple[str, ...]) -> bool:
     return any(name.lower() in folded for name in names)
 
 
-def _greets_or_thanks(first_sentence: str, units: int) -> bool:
-    return bool(_GREETING_OR_THANKS.search(first_sentence)) and units < 60
+def _greets_or_thanks(first_sentence: str) -> bool:
+    """A greeting or thanks opens the quote (in a short first sentence: `欢迎` inside an argument is not one)."""
+    return bool(_GREETING_OR_THANKS.search(first_sentence)) and reading_units(first_sentence) < 60
 
 
 def _echoes(first_sentence: str, by_host: bool) -> bool:
