@@ -8,7 +8,7 @@
   the judge, and by the sample's labels for the picks that are labelled;
 - the first 20 picks as a reader would see them.
 
-    python bench/postable.py [--picks 200] [--seed 13] [--show 20]
+    python bench/postable.py [--picks 200] [--seed 13] [--show 20] [--chats 10]
 """
 
 from __future__ import annotations
@@ -115,9 +115,11 @@ def near_duplicates(quotes: list[JudgedQuote]) -> dict[int, set[int]]:
     return twins
 
 
-def simulate(quotes: list[JudgedQuote], picks: int, seed: int) -> list[JudgedQuote]:
+def simulate(
+    quotes: list[JudgedQuote], picks: int, seed: int, twins: dict[int, set[int]] | None = None
+) -> list[JudgedQuote]:
     """`picks` picks in a row in one fresh chat, over the whole corpus."""
-    twins = near_duplicates(quotes)
+    twins = near_duplicates(quotes) if twins is None else twins
     by_id = {q.id: q for q in quotes}
     candidates = [
         Candidate(q.id, q.speaker, q.file, q.judgement.postable, q.judgement.score) for q in quotes
@@ -135,6 +137,7 @@ def main() -> None:
     parser.add_argument("--picks", type=int, default=200)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--show", type=int, default=20, help="picks to print as a reader sees them")
+    parser.add_argument("--chats", type=int, default=10, help="fresh chats (seeds from --seed on) for the pooled share")
     args = parser.parse_args()
 
     quotes = judged_quotes()
@@ -158,7 +161,8 @@ def main() -> None:
     for group, n_good, n_all in shares(quotes, lambda q: q.speaker):
         print(f"    {group:28} {n_good:4} of {n_all:4} ({n_good / n_all:.0%})")
 
-    picked = simulate(quotes, args.picks, args.seed)
+    twins = near_duplicates(quotes)
+    picked = simulate(quotes, args.picks, args.seed, twins)
     label_of = {(label["file"], label["text"]): label["postable"] for label in labels}
     labelled = [label_of[(q.file, q.text)] for q in picked if (q.file, q.text) in label_of]
     by_judge = sum(q.judgement.postable for q in picked)
@@ -168,6 +172,17 @@ def main() -> None:
         share = sum(labelled) / len(labelled)
         print(f"  postable by the sample's labels: {sum(labelled)} of the {len(labelled)} labelled picks ({share:.1%})")
     print(f"  distinct quotes: {len({q.id for q in picked})}, speakers: {dict(Counter(q.speaker for q in picked))}")
+    if args.chats > 1:
+        pooled = [
+            label_of[(q.file, q.text)]
+            for chat in range(args.chats)
+            for q in simulate(quotes, args.picks, args.seed + chat, twins)
+            if (q.file, q.text) in label_of
+        ]
+        print(
+            f"  over {args.chats} fresh chats (seeds {args.seed}..{args.seed + args.chats - 1}): postable by the"
+            f" sample's labels {sum(pooled)} of {len(pooled)} labelled picks ({sum(pooled) / max(len(pooled), 1):.1%})"
+        )
     print(f"\nthe first {args.show} picks as a reader sees them:")
     for number, quote in enumerate(picked[: args.show], 1):
         print(f"{number:2}. {quote.text}\n    — {quote.speaker}, {quote.title}")

@@ -174,7 +174,7 @@ def test_precision_and_recall_on_the_labelled_sample_stay_above_the_floor():
 
 def test_the_bench_reports_picks_and_shares(capsys):
     argv = sys.argv
-    sys.argv = ["postable.py", "--picks", "30", "--show", "3"]
+    sys.argv = ["postable.py", "--picks", "30", "--show", "3", "--chats", "1"]
     try:
         _bench().main()
     finally:
