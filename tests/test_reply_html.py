@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.messages import LANGUAGES
-from bot.reply import Replier, in_script
+from bot.reply import Replier, fit, in_script, telegram_length
+from bot.reply.markup import escape_within
 from bot.reply.render import (
     context_html,
     no_match_html,
@@ -25,7 +26,9 @@ from bot.reply.render import (
 )
 from bot.search import Searcher
 from bot.state import SQLiteStateStore
+from tests.fake_bot_api import running_bot
 from tests.telegram_html import assert_telegram_html, telegram_html_errors
+from tests.test_bot_buttons import ask, press
 
 SCRIPTS = (None, "simplified", "traditional")
 NASTY_QUERIES = ("<b>bold</b> & \"quoted\" 'query'", "对齐 " * 40, "😀" * 70, "a &amp; b <i>", "")
@@ -59,16 +62,6 @@ def long_question_transcript() -> str:
     of quote marks (the model's degenerate output read out), six characters each once
     escaped, so the cut falls among its paragraphs.
     """
-    answer = (
-        "Sam: I think the model had lost track of the conversation, and that happens when the prompt "
-        "is too long for it.\n\n"
-        + "\n\n".join(
-            f"Part {n}: we found that a model repeats itself when its context window is full & "
-            "nobody tells it where the <end> is, so \"stop\" tokens matter more than people think."
-            for n in range(12)
-        )
-        + "\n\nThe fix was to train it on the end of long documents as well as their start."
-    )
     questions = [
         "\n\n".join(("Lex: " if n == 0 else "") + "\"'" * 30 + "\"" for n in range(12))
         + "\n\nWhat do you make of that?",
@@ -77,9 +70,23 @@ def long_question_transcript() -> str:
         "Lex: Here is the code I ran:\n\n"
         + "\n\n".join(f"if (a{n} < b && b > c) {{ print(\"<done>\" & '{n}'); }}" for n in range(40))
         + "\n\nWhy did it fail?",
-        "Lex: I only sent emoji:\n\n" + "\n\n".join("🤖😀🧠" * 20 for _ in range(12)) + "\n\nWhat did the model make of it?",
+        "Lex: I only sent emoji:\n\n" + "\n\n".join("🤖😀🧠" * 20 for _ in range(12))
+        + "\n\nWhat did the model make of it?",
     ]
-    return "\n\n".join(part for question in questions for part in (question, answer)) + "\n"
+    openings = [
+        "I think the model had lost track of the conversation, and that happens when the prompt is too long for it.",
+        "我认为模型在长对话里会重复自己,因为它看不到对话是从哪里开始的。",
+        "The compiler never saw your program, because the model rewrote the comparison operators on the way.",
+        "Emoji are hard for a tokenizer, since one picture can take several tokens to spell out.",
+    ]
+    parts = "\n\n".join(
+        f"Part {n}: we found that a model repeats itself when its context window is full & "
+        "nobody tells it where the <end> is, so \"stop\" tokens matter more than people think."
+        for n in range(12)
+    )
+    answers = [f"Sam: {opening}\n\n{parts}\n\nThe fix was to train it on the end of long documents too."
+               for opening in openings]
+    return "\n\n".join(turn for pair in zip(questions, answers, strict=True) for turn in pair) + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +159,7 @@ def test_context_of_long_multi_paragraph_questions_is_valid_html(long_question_d
     assert count > 100 and not invalid, "\n".join(invalid[:10])
 
 
-def test_context_of_a_long_question_still_shows_the_quote(long_question_db):
+def test_context_of_a_long_question_shows_the_quote_and_the_question(long_question_db):
     searcher = Searcher(long_question_db)
     checked = 0
     for quote_id in quote_ids(long_question_db):
@@ -166,7 +173,8 @@ def test_context_of_a_long_question_still_shows_the_quote(long_question_db):
                 assert_telegram_html(text)
                 shown = html.escape(in_script(context.quote.text, script), quote=True)
                 assert f"<b>{shown}</b>" in text, (quote_id, lang, script)
-                assert "<i>" in text and ("</i>" in text)
+                question_start = html.escape(in_script(context.previous, script)[:300], quote=True)
+                assert f"<i>{question_start}" in text, (quote_id, lang, script)
         checked += 1
     assert checked >= 4  # every answer follows a long question
 
@@ -174,3 +182,29 @@ def test_context_of_a_long_question_still_shows_the_quote(long_question_db):
 def test_every_view_of_every_seed_quote_is_valid_telegram_html(quotes_db):
     count, invalid = invalid_views(quotes_db)
     assert count >= 27 * len(quote_ids(quotes_db)) and not invalid, "\n".join(invalid[:10])
+
+
+async def test_the_context_button_works_after_a_long_question(api, long_question_db, tmp_path):
+    # Telegram refuses an edit whose HTML it cannot parse: the button would do nothing.
+    async with running_bot(api, long_question_db, tmp_path / "state.db"):
+        _, message = await ask(api, 401, "lost track of the conversation")
+        assert "lost track of the conversation" in message["text"]
+        await press(api, message, "Context", 1)
+    assert message["text"].startswith("<b>Context</b>")
+    assert "<b>I think the model had lost track of the conversation" in message["text"]
+    assert_telegram_html(message["text"])
+
+
+def test_a_cut_keeps_as_much_text_as_fits_never_an_entity():
+    dense = "\"'" * 500  # six characters each once escaped
+    cut = escape_within(dense, 601)
+    assert telegram_length(cut) == 601 and cut.endswith("…") and html.unescape(cut[:-1]) == dense[:100]
+    assert escape_within("before the quote", 10, keep_end=True) == "…the quote"
+    assert escape_within("a & b", 2) == "a…" and escape_within("abc", 0) == ""
+
+
+def test_the_last_guard_closes_the_tags_it_cuts():
+    long_view = "<b>Title</b>\n<i>" + "\n".join(f"line {n} " + "x" * 90 for n in range(80)) + "</i>\nend"
+    cut = fit(long_view)
+    assert_telegram_html(cut)
+    assert cut.endswith("</i>\n…") and "line 30" in cut
