@@ -24,7 +24,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from tests.telegram_html import telegram_html_errors
+from tests.telegram_html import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS, telegram_html_errors
 
 BOT_ID = 4242
 # Methods the stand-in records and answers with a plain `true`, as Telegram does.
@@ -441,13 +441,18 @@ class _Handler(tornado.web.RequestHandler):
 
 
 def html_refusal(params: dict) -> str | None:
-    """Why Telegram would refuse the HTML of a message or of an inline result, or None."""
-    texts = [params.get("text", "")] if params.get("parse_mode") == "HTML" else []
+    """Why Telegram would refuse the HTML of a message, a caption or an inline result, or None."""
+    texts = []  # (HTML, Telegram's limit for it)
+    if params.get("parse_mode") == "HTML":
+        texts += [(params[key], limit) for key, limit in (("text", MAX_MESSAGE_CHARS),
+                                                          ("caption", MAX_CAPTION_CHARS)) if key in params]
     for result in params.get("results") or []:
         content = result.get("input_message_content") or {}
         if content.get("parse_mode") == "HTML":
-            texts.append(content.get("message_text", ""))
-    errors = [error for text in texts for error in telegram_html_errors(text)]
+            texts.append((content.get("message_text", ""), MAX_MESSAGE_CHARS))
+        if result.get("parse_mode") == "HTML" and "caption" in result:
+            texts.append((result["caption"], MAX_CAPTION_CHARS))
+    errors = [error for text, limit in texts for error in telegram_html_errors(text, limit)]
     return "; ".join(errors) or None
 
 

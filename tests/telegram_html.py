@@ -12,7 +12,9 @@ import html
 import re
 from html.parser import HTMLParser
 
-MAX_MESSAGE_CHARS = 4096  # kept here on purpose: the checker must not trust the code it checks
+# Kept here on purpose: the checker must not trust the code it checks.
+MAX_MESSAGE_CHARS = 4096  # a text message
+MAX_CAPTION_CHARS = 1024  # a photo's caption
 
 # Tag -> the attributes it may carry (None: any value; a tuple: the values allowed).
 ALLOWED_TAGS: dict[str, dict[str, tuple[str, ...] | None]] = {
@@ -99,7 +101,7 @@ class _Checker(HTMLParser):
         self.errors.append(f"<![{data}]> is not supported")
 
 
-def telegram_html_errors(text: str) -> list[str]:
+def telegram_html_errors(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     """Every reason Telegram would refuse `text` in HTML parse mode ([] when it is accepted)."""
     errors = [f"bare '&' at {m.start()}: {text[m.start():m.start() + 12]!r}" for m in _AMPERSAND.finditer(text)]
     checker = _Checker()
@@ -110,8 +112,8 @@ def telegram_html_errors(text: str) -> list[str]:
         errors.append(f"unparsed markup at the end: {checker.rawdata[:40]!r}")
     errors += [f"<{tag}> is never closed" for tag in checker.open]
     length = utf16_length("".join(checker.text))
-    if length > MAX_MESSAGE_CHARS:
-        errors.append(f"{length} characters after parsing, over Telegram's {MAX_MESSAGE_CHARS}")
+    if length > limit:
+        errors.append(f"{length} characters after parsing, over Telegram's {limit}")
     if not "".join(checker.text).strip():
         errors.append("the message is empty once parsed")
     return errors

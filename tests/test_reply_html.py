@@ -152,6 +152,7 @@ def test_the_checker_refuses_what_telegram_refuses():
                 "😀" * 2049, "<b/>", "<div>x</div>"):
         assert telegram_html_errors(bad), bad
     assert telegram_html_errors("&amp;" * 4096) == []  # the limit counts parsed characters
+    assert telegram_html_errors("x" * 1025, 1024) and not telegram_html_errors("x" * 1024, 1024)  # captions
 
 
 def test_context_of_long_multi_paragraph_questions_is_valid_html(long_question_db):
