@@ -113,6 +113,20 @@ def passage_window(passage: str, quote_text: str) -> tuple[str, str, str]:
     return before, quote_text, after
 
 
+def context_speakers(context: Context, lang: Language, script: str | None) -> tuple[list[str], str]:
+    """The line naming who spoke before (none without a turn before) and the one naming the quoted."""
+    speaker = speaker_name(context.quote, lang, script)
+    if not context.previous:
+        return [], f"<b>{escape(speaker)}:</b>"
+    before_speaker = context.previous_speaker or "?"
+    if is_chinese(lang) and context.previous_speaker_zh:
+        before_speaker = chinese_name(context.previous_speaker_zh, lang, script)
+    if is_question(context.previous):
+        return ([say(lang, "context_question", speaker=before_speaker)],
+                say(lang, "context_answer", speaker=speaker))
+    return [say(lang, "context_before", speaker=before_speaker)], f"<b>{escape(speaker)}:</b>"
+
+
 def context_html(context: Context, lang: Language, script: str | None) -> str:
     """The question the quote answered and the passage around it, the quote in bold.
 
@@ -121,24 +135,14 @@ def context_html(context: Context, lang: Language, script: str | None) -> str:
     passage on either side sharing the rest.
     """
     quote = context.quote
-    speaker = speaker_name(quote, lang, script)
-    heading = [say(lang, "context_title")]
-    if context.previous:
-        before_speaker = context.previous_speaker or "?"
-        if is_chinese(lang) and context.previous_speaker_zh:
-            before_speaker = chinese_name(context.previous_speaker_zh, lang, script)
-        asked = is_question(context.previous)
-        heading.append(say(lang, "context_question" if asked else "context_before",
-                           speaker=before_speaker))
-        answer = say(lang, "context_answer", speaker=speaker) if asked else f"<b>{escape(speaker)}:</b>"
-    else:
-        answer = f"<b>{escape(speaker)}:</b>"
+    asker, answerer = context_speakers(context, lang, script)
     title = title_html(quote.source, lang, script)
     footer = [f"《{title}》" if is_chinese(lang) else title] if title else []
 
     def layout(question: str, before: str, middle: str, after: str) -> str:
-        asked_lines = [f"<i>{question}</i>"] if context.previous else []
-        return "\n".join([*heading, *asked_lines, answer, f"{before}<b>{middle}</b>{after}", *footer])
+        asked = [f"<i>{question}</i>"] if context.previous else []
+        lines = [say(lang, "context_title"), *asker, *asked, answerer, f"{before}<b>{middle}</b>{after}"]
+        return "\n".join(lines + footer)
 
     question = clip(in_script(context.previous, script), QUESTION_CHARS)
     before, middle, after = (
