@@ -392,7 +392,7 @@ def _echoes(first_sentence: str, by_host: bool) -> bool:
     if _ECHO_ALWAYS.match(first_sentence.strip()):
         return by_host
     match = _ECHO.match(first_sentence.strip())
-    return by_host and bool(match) and bool(re.search(r"你|您|you\b", match.group(0), re.I))
+    return by_host and match is not None and bool(re.search(r"你|您|you\b", match.group(0), re.I))
 
 
 def _lists_names(text: str, units: int) -> bool:
