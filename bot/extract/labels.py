@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.metadata import Speaker
 from bot.text import HAN, to_simplified
@@ -40,13 +41,16 @@ def fold_for_labels(text: str) -> str:
     return folded if len(folded) == len(text) else text.lower()
 
 
+LabelStyle = Literal["colon", "bare", "glued"]
+
+
 @dataclass(frozen=True)
 class Label:
     """A recognised speaker label and the speech after it ('' when the label stands alone)."""
 
     speaker: str
     rest: str
-    style: str  # "colon" | "bare" | "glued"
+    style: LabelStyle
 
 
 def name_alternation(names: list[str]) -> str:
@@ -105,7 +109,7 @@ class LabelMatcher:
                 return self._label(glued["name"], text[glued.end() :].strip(), "glued")
         return None
 
-    def _label(self, name: str, rest: str, style: str) -> Label | None:
+    def _label(self, name: str, rest: str, style: LabelStyle) -> Label | None:
         # Only a known speaker makes a label (with no speakers the name pattern is empty).
         speaker = self.speaker_for(name)
         return Label(speaker, rest, style) if speaker else None

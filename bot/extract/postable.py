@@ -27,6 +27,7 @@ from bot.extract.model import Document, Passage
 from bot.extract.quotes import split_sentences
 from bot.extract.turns import CLOSERS, SECOND_PERSON, ends_with_question
 from bot.metadata import Speaker
+from bot.records import SpeechKind
 
 # Reason codes (stable: stored with each quote and shown in `quotes --json`).
 TOO_SHORT = "too-short"
@@ -200,7 +201,7 @@ class QuoteContext:
     """What the extractor knows about one quote."""
 
     text: str
-    kind: str = "speech"  # "speech" | "reported" (a journalist quoting the speaker)
+    kind: SpeechKind = "speech"  # "reported": a journalist quoting the speaker
     by_host: bool = False  # the speaker is the interviewer or host of this document
     position: int = 0  # index of the quote among its turn's quotes
     turn_text: str = ""  # the whole turn (passage), for what comes just before the quote
