@@ -326,6 +326,16 @@ _TEXTS: dict[str, dict[Language, str]] = {
     },
     "theme_light": {"en": "light", "zh-Hans": "浅色", "zh-Hant": "淺色"},
     "theme_dark": {"en": "dark", "zh-Hans": "深色", "zh-Hant": "深色"},
+    "card_sent_private": {
+        "en": "I sent the card to our private chat.",
+        "zh-Hans": "卡片已发到我们的私聊。",
+        "zh-Hant": "卡片已發到我們的私聊。",
+    },
+    "card_start_private": {
+        "en": "Open a private chat with me and press Start, then I can send you cards.",
+        "zh-Hans": "请先打开与我的私聊并点“开始”,我才能把卡片发给你。",
+        "zh-Hant": "請先打開與我的私聊並點「開始」,我才能把卡片傳給你。",
+    },
     "card_saved": {
         "en": "Card written to {path}",
         "zh-Hans": "卡片已保存到 {path}",

@@ -6,16 +6,19 @@ flood control, the admin rule for settings in groups, then the row's `Replier` a
 
 from __future__ import annotations
 
-from telegram import MessageEntity, Update
+from telegram import Message, MessageEntity, Update
 
 from bot.messages import say
 from bot.reply import Command, Reply
+from bot.reply.payload import quote_id_in
+from bot.telegram.cards import send_card
 from bot.telegram.common import (
     Callback,
     answering,
     command_text,
     language,
     may_change_settings,
+    reply_parameters,
     send_reply,
 )
 from bot.telegram.context import QuoteBotContext
@@ -39,15 +42,32 @@ async def answer_command(update: Update, context: QuoteBotContext, command: Comm
     if message is None or chat is None:
         return
     text = command_text(message)
-    if not text and command.uses_replied_text and message.reply_to_message:
-        replied = message.reply_to_message
-        text = replied.text or replied.caption or ""
+    replied = message.reply_to_message
+    if not text and replied is not None:
+        quote_id = replied_quote(replied, context.bot.id) if command.uses_replied_quote else None
+        if quote_id is not None:
+            text = f"q{quote_id}"
+        elif command.uses_replied_text:
+            text = replied.text or replied.caption or ""
     lang = language(update, context, text if command.takes_query else "")
     if text and command.admin_only and not await may_change_settings(update, context):
         reply = Reply(say(lang, "admins_only"))
     else:
         reply = command.action(context.services.replier, chat.id, lang, text)
-    await send_reply(update, context, reply)
+    if reply.card is not None:
+        await send_card(context, chat.id, reply, reply_parameters(update))
+    else:
+        await send_reply(update, context, reply)
+
+
+def replied_quote(replied: Message, bot_id: int) -> int | None:
+    """The id of the quote in one of the bot's messages, read from its buttons' payloads."""
+    sender = replied.via_bot or replied.from_user
+    if sender is None or sender.id != bot_id or replied.reply_markup is None:
+        return None
+    rows = replied.reply_markup.inline_keyboard
+    return quote_id_in([button.callback_data for row in rows for button in row
+                        if isinstance(button.callback_data, str)])
 
 
 @answering
