@@ -23,7 +23,7 @@ async def test_private_query_gets_quote_with_source_and_buttons(api, bot):
     assert reply.params["parse_mode"] == "HTML"
     assert "\n— " in reply.text  # the English attribution line
     labels = [button["text"] for button in reply.buttons]
-    assert labels == ["Another", "Context", "Source"]
+    assert labels == ["Another", "Context", "Source", "Card"]
     assert all(len(button["callback_data"].encode()) <= 64 for button in reply.buttons)
     assert reply.reply_to is None  # private chats are not quoted back
 

@@ -22,7 +22,7 @@ def run_chat(quotes_db, lines: str, *args: str) -> str:
 def test_a_short_session(quotes_db):
     output = run_chat(quotes_db, "alignment\n2\n3\n明天天气怎么样\n/speakers\n/quit\nnever read\n")
     assert output.startswith("Hello!")
-    assert "› alignment" in output and "[1] Another  [2] Context  [3] Source" in output
+    assert "› alignment" in output and "[1] Another  [2] Context  [3] Source  [4] Card" in output
     assert "Context\n" in output and "[2] Quote" in output  # button 2 opened the context
     assert "Title:" in output  # button 3 opened the source
     assert "没有找到关于“明天天气怎么样”的引语" in output

@@ -136,7 +136,7 @@ def test_language_falls_back_to_the_text(replier):
 
 def test_answer_no_match_and_random(replier):
     reply = replier.answer(1, "en", "alignment")
-    assert reply.quote_id and len(reply.buttons) == 3
+    assert reply.quote_id and len(reply.buttons) == 4
     no_match = replier.answer(1, "zh-Hans", "明天天气怎么样")
     assert no_match.quote_id is None and not no_match.buttons
     assert "明天天气怎么样" in no_match.html
