@@ -163,3 +163,20 @@ async def test_card_with_nothing_shown_yet_says_how_to_use_it(api, bot):
     api.private_text(USER + 70, "/card")
     [reply] = await api.wait_sent(USER + 70)
     assert "/card" in reply.text and not api.called("sendPhoto")
+
+
+async def test_card_under_an_inline_message_goes_to_the_private_chat(api, bot):
+    api.inline_query(USER + 80, "alignment")
+    [answer] = await api.wait_sent(method="answerInlineQuery")
+    row = answer.params["results"][0]["reply_markup"]["inline_keyboard"][0]
+    data = next(b["callback_data"] for b in row if b["text"] == "Card")
+    api.press_inline("inline-1", data, USER + 80)
+    [photo] = await api.wait_sent(USER + 80, method="sendPhoto")
+    assert photo.uploaded
+    await api.wait_for(lambda: api.called("answerCallbackQuery"), what="the button's answer")
+    assert "private chat" in api.called("answerCallbackQuery")[-1].params["text"]
+    # Someone who never started the bot is told how to get cards instead.
+    api.fail_next("403", n=1, methods=("sendPhoto",))
+    api.press_inline("inline-2", data, USER + 81)
+    await api.wait_for(lambda: len(api.called("answerCallbackQuery")) == 2, what="answer")
+    assert "Start" in api.called("answerCallbackQuery")[-1].params["text"]
