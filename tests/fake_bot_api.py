@@ -382,20 +382,24 @@ class FakeBotAPI:
         limit = int(params.get("limit") or 100)
         return 200, self._updates[:limit]
 
-    async def _api_sendMessage(self, params: dict):
+    def _sent_message(self, params: dict, **content) -> dict:
+        """The message the bot sent with `params`, stored so tests can reply to or press it."""
         chat_id = int(params["chat_id"])
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": self.chat(chat_id),
             "from": BOT_USER,
-            "text": params.get("text", ""),
+            **content,
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self._messages[(chat_id, message["message_id"])] = message
         params["_message_id"] = message["message_id"]
-        return 200, message
+        return message
+
+    async def _api_sendMessage(self, params: dict):
+        return 200, self._sent_message(params, text=params.get("text", ""))
 
     async def _api_sendPhoto(self, params: dict):
         photo = params.get("photo")
@@ -409,24 +413,13 @@ class FakeBotAPI:
             file_id, width, height = photo, 1080, 1080
         else:
             return 400, "Bad Request: wrong file identifier/HTTP URL specified"
-        chat_id = int(params["chat_id"])
-        message = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": self.chat(chat_id),
-            "from": BOT_USER,
-            "caption": params.get("caption", ""),
-            # Telegram answers with thumbnails first and the photo as sent last.
-            "photo": [
-                {"file_id": f"thumb-{file_id}", "file_unique_id": f"t{file_id}",
-                 "width": 90, "height": max(1, 90 * height // width)},
-                {"file_id": file_id, "file_unique_id": f"u{file_id}",
-                 "width": width, "height": height},
-            ],
-        }
-        self._messages[(chat_id, message["message_id"])] = message
-        params["_message_id"] = message["message_id"]
-        return 200, message
+        # Telegram answers with thumbnails first and the photo as sent last.
+        sizes = [
+            {"file_id": f"thumb-{file_id}", "file_unique_id": f"t{file_id}",
+             "width": 90, "height": max(1, 90 * height // width)},
+            {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": width, "height": height},
+        ]
+        return 200, self._sent_message(params, caption=params.get("caption", ""), photo=sizes)
 
     async def _api_editMessageText(self, params: dict):
         if params.get("inline_message_id"):

@@ -33,7 +33,7 @@ async def test_chinese_user_gets_hitokoto_convention(api, bot):
     [reply] = await api.wait_sent(102)
     assert reply.text.startswith("「")
     assert "」\n——" in reply.text and "《" in reply.text and "》" in reply.text
-    assert [button["text"] for button in reply.buttons] == ["换一句", "上下文", "出处"]
+    assert [button["text"] for button in reply.buttons] == ["换一句", "上下文", "出处", "卡片"]
 
 
 async def test_no_match_names_the_query_and_suggests(api, bot):
