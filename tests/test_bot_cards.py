@@ -55,7 +55,7 @@ async def test_second_request_for_the_same_card_sends_the_file_id(api, bot, quot
     api.private_text(USER + 1, "/card")  # alone: the quote last shown here
     [first] = await api.wait_sent(USER + 1, method="sendPhoto")
     api.press(message, button(message, "Card"), USER + 1)
-    api.private_text(USER + 2, f"/card q{quote.id}")  # another chat, the same card
+    api.private_text(USER + 2, "/card 印刷机")  # another chat, the same card
     photos = await api.wait_sent(method="sendPhoto", count=3)
     file_id = api.bot_message(first)["photo"][-1]["file_id"]
     assert first.uploaded and first.params["caption"] == caption_html(quote, "en", None)
@@ -80,9 +80,10 @@ async def test_card_as_reply_to_one_of_the_bots_quotes_in_a_group(api, bot, quot
 async def test_concurrent_requests_for_one_new_card_upload_it_once(api, bot, quotes_db):
     quote = Searcher(quotes_db).search("alignment", limit=1)[0].quote
     for chat_id in range(USER + 10, USER + 14):
-        api.private_text(chat_id, f"/card q{quote.id}")
+        api.private_text(chat_id, "/card alignment")
     photos = await api.wait_sent(method="sendPhoto", count=4)
     assert len({call.chat_id for call in photos}) == 4
+    assert {call.params["caption"] for call in photos} == {caption_html(quote, "en", None)}
     assert len([call for call in photos if call.uploaded]) == 1
 
 
@@ -163,6 +164,19 @@ async def test_card_with_nothing_shown_yet_says_how_to_use_it(api, bot):
     api.private_text(USER + 70, "/card")
     [reply] = await api.wait_sent(USER + 70)
     assert "/card" in reply.text and not api.called("sendPhoto")
+
+
+async def test_card_replying_to_a_bot_message_without_a_quote_never_searches_its_text(api, bot):
+    api.group_text(GROUP - 2, 7, "/help")
+    [help_text] = await api.wait_sent(GROUP - 2)
+    api.group_text(GROUP - 2, 7, "/card", reply_to=api.bot_message(help_text))
+    replies = await api.wait_sent(GROUP - 2, count=2)
+    assert "reply /card to one of my quotes" in replies[1].text
+    # Someone else's message is a query, as for /quote.
+    asked = api.message(GROUP - 2, "我们讨论过印刷机", 11, kind="supergroup")
+    api.group_text(GROUP - 2, 12, "/card", reply_to=asked)
+    [photo] = await api.wait_sent(GROUP - 2, method="sendPhoto")
+    assert "印刷机" in photo.params["caption"]
 
 
 async def test_card_under_an_inline_message_goes_to_the_private_chat(api, bot):

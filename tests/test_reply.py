@@ -191,9 +191,10 @@ def test_card_of_the_last_quote_a_replied_quote_or_a_query(replier):
     pressed = replier.press(10, "en", shown.buttons[3].payload)
     assert pressed.card == card.card
     other = replier.answer(11, "en", "印刷机")
-    assert replier.card(10, "en", f"q{other.quote_id}").card.quote.id == other.quote_id
+    assert replier.card_of(10, "en", other.quote_id).card.quote.id == other.quote_id
     assert replier.card(10, "en", "印刷机").card.quote.id == other.quote_id
-    assert replier.card(10, "en", "q999999999").html == say("en", "card_nothing")
+    assert replier.card_of(10, "en", 999999999).html == say("en", "card_nothing")
+    assert replier.card_of(10, "en", None).html == say("en", "card_nothing")
     assert replier.card(10, "en", "how do I bake bread").card is None  # a no-match answer
 
 

@@ -202,19 +202,18 @@ class Replier:
         return self._show(chat_id, lang, quote, self.state.remember_query(RANDOM, ""))
 
     def card(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
-        """/card: the card of the quote last shown here, of quote "q<id>", or of the best match."""
+        """/card: the card of the quote last shown here, or of the best match for `arg`."""
         query = clean_query(arg)
-        match = re.fullmatch(r"q(\d{1,12})", query)
-        if match:
-            quote = self.searcher.get(int(match.group(1)))
-        elif query:
-            matches = self.searcher.search(query, limit=1)
-            if not matches:
-                return self.no_match(chat_id, lang, query)
-            quote = matches[0].quote
-        else:
-            last = self.state.last_shown(chat_id)
-            quote = self.searcher.get(last) if last is not None else None
+        if not query:
+            return self.card_of(chat_id, lang, self.state.last_shown(chat_id))
+        matches = self.searcher.search(query, limit=1)
+        if not matches:
+            return self.no_match(chat_id, lang, query)
+        return self.card_of(chat_id, lang, matches[0].quote.id)
+
+    def card_of(self, chat_id: int, lang: Language, quote_id: int | None) -> Reply:
+        """/card as a reply to one of the bot's messages: the card of the quote it shows."""
+        quote = self.searcher.get(quote_id) if quote_id is not None else None
         if quote is None:
             return Reply(say(lang, "card_nothing"))
         return self._card(chat_id, lang, quote, self.state.remember_query(RANDOM, ""))

@@ -43,29 +43,37 @@ async def answer_command(update: Update, context: QuoteBotContext, command: Comm
         return
     text = command_text(message)
     replied = message.reply_to_message
-    if not text and replied is not None:
-        quote_id = replied_quote(replied, context.bot.id) if command.uses_replied_quote else None
-        if quote_id is not None:
-            text = f"q{quote_id}"
-        elif command.uses_replied_text:
-            text = replied.text or replied.caption or ""
+    to_bot = replied is not None and sent_by(replied, context.bot.id)
+    if not text and replied is not None and command.uses_replied_text and not (
+        to_bot and command.on_replied_quote
+    ):
+        text = replied.text or replied.caption or ""
     lang = language(update, context, text if command.takes_query else "")
+    replier = context.services.replier
     if text and command.admin_only and not await may_change_settings(update, context):
         reply = Reply(say(lang, "admins_only"))
+    elif not text and to_bot and command.on_replied_quote is not None:
+        assert replied is not None
+        reply = command.on_replied_quote(replier, chat.id, lang, quote_shown(replied))
     else:
-        reply = command.action(context.services.replier, chat.id, lang, text)
+        reply = command.action(replier, chat.id, lang, text)
     if reply.card is not None:
         await send_card(context, chat.id, reply, reply_parameters(update))
     else:
         await send_reply(update, context, reply)
 
 
-def replied_quote(replied: Message, bot_id: int) -> int | None:
-    """The id of the quote in one of the bot's messages, read from its buttons' payloads."""
-    sender = replied.via_bot or replied.from_user
-    if sender is None or sender.id != bot_id or replied.reply_markup is None:
+def sent_by(message: Message, bot_id: int) -> bool:
+    """True for a message the bot sent (itself, or through inline mode)."""
+    sender = message.via_bot or message.from_user
+    return sender is not None and sender.id == bot_id
+
+
+def quote_shown(message: Message) -> int | None:
+    """The id of the quote one of the bot's messages shows, read from its buttons' payloads."""
+    if message.reply_markup is None:
         return None
-    rows = replied.reply_markup.inline_keyboard
+    rows = message.reply_markup.inline_keyboard
     return quote_id_in([button.callback_data for row in rows for button in row
                         if isinstance(button.callback_data, str)])
 
