@@ -27,6 +27,8 @@ import tornado.httputil
 import tornado.netutil
 import tornado.web
 
+from tests.telegram_html import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS, telegram_html_errors
+
 BOT_ID = 4242
 # Methods the stand-in records and answers with a plain `true`, as Telegram does.
 ACKNOWLEDGED = frozenset(
@@ -349,6 +351,10 @@ class FakeBotAPI:
         if handler is None:
             return 400, {"ok": False, "error_code": 400,
                          "description": f"Bad Request: {method} is not in the fake API"}
+        refused = html_refusal(params)
+        if refused:  # as Telegram does: the message is not sent, the edit not made
+            return 400, {"ok": False, "error_code": 400,
+                         "description": f"Bad Request: can't parse entities: {refused}"}
         status, result = await handler(params)
         if status != 200:
             return status, {"ok": False, "error_code": status, "description": result}
@@ -479,7 +485,6 @@ class _Handler(tornado.web.RequestHandler):
         pairs += [(k, v[-1].decode()) for k, v in self.request.query_arguments.items()]
         return {key: _decode(key, value) for key, value in pairs}
 
-
     def _multipart(self, content_type: str) -> dict:
         """The fields of a file upload, each file kept as an `Upload`."""
         fields: dict[str, list[bytes]] = {}
@@ -489,6 +494,22 @@ class _Handler(tornado.web.RequestHandler):
         for key, uploads in files.items():
             params[key] = Upload(uploads[-1].filename, uploads[-1].body)
         return params
+
+
+def html_refusal(params: dict) -> str | None:
+    """Why Telegram would refuse the HTML of a message, a caption or an inline result, or None."""
+    texts = []  # (HTML, Telegram's limit for it)
+    if params.get("parse_mode") == "HTML":
+        texts += [(params[key], limit) for key, limit in (("text", MAX_MESSAGE_CHARS),
+                                                          ("caption", MAX_CAPTION_CHARS)) if key in params]
+    for result in params.get("results") or []:
+        content = result.get("input_message_content") or {}
+        if content.get("parse_mode") == "HTML":
+            texts.append((content.get("message_text", ""), MAX_MESSAGE_CHARS))
+        if result.get("parse_mode") == "HTML" and "caption" in result:
+            texts.append((result["caption"], MAX_CAPTION_CHARS))
+    errors = [error for text, limit in texts for error in telegram_html_errors(text, limit)]
+    return "; ".join(errors) or None
 
 
 def _decode(key: str, value: str):

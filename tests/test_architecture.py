@@ -20,6 +20,7 @@ LAYERS = {
     "bot.text": -1,  # text primitives: below everything, imports nothing of ours
     "bot.records": -1,  # records every layer shares (a source): imports nothing of ours
     "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0, "bot.state": 0,
+    "bot.pick": 0,  # the picker: pure, imports nothing of ours
     "bot.extract": 1,
     "bot.normalize": 2,
     "bot.terms": 3,

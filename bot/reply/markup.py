@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ MAX_MESSAGE_CHARS = 4096  # Telegram's limit for a text message, after entity pa
 MAX_NOTICE_CHARS = 200  # Telegram's limit for a callback answer
 
 _TAG = re.compile(r"<[^>]+>")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
 
 
@@ -94,14 +96,37 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
 
 
-def escape_within(text: str, budget: int) -> str:
-    """`text` escaped and cut so the escaped form takes at most `budget` Telegram characters."""
+def escape_within(text: str, budget: int, keep_end: bool = False) -> str:
+    """`text` escaped and cut so the escaped form takes at most `budget` Telegram characters.
+
+    A cut keeps the longest start of the text (with `keep_end`, the longest end) that
+    fits with an ellipsis; the text is cut before escaping, so never inside an entity.
+    """
     escaped = escape(text)
-    while telegram_length(escaped) > budget and text:
-        excess = telegram_length(escaped) - budget
-        text = text[: max(len(text) - max(excess, 1) - 1, 0)]
-        escaped = escape(text) + "…"
-    return escaped if telegram_length(escaped) <= budget else ""
+    if telegram_length(escaped) <= budget:
+        return escaped
+    if budget < 1:  # not even room for the ellipsis
+        return ""
+    room = budget - 1
+    kept: list[str] = []
+    for char in reversed(text) if keep_end else text:
+        room -= telegram_length(escape(char))
+        if room < 0:
+            break
+        kept.append(char)
+    if keep_end:
+        return "…" + escape("".join(reversed(kept)).lstrip())
+    return escape("".join(kept).rstrip()) + "…"
+
+
+def fair_shares(lengths: Sequence[int], room: int) -> list[int]:
+    """Room for each of several pieces: short ones whole, long ones cut to equal shares of the rest."""
+    shares = [0] * len(lengths)
+    left = max(room, 0)
+    for rank, i in enumerate(sorted(range(len(lengths)), key=lambda i: lengths[i])):
+        shares[i] = min(lengths[i], left // (len(lengths) - rank))
+        left -= shares[i]
+    return shares
 
 
 def safe_url(url: str | None) -> str | None:
@@ -115,16 +140,40 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def open_tags(html_text: str, already_open: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The tags still open after `html_text` (outermost first), given those open before it."""
+    stack = list(already_open)
+    for match in _TAG_NAME.finditer(html_text):
+        name = match.group(2).lower()
+        if not match.group(1):
+            stack.append(name)
+        elif stack and stack[-1] == name:
+            stack.pop()
+    return tuple(stack)
+
+
+def closing_tags(tags: tuple[str, ...]) -> str:
+    """The end tags that close `tags`, innermost first."""
+    return "".join(f"</{tag}>" for tag in reversed(tags))
+
+
 def fit(html_text: str) -> str:
-    """A last guard: cut an over-long message at a line boundary, never mid-tag."""
+    """A last guard: cut an over-long message at a line boundary, closing the tags left open.
+
+    Views cut their own texts before rendering (`escape_within`); this only catches what
+    they could not foresee, and keeps the message valid HTML when it does.
+    """
     if telegram_length(html_text) <= MAX_MESSAGE_CHARS:
         return html_text
     kept: list[str] = []
+    still_open: tuple[str, ...] = ()
     used = 1  # the final ellipsis
     for line in html_text.split("\n"):
+        after = open_tags(line, still_open)
         cost = telegram_length(line) + 1
-        if used + cost > MAX_MESSAGE_CHARS:
+        if used + cost + telegram_length(closing_tags(after)) > MAX_MESSAGE_CHARS:
             break
         kept.append(line)
         used += cost
-    return "\n".join(kept) + "\n…"
+        still_open = after
+    return "\n".join(kept) + closing_tags(still_open) + "\n…"
