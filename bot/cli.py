@@ -338,6 +338,7 @@ def chat(db_path: Path, language_code: str | None) -> None:
     """Talk to the bot in the terminal: no token, no network, the same answers as Telegram.
 
     Type a topic, a /command, or a button's number under the last quote; /quit ends.
+    Card (and /card) writes the picture to quotebot-cards/ in the temporary folder.
     """
     from dataclasses import replace
 
