@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.messages import Language
 from bot.search import Quote
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for a text message, after entity parsing
@@ -36,7 +37,7 @@ class CardRequest:
     """A quote to send as a card (a picture): what to draw, in which language, script, theme."""
 
     quote: Quote
-    lang: str
+    lang: Language
     script: str | None
     theme: str
 
