@@ -18,6 +18,7 @@ LAYERS = {
     "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0, "bot.state": 0,
     "bot.extract": 1,
     "bot.normalize": 2,
+    "bot.meaning": 2,  # sentence embeddings and the vector index; imports only bot.text
     "bot.lexicon": 3,
     "bot.index": 4,
     "bot.search": 5,
