@@ -327,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         variants.update(e5_variants(quotes, queries, chosen))
     for name, scores in variants.items():
         print(table(name, ranks(lines, quotes, scores)) + "\n")
-    print(decisions(ranks(lines, quotes, chosen)))
+    for name in ("USE sentences, simplified (chosen)", "USE sentences + 0.9 x the question before - 0.1 if a question"):
+        print(f"{name}: " + decisions(ranks(lines, quotes, variants[name])) + "\n")
     if args.ann:
         units, _owners = unit_rows([to_simplified(q["text"]) for q in quotes], meaning.sentences)
         print("\n" + ann_timings(use.encode(units), [717, 10_000, 100_000], args.ann_n))
