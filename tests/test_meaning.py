@@ -115,7 +115,7 @@ def test_above_the_threshold_the_ann_graph_answers_like_the_scan(tmp_path, monke
     assert found[0][0] == expected[0][0] == 123 * 7
     assert abs(found[1][0] - expected[1][0]) < 0.02
     ann.save(tmp_path / "big.npz")
-    assert (tmp_path / "big.npz.usearch").exists()
+    assert (tmp_path / "big.npz.faiss").exists()
     reloaded = meaning.VectorIndex.load(tmp_path / "big.npz")
     assert reloaded._graph is not None
     assert reloaded.nearest(probe, 5)[0][0] == 123 * 7
