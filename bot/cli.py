@@ -117,6 +117,12 @@ def ingest(
     click.echo(
         f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
         f"{counts['quotes']} quotes"
+        + (
+            f", {counts['sentences']} sentence vectors ({counts['embedded']} embedded, "
+            "the rest reused from the previous build)"
+            if "sentences" in counts
+            else " (no sentence vectors: matching by meaning is off)"
+        )
     )
 
 
@@ -250,6 +256,7 @@ def match_json(match: Match) -> dict[str, Any]:
         "text": quote.text,
         "score": match.score,
         "source": quote.source.cited(),
+        "matched_by": match.matched_by,
     }
 
 

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from bot import lexicon, normalize, terms
+from bot import lexicon, meaning, normalize, terms
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
 from bot.metadata import SourceFacts, Speaker, load_glossary, load_sources, load_speakers
@@ -33,8 +33,10 @@ from bot.quotedb import (
     VOCAB_TABLE,
     create_schema,
     speaker_row,
+    stored_vectors,
     version_meta,
     write_meta,
+    write_vectors,
 )
 from bot.records import Source
 
@@ -96,10 +98,14 @@ def build(
     speakers: list[Speaker],
     db_path: Path,
     glossary: dict[str, list[str]] | None = None,
+    with_vectors: bool = True,
 ) -> dict[str, int]:
     """Write every document into a fresh database at `db_path`, atomically; return counts.
 
     `glossary` (English -> Chinese terms) defaults to the repository's seeds/glossary.toml.
+    With the model package installed (and `with_vectors`), every quote's sentence vectors
+    are stored too, reusing those of the database being replaced where the sentence and
+    the model are the same; counts then include "sentences" and "embedded".
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +120,9 @@ def build(
         conn.execute("PRAGMA synchronous = OFF")
         db = sqlite_utils.Database(conn)
         counts = _fill(db, list(documents), speakers, glossary)
+        embedder = meaning.load_embedder() if with_vectors else None
+        if embedder is not None:
+            counts.update(_store_vectors(db, embedder, stored_vectors(db_path, embedder.tag)))
         conn.commit()
         conn.execute("VACUUM")
         conn.close()
@@ -167,6 +176,16 @@ def _fill(
         },
     )
     return counts
+
+
+def _store_vectors(
+    db: sqlite_utils.Database, embedder: meaning.Embedder, cache: dict[str, bytes]
+) -> dict[str, int]:
+    """Embed every quote's sentences (those in `cache` reused) into the vectors table."""
+    items = db.execute("SELECT id, text FROM quotes ORDER BY id").fetchall()
+    rows, embedded = meaning.embed_quotes(embedder, items, cache)
+    write_vectors(db, embedder.tag, rows)
+    return {"sentences": len(rows), "embedded": embedded}
 
 
 def _insert_speakers(db: sqlite_utils.Database, speakers: list[Speaker]) -> dict[str, int]:

@@ -37,6 +37,11 @@ FTS_TABLE = "quotes_fts"
 VOCAB_TABLE = "vocab"
 LEXICON_TABLE = "lexicon"
 READINGS_TABLE = "readings"
+# Matching by meaning (optional: a database built without the model package has no such
+# table, and the bot answers on words alone): one int8 sentence vector per row, owned by
+# a quote, keyed by a hash of the model tag and the sentence (the next build's cache).
+VECTORS_TABLE = "sentence_vectors"
+VECTOR_TAG_KEY = "vector_tag"
 TABLES = ("meta", "speakers", "sources", "passages", "quotes", FTS_TABLE, VOCAB_TABLE,
           LEXICON_TABLE, READINGS_TABLE)
 
@@ -140,6 +145,40 @@ def write_meta(db: sqlite_utils.Database, values: dict[str, str]) -> None:
     db.table("meta").insert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
 
 
+def write_vectors(
+    db: sqlite_utils.Database, tag: str, rows: Iterable[tuple[int, str, bytes]]
+) -> None:
+    """Store (quote id, sentence key, int8 code bytes) rows made by the model `tag`."""
+    db.conn.execute(
+        f"CREATE TABLE {VECTORS_TABLE} (quote_id INTEGER NOT NULL, key TEXT NOT NULL, code BLOB)"
+    )
+    db.conn.executemany(f"INSERT INTO {VECTORS_TABLE} VALUES (?, ?, ?)", rows)
+    write_meta(db, {VECTOR_TAG_KEY: tag})
+
+
+def stored_vectors(path: Path, tag: str) -> dict[str, bytes]:
+    """Sentence key -> code of the vectors in the database at `path` made by the model `tag`.
+
+    The previous build's vectors, reused by the next one so it embeds only what changed;
+    {} when there is no such file, it has no vectors, or another model made them.
+    """
+    if not Path(path).exists():
+        return {}
+    try:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return {}
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (VECTOR_TAG_KEY,)).fetchone()
+        if row is None or row[0] != tag:
+            return {}
+        return dict(conn.execute(f"SELECT key, code FROM {VECTORS_TABLE}").fetchall())
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+
+
 def version_meta() -> dict[str, str]:
     """The versions a reader checks on open."""
     return {"schema_version": str(SCHEMA_VERSION), "normalizer_version": str(normalize.VERSION)}
@@ -192,6 +231,8 @@ class QuoteDB:
                 raise DatabaseError(f"{self.path} is not a quote database (no table {table})")
         self.total = max(1, int(meta.get("search_quotes") or 1))
         self.user_words: list[str] = json.loads(meta.get("user_words") or "[]")
+        # The model that made the stored sentence vectors; None when there are none.
+        self.vector_tag: str | None = meta.get(VECTOR_TAG_KEY) if VECTORS_TABLE in present else None
         self.speakers_by_id: dict[int, Speaker] = {
             sid: Speaker(name, name_zh or "", tuple(json.loads(aliases or "[]")))
             for sid, name, name_zh, aliases in self.conn.execute(
@@ -382,6 +423,18 @@ class QuoteDB:
             f"SELECT id FROM quotes WHERE id >= ? AND {where} ORDER BY id LIMIT 1", (start, *params)
         ).fetchone()
         return row[0] if row else None
+
+    def sentence_vectors(self) -> tuple[list[int], bytes]:
+        """(the owning quote id of each stored sentence vector, their int8 codes concatenated)."""
+        if self.vector_tag is None:
+            return [], b""
+        owners, codes = [], []
+        for quote_id, code in self.conn.execute(
+            f"SELECT quote_id, code FROM {VECTORS_TABLE} ORDER BY rowid"
+        ):
+            owners.append(quote_id)
+            codes.append(code)
+        return owners, b"".join(codes)
 
     def quote_ids(self, speaker_id: int | None) -> list[int]:
         """Every quote id (of the speaker)."""

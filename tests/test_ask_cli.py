@@ -21,9 +21,18 @@ def test_json_answer_has_the_contract_fields(quotes_db):
     found = json.loads(lines[0])
     assert 1 <= len(found) <= 3
     first = found[0]
-    assert set(first) == {"id", "speaker", "text", "score", "source"}
+    assert set(first) == {"id", "speaker", "text", "score", "source", "matched_by"}
     assert set(first["source"]) == {"file", "title", "publisher", "url", "date"}
     assert first["speaker"] == "Sam Altman" and "可扩展监督" in first["text"]
+    assert first["matched_by"] in ("words", "both")
+
+
+def test_an_answer_in_other_words_is_matched_by_meaning(quotes_db):
+    result = ask("we could try using AI systems to assist humans in supervising other AI systems", "--json", "--db", quotes_db)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found and found[0]["matched_by"] == "meaning"
+    assert found[0]["speaker"] == "Sam Altman" and "可扩展监督" in found[0]["text"]
 
 
 def test_no_match_is_an_empty_array(quotes_db):

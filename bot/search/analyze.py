@@ -67,7 +67,9 @@ class Analyzer:
                 latin.append(token)
             elif kind == "number":
                 concepts.append(self._number_concept(token, stats))
-        return Analysis(speaker_id, norm, tokens, _distinct_concepts(concepts), self.max_idf)
+        return Analysis(
+            speaker_id, norm, tokens, _distinct_concepts(concepts), self.max_idf, text=query
+        )
 
     def _document_frequencies(self, tokens: list[str], norm: str) -> dict[str, int]:
         found = set(tokens) | set(terms.bigrams(norm)) | set(terms.number_terms(norm))

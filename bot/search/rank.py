@@ -51,8 +51,46 @@ def rank(analysis: Analysis, candidates: list[Candidate], tuning: Tuning) -> lis
         cand.score = sum(weights[k] * v for k, v in features.items())
         cand.terms = matched
         if cand.score >= tuning.min_score:
+            agrees = cand.signals.get("meaning", 0.0) >= tuning.min_meaning_more
+            cand.matched_by = "both" if agrees else "words"
             kept.append(cand)
     kept.sort(key=lambda c: (-c.score, c.id))
+    return kept
+
+
+def by_meaning(
+    candidates: list[Candidate], answered: list[Candidate], tuning: Tuning
+) -> list[Candidate]:
+    """The answers by meaning, nearest first, after those by words (`answered`).
+
+    When the words found nothing, the nearest quote must be clearly the nearest
+    (`tuning.min_meaning`, `min_meaning_margin`) and not a question, or nothing is
+    answered: a wrong quote is worse than none. The margin is taken before any
+    exclusion, so what is answered never depends on what was shown.
+    """
+    taken = {c.id for c in answered}
+    near = sorted(
+        (c for c in candidates if "meaning" in c.signals and c.id not in taken),
+        key=lambda c: (-c.signals["meaning"], c.id),
+    )
+    if not near:
+        return []
+    if not answered:
+        top = near[0].signals
+        runner_up = near[1].signals["meaning"] if len(near) > 1 else 0.0
+        if (
+            top["meaning"] < tuning.min_meaning
+            or top["meaning"] - runner_up < tuning.min_meaning_margin
+            or top.get("question")
+        ):
+            return []
+    kept = []
+    for cand in near:
+        if cand.signals["meaning"] < tuning.min_meaning_more or cand.signals.get("question"):
+            continue
+        cand.norm = cand.norm or cand.tokens.replace(" ", "")
+        cand.score, cand.matched_by = cand.signals["meaning"], "meaning"
+        kept.append(cand)
     return kept
 
 

@@ -20,16 +20,17 @@ from bot import lexicon
 from bot.normalize import Segmenter
 from bot.quotedb import Context, DatabaseError, Quote, QuoteDB
 from bot.records import Source
-from bot.search import rank, retrieve, sample
+from bot.search import rank, retrieve, sample, semantic
 from bot.search.aliases import SpeakerAliases
 from bot.search.analyze import Analyzer
 from bot.search.tuning import DEFAULT, Tuning
-from bot.search.types import Analysis, Candidate, Match
+from bot.search.types import Analysis, Candidate, Match, MatchedBy
 from bot.text import MAX_QUERY_CHARS
 
 # The retrieval stages, each one module of this package; their findings are merged
 # before ranking. A new stage (say, nearest neighbours by meaning) is added here.
-STAGES: tuple[retrieve.Retriever, ...] = (retrieve.LexicalRetriever(),)
+MEANING = semantic.MeaningRetriever()
+STAGES: tuple[retrieve.Retriever, ...] = (retrieve.LexicalRetriever(), MEANING)
 
 # SQLite's page cache per searcher (KiB): the searching process must stay small.
 PAGE_CACHE_KIB = 64 * 1024
@@ -131,15 +132,26 @@ class Searcher:
                     return []
                 picked = sample.speaker_best(opened.db, speaker_id, limit, excluded)
                 return [self._match(opened, qid, 0.5 + 0.5 * q, ()) for qid, q in picked]
-            ranked = rank.rank(analysis, self._candidates(opened, analysis, speaker_id), self.tuning)
+            ranked = self._ranked(analysis, self._candidates(opened, analysis, speaker_id))
             chosen = rank.distinct(ranked, limit, self.tuning, excluded)
-            return [self._match(opened, c.id, c.score, c.terms) for c in chosen]
+            return [self._match(opened, c.id, c.score, c.terms, c.matched_by) for c in chosen]
+
+    def _ranked(self, analysis: Analysis, candidates: list[Candidate]) -> list[Candidate]:
+        """The answers by words, then those by meaning (one decision, in rank)."""
+        by_words = rank.rank(analysis, candidates, self.tuning)
+        return by_words + rank.by_meaning(candidates, by_words, self.tuning)
 
     @staticmethod
-    def _match(opened: _Opened, quote_id: int, score: float, terms: tuple[str, ...]) -> Match:
+    def _match(
+        opened: _Opened,
+        quote_id: int,
+        score: float,
+        terms: tuple[str, ...],
+        matched_by: MatchedBy = "words",
+    ) -> Match:
         quote = opened.db.quote(quote_id)
         assert quote is not None  # found in this very file
-        return Match(quote, round(score, 4), terms)
+        return Match(quote, round(score, 4), terms, matched_by)
 
     def _candidates(
         self, opened: _Opened, analysis: Analysis, speaker_id: int | None

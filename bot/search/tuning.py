@@ -48,6 +48,17 @@ class Tuning:
     min_evidence: float = 0.25
     min_score: float = 0.6
 
+    # Answers by meaning (bot/search/semantic.py), taken only when the words found nothing:
+    # the nearest quote must score at least `min_meaning` (cosine of its best sentence),
+    # lead the next quote by `min_meaning_margin`, and not itself be a question. Once a
+    # query has an answer (by words or by meaning), further answers ("Another") are the
+    # next nearest quotes down to `min_meaning_more`; a word answer whose meaning also
+    # reaches `min_meaning_more` was found by both. Calibrated by bench/calibrate.py.
+    meaning_candidates: int = 10
+    min_meaning: float = 0.55
+    min_meaning_margin: float = 0.04
+    min_meaning_more: float = 0.5
+
     # Two results this similar (rapidfuzz ratio on comparison forms) are one quote.
     near_duplicate: int = 88
 

@@ -10,17 +10,21 @@ from bot.quotedb import Quote
 # "text": CJK text, matched inside a quote's comparison form; "word": a Latin word,
 # matched as a whole word; "number": matched whole or by its rough size.
 ConceptKind = Literal["text", "word", "number"]
+# How an answer was found: its words, its meaning, or both agreeing.
+MatchedBy = Literal["words", "meaning", "both"]
 # How a query token is analysed.
 TokenKind = Literal["cjk", "latin", "number", "end"]
 
 
 @dataclass(frozen=True)
 class Match:
-    """A quote found for a query, its score (0..1) and the query terms it matched."""
+    """A quote found for a query, its score (0..1), the query terms it matched, and how
+    it was found (a quote found by meaning alone is presented as such)."""
 
     quote: Quote
     score: float
     terms: tuple[str, ...]
+    matched_by: MatchedBy = "words"
 
 
 @dataclass
@@ -43,6 +47,7 @@ class Analysis:
     tokens: list[str]
     concepts: list[Concept]
     max_idf: float = 1.0
+    text: str = ""  # the query as typed (what the meaning stage embeds)
 
     @property
     def has_content(self) -> bool:
@@ -62,3 +67,4 @@ class Candidate:
     norm: str = ""
     coverage: float = 0.0
     evidence: float = 0.0  # in units of the largest IDF
+    matched_by: MatchedBy = "words"

@@ -1,0 +1,117 @@
+"""The retrieval stage by meaning: the quotes whose sentences are nearest the query's vector.
+
+The sentence vectors are stored in the quote database at build time (`bot.index`);
+they are read once per opened file (a rebuilt file is a new `QuoteDB`, so a hot
+reload reads the new vectors). Without the model package, or for a database built
+without it, the stage finds nothing and the bot answers on words alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from weakref import WeakKeyDictionary
+
+import numpy as np
+
+from bot import meaning
+from bot.quotedb import QuoteDB
+from bot.search.retrieve import Found
+from bot.search.tuning import Tuning
+from bot.search.types import Analysis
+
+# A quote that is itself a question answers nothing (bench/meaning.py: such quotes were
+# the wrong answers by meaning); the ranker reads this signal.
+QUESTION_ENDS = ("?", "？")
+# Query vectors kept, so "Another" and repeated queries embed nothing again.
+QUERY_CACHE = 512
+
+
+class MeaningRetriever:
+    """The `tuning.meaning_candidates` quotes closest in meaning to the query.
+
+    Signals: {"meaning": cosine of the quote's best sentence, "question": 1.0 when the
+    quote ends with a question mark}.
+    """
+
+    def __init__(self) -> None:
+        self._indexes: WeakKeyDictionary[QuoteDB, meaning.VectorIndex | None] = WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def retrieve(
+        self, db: QuoteDB, analysis: Analysis, speaker_id: int | None, tuning: Tuning
+    ) -> Found:
+        index = self.index(db)
+        if index is None or not analysis.text.strip():
+            return {}
+        vector = _query_vector(analysis.text)
+        if vector is None:
+            return {}
+        return self.near(db, index, vector, speaker_id, tuning.meaning_candidates)
+
+    def similar(self, db: QuoteDB, quote_id: int, count: int) -> Found:
+        """The quotes closest in meaning to a stored quote (itself left out)."""
+        index = self.index(db)
+        vector = index.vector_of(quote_id) if index is not None else None
+        if index is None or vector is None:
+            return {}
+        found = self.near(db, index, vector, None, count + 1)
+        found.pop(quote_id, None)
+        return found
+
+    def near(
+        self,
+        db: QuoteDB,
+        index: meaning.VectorIndex,
+        vector: np.ndarray,
+        speaker_id: int | None,
+        count: int,
+    ) -> Found:
+        """The `count` quotes nearest `vector` (of the speaker) with their signals."""
+        # A speaker filter asks for more neighbours, then keeps that speaker's.
+        wanted = count if speaker_id is None else count * 20
+        ids, scores = index.nearest(vector, wanted)
+        found: Found = {}
+        for quote_id, score in zip(ids.tolist(), scores.tolist(), strict=True):
+            quote = db.quote(quote_id)
+            if quote is None or (speaker_id is not None and _speaker_id(db, quote.speaker) != speaker_id):
+                continue
+            question = 1.0 if quote.text.rstrip().endswith(QUESTION_ENDS) else 0.0
+            found[quote_id] = {"meaning": score, "question": question}
+            if len(found) == count:
+                break
+        return found
+
+    def index(self, db: QuoteDB) -> meaning.VectorIndex | None:
+        """The database's vector index, read on first use (None: no vectors or no model)."""
+        with self._lock:
+            if db not in self._indexes:
+                self._indexes[db] = _load(db)
+            return self._indexes[db]
+
+
+def _load(db: QuoteDB) -> meaning.VectorIndex | None:
+    embedder = meaning.load_embedder()
+    if embedder is None or db.vector_tag is None:
+        return None
+    if db.vector_tag != embedder.tag:
+        meaning.log.warning(
+            "%s has sentence vectors of %s, this model is %s: rebuild it with `quotebot ingest`"
+            " (answering on words alone)", db.path, db.vector_tag, embedder.tag
+        )
+        return None
+    owners, codes = db.sentence_vectors()
+    return meaning.VectorIndex.from_bytes(owners, codes, db.vector_tag)
+
+
+@lru_cache(maxsize=QUERY_CACHE)
+def _query_vector(text: str) -> np.ndarray | None:
+    embedder = meaning.load_embedder()
+    if embedder is None:
+        return None
+    vector: np.ndarray = embedder.embed([text])[0]
+    return vector
+
+
+def _speaker_id(db: QuoteDB, name: str) -> int | None:
+    return next((sid for sid, s in db.speakers_by_id.items() if s.name == name), None)
