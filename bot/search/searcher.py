@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -174,6 +174,17 @@ class Searcher:
                  "terms": c.terms}
                 for c in rank.distinct(ranked, limit, open_tuning)
             ]
+
+    def explain_meaning(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
+        """The quotes nearest the query in meaning, no threshold: id, meaning, question."""
+        with self._lock:
+            opened = self._fresh()
+            analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
+            if not analysis.has_content:
+                return []
+            tuning = replace(self.tuning, meaning_candidates=limit)
+            found = MEANING.retrieve(opened.db, analysis, analysis.speaker_id, tuning)
+            return [{"id": qid, **signals} for qid, signals in found.items()]
 
     def random(
         self,

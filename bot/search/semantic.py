@@ -42,7 +42,7 @@ class MeaningRetriever:
         self, db: QuoteDB, analysis: Analysis, speaker_id: int | None, tuning: Tuning
     ) -> Found:
         index = self.index(db)
-        if index is None or not analysis.text.strip():
+        if index is None or len(analysis.norm) < tuning.meaning_min_chars:
             return {}
         vector = _query_vector(analysis.text)
         if vector is None:
