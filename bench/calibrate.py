@@ -37,7 +37,7 @@ from bench.common import db_help, quote_database  # noqa: E402
 from bot import normalize, terms  # noqa: E402
 from bot.quotedb import QuoteDB  # noqa: E402
 from bot.search import Searcher, Tuning, rank  # noqa: E402
-from bot.search.types import Candidate  # noqa: E402
+from bot.search.types import Analysis, Candidate  # noqa: E402
 from bot.text import to_traditional  # noqa: E402
 
 # A wrong answer to chatter costs as much as this many missed real queries; one to a
@@ -175,14 +175,17 @@ def question_positives(db: QuoteDB) -> list[tuple[str, set[int], set[int]]]:
     return made
 
 
-def meaning_answer(nearest: list[dict], tuning: Tuning, left_out: set[int] = frozenset()) -> int | None:
+def meaning_answer(
+    query: str, nearest: list[dict], tuning: Tuning, left_out: set[int] = frozenset()
+) -> int | None:
     """The quote the ranker answers by meaning alone (no answer by words), or None."""
     cands = [
         Candidate(n["id"], "", 0.0, {"meaning": n["meaning"], "question": n["question"]})
         for n in nearest
         if n["id"] not in left_out
     ]
-    chosen = rank.by_meaning(cands, [], tuning)
+    analysis = Analysis(None, normalize.normalize(query).replace(" ", ""), [], [], text=query)
+    chosen = rank.by_meaning(analysis, cands, [], tuning)
     return chosen[0].id if chosen else None
 
 
@@ -191,34 +194,34 @@ def calibrate_meaning(searcher: Searcher, db: QuoteDB, rng: random.Random) -> No
     texts = {quote.id: normalize.normalize(quote.text) for quote in db.quotes()}
     pos = []
     for query, answers, asked in question_positives(db):
-        pos.append(("question", searcher.explain_meaning(query, NEAREST), answers, asked))
+        pos.append(("question", query, searcher.explain_meaning(query, NEAREST), answers, asked))
     for _kind, english, wanted in english_positives(db):
         hits = {qid for qid, text in texts.items() if any(t in text for t in wanted)}
-        pos.append(("english", searcher.explain_meaning(english, NEAREST), hits, set()))
+        pos.append(("english", english, searcher.explain_meaning(english, NEAREST), hits, set()))
     # A negative the words already answer is the word threshold's error, calibrated below;
     # the meaning gate is judged on the rest (where it alone decides).
     chatter = [("on-topic", q, NEGATIVE_COST) for q in read_lines(ON_TOPIC)]
     chatter += [("chatter" if c == NEGATIVE_COST else "noise", q, c) for q, c in negatives(rng)]
     neg = [
-        (kind, searcher.explain_meaning(q, NEAREST), cost)
+        (kind, q, searcher.explain_meaning(q, NEAREST), cost)
         for kind, q, cost in chatter
         if not passes(best_features(searcher, q), searcher.tuning)
     ]
 
     def tally(tuning: Tuning) -> tuple[float, dict[str, list[int]], dict[str, list[int]]]:
         kinds: dict[str, list[int]] = {}
-        for kind, nearest, answers, left_out in pos:
-            got = meaning_answer(nearest, tuning, left_out)
+        for kind, query, nearest, answers, left_out in pos:
+            got = meaning_answer(query, nearest, tuning, left_out)
             row = kinds.setdefault(kind, [0, 0, 0])  # n, right, wrong
             row[0] += 1
             row[1] += got in answers
             row[2] += got is not None and got not in answers
         negs: dict[str, list[int]] = {}
         cost = 0.0
-        for kind, nearest, price in neg:
+        for kind, query, nearest, price in neg:
             row = negs.setdefault(kind, [0, 0])
             row[0] += 1
-            if meaning_answer(nearest, tuning) is not None:
+            if meaning_answer(query, nearest, tuning) is not None:
                 row[1] += 1
                 cost += price
         gain = sum(r[1] - WRONG_COST * r[2] for r in kinds.values()) - cost

@@ -347,6 +347,28 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hans": "卡片已保存到 {path}",
         "zh-Hant": "卡片已儲存到 {path}",
     },
+    # Matching by meaning: an answer that shares no words with the question says so.
+    "by_meaning": {
+        "en": "<i>No quote uses these words; this one is closest in meaning:</i>",
+        "zh-Hans": "<i>没有引语用到这些词;这一句的意思最接近:</i>",
+        "zh-Hant": "<i>沒有引語用到這些詞;這一句的意思最接近:</i>",
+    },
+    "button_similar": {"en": "Similar", "zh-Hans": "相似", "zh-Hant": "相似"},
+    "similar_header": {
+        "en": "<i>Closest in meaning to the quote you chose:</i>",
+        "zh-Hans": "<i>与所选引语意思最接近的一句:</i>",
+        "zh-Hant": "<i>與所選引語意思最接近的一句:</i>",
+    },
+    "similar_nothing": {
+        "en": "Ask for a quote first, or reply /similar to one of my quotes.",
+        "zh-Hans": "请先查一句引语,或用 /similar 回复我发的引语。",
+        "zh-Hant": "請先查一句引語,或用 /similar 回覆我發的引語。",
+    },
+    "similar_none": {
+        "en": "I found no other quote close in meaning to this one.",
+        "zh-Hans": "没有找到与这句意思相近的其他引语。",
+        "zh-Hant": "沒有找到與這句意思相近的其他引語。",
+    },
 }
 
 

@@ -136,7 +136,7 @@ def test_language_falls_back_to_the_text(replier):
 
 def test_answer_no_match_and_random(replier):
     reply = replier.answer(1, "en", "alignment")
-    assert reply.quote_id and len(reply.buttons) == 4
+    assert reply.quote_id and len(reply.buttons) == 5
     no_match = replier.answer(1, "zh-Hans", "明天天气怎么样")
     assert no_match.quote_id is None and not no_match.buttons
     assert "明天天气怎么样" in no_match.html
@@ -164,7 +164,7 @@ def test_another_walks_the_matches_then_says_so(replier, searcher):
 def test_views_keep_a_way_back(replier):
     first = replier.answer(3, "zh-Hans", "开源")
     context = replier.press(3, "zh-Hans", first.buttons[1].payload)
-    assert [b.label for b in context.buttons] == ["换一句", "引语", "出处", "卡片"]
+    assert [b.label for b in context.buttons] == ["换一句", "引语", "出处", "卡片", "相似"]
     back = replier.press(3, "zh-Hans", context.buttons[1].payload)
     assert back.html == first.html
     source = replier.press(3, "zh-Hans", first.buttons[2].payload)

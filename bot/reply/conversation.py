@@ -16,7 +16,7 @@ from collections.abc import Callable
 from bot.messages import Language, parse_language, say
 from bot.reply.language import DEFAULT_THEME, answer_language, in_script, parse_script, parse_theme
 from bot.reply.markup import CardRequest, InlineQuote, Notice, Reply, clip
-from bot.reply.payload import ANOTHER, CARD, CONTEXT, SOURCE, buttons, parse_payload
+from bot.reply.payload import ANOTHER, CARD, CONTEXT, SIMILAR, SOURCE, buttons, parse_payload
 from bot.reply.render import (
     context_html,
     no_match_html,
@@ -28,17 +28,28 @@ from bot.reply.render import (
     unknown_speaker_html,
 )
 from bot.reply.schedule import DEFAULT_ZONE, OFF_WORDS, parse_time, parse_zone
-from bot.search import Quote, Searcher
+from bot.search import Match, Quote, Searcher
 from bot.state import DailySubscription, StateStore
 from bot.text import MAX_QUERY_CHARS
 
 INLINE_RESULTS = 10
-SEARCH, RANDOM = "search", "random"  # the kinds of stored query a button refers to
+# The kinds of stored query a button refers to ("similar": the text is the quote's id).
+SEARCH, RANDOM, SIMILAR_TO = "search", "random", "similar"
 
 
 def clean_query(text: str) -> str:
     """The query as searched: white space collapsed, cut to MAX_QUERY_CHARS."""
     return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def found_header(match: Match, lang: Language) -> str:
+    """What introduces an answer: nothing, or that it was found by meaning, not by its words."""
+    return say(lang, "by_meaning") if match.matched_by == "meaning" else ""
+
+
+def plain_text(html_text: str) -> str:
+    """A short HTML message as plain text (for an inline result's description)."""
+    return Reply(html_text).plain()
 
 
 class Replier:
@@ -166,7 +177,7 @@ class Replier:
             matches = self.searcher.search(query, limit=1)
         if not matches:
             return self.no_match(chat_id, lang, query)
-        return self._show(chat_id, lang, matches[0].quote, query_id)
+        return self._show(chat_id, lang, matches[0].quote, query_id, found_header(matches[0], lang))
 
     def random_quote(self, chat_id: int, lang: Language, speaker_text: str = "") -> Reply:
         """A random quote, from one speaker when a name is given; never a repeat until all were shown."""
@@ -242,6 +253,8 @@ class Replier:
             return Notice(say(lang, "quote_not_found"))
         if action == CARD:
             return self._card(chat_id, lang, quote, query_id)
+        if action == SIMILAR:
+            return self._similar(chat_id, lang, quote.id) or Notice(say(lang, "similar_none"))
         return self._render(chat_id, lang, quote, query_id)
 
     def another(self, chat_id: int, lang: Language, query_id: int) -> Reply | Notice:
@@ -250,14 +263,52 @@ class Replier:
         if stored is None:
             return Notice(say(lang, "button_expired"))
         seen = tuple(self.state.seen(chat_id, query_id))
-        if stored.kind == SEARCH:
-            matches = self.searcher.search(stored.text, limit=1, exclude=seen)
+        header = ""
+        if stored.kind in (SEARCH, SIMILAR_TO):
+            matches = (
+                self.searcher.search(stored.text, limit=1, exclude=seen)
+                if stored.kind == SEARCH
+                else self.searcher.similar(int(stored.text), limit=1, exclude=seen)
+            )
             quote = matches[0].quote if matches else None
+            header = (
+                found_header(matches[0], lang) if stored.kind == SEARCH and matches
+                else say(lang, "similar_header") if matches else ""
+            )
         else:
             quote = self.searcher.random(speaker=stored.text or None, exclude=seen, rng=self.rng)
         if quote is None:
             return Notice(say(lang, "no_more"))
-        return self._show(chat_id, lang, quote, query_id)
+        return self._show(chat_id, lang, quote, query_id, header)
+
+    def similar(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
+        """/similar: the quote closest in meaning to the one last shown here (or to the best
+        match for `arg`), other speakers first; "Another" goes on down the list."""
+        query = clean_query(arg)
+        if not query:
+            return self.similar_of(chat_id, lang, self.state.last_shown(chat_id))
+        matches = self.searcher.search(query, limit=1)
+        if not matches:
+            return self.no_match(chat_id, lang, query)
+        return self.similar_of(chat_id, lang, matches[0].quote.id)
+
+    def similar_of(self, chat_id: int, lang: Language, quote_id: int | None) -> Reply:
+        """/similar as a reply to one of the bot's messages: the closest in meaning to its quote."""
+        if quote_id is None or self.searcher.get(quote_id) is None:
+            return Reply(say(lang, "similar_nothing"))
+        return self._similar(chat_id, lang, quote_id) or Reply(say(lang, "similar_none"))
+
+    def _similar(self, chat_id: int, lang: Language, quote_id: int) -> Reply | None:
+        """The nearest quote in meaning not yet shown for this one, or None."""
+        query_id = self.state.remember_query(SIMILAR_TO, str(quote_id))
+        seen = tuple(self.state.seen(chat_id, query_id))
+        matches = self.searcher.similar(quote_id, limit=1, exclude=seen)
+        if not matches and seen:
+            self.state.forget_seen(chat_id, query_id)  # all were shown: start over
+            matches = self.searcher.similar(quote_id, limit=1)
+        if not matches:
+            return None
+        return self._show(chat_id, lang, matches[0].quote, query_id, say(lang, "similar_header"))
 
     def context(self, chat_id: int, lang: Language, quote_id: int, query_id: int) -> Reply | Notice:
         """The passage around a quote and the question it answered."""
@@ -296,9 +347,12 @@ class Replier:
         """
         script = self.script(chat_id)
         query = clean_query(text)
+        headers: list[str] = []
         if query:
             query_id = self.state.remember_query(SEARCH, query.casefold())
-            quotes = [match.quote for match in self.searcher.search(query, limit=limit)]
+            matches = self.searcher.search(query, limit=limit)
+            quotes = [match.quote for match in matches]
+            headers = [found_header(match, lang) for match in matches]
         else:
             query_id = self.state.remember_query(RANDOM, "")
             quotes = []
@@ -307,28 +361,38 @@ class Replier:
                 if quote is None:
                     break
                 quotes.append(quote)
+        headers += [""] * (len(quotes) - len(headers))
         return [
             InlineQuote(
                 quote_id=quote.id,
                 title=speaker_name(quote, lang, script),
-                description=clip(in_script(quote.text, script), 100),
-                reply=Reply(quote_html(quote, lang, script), buttons(lang, quote.id, query_id),
-                            quote.id),
+                # An answer by meaning says so in the list too, before its text.
+                description=clip(
+                    (plain_text(header) + " " if header else "") + in_script(quote.text, script), 100
+                ),
+                reply=Reply(quote_html(quote, lang, script, header=header),
+                            buttons(lang, quote.id, query_id), quote.id),
                 card=self.card_request(chat_id, lang, quote),
             )
-            for quote in quotes
+            for quote, header in zip(quotes, headers, strict=True)
         ]
 
     # helpers
 
-    def _show(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
+    def _show(
+        self, chat_id: int, lang: Language, quote: Quote, query_id: int, header: str = ""
+    ) -> Reply:
         """Render a quote with its buttons and remember that this chat has seen it."""
         self.state.mark_seen(chat_id, query_id, quote.id)
-        return self._render(chat_id, lang, quote, query_id)
+        return self._render(chat_id, lang, quote, query_id, header)
 
-    def _render(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
+    def _render(
+        self, chat_id: int, lang: Language, quote: Quote, query_id: int, header: str = ""
+    ) -> Reply:
         return Reply(
-            quote_html(quote, lang, self.script(chat_id)), buttons(lang, quote.id, query_id), quote.id
+            quote_html(quote, lang, self.script(chat_id), header=header),
+            buttons(lang, quote.id, query_id),
+            quote.id,
         )
 
     def _card(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:

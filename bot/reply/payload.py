@@ -11,9 +11,9 @@ from bot.reply.markup import Button
 
 MAX_PAYLOAD_BYTES = 64  # Telegram's limit for callback data
 
-ANOTHER, CONTEXT, SOURCE, QUOTE, CARD = "a", "c", "s", "q", "p"
+ANOTHER, CONTEXT, SOURCE, QUOTE, CARD, SIMILAR = "a", "c", "s", "q", "p", "m"
 # How many ids follow each action: Another needs the query only, the views the quote too.
-ID_COUNTS = {ANOTHER: 1, CONTEXT: 2, SOURCE: 2, QUOTE: 2, CARD: 2}
+ID_COUNTS = {ANOTHER: 1, CONTEXT: 2, SOURCE: 2, QUOTE: 2, CARD: 2, SIMILAR: 2}
 
 
 def payload(action: str, *ids: int) -> str:
@@ -44,7 +44,8 @@ def action_of(data: str | None) -> str | None:
 
 
 def buttons(lang: Language, quote_id: int, query_id: int, showing: str = QUOTE) -> tuple[Button, ...]:
-    """Another / Context / Source / Card, the view being shown replaced by a way back to the quote."""
+    """Another / Context / Source / Card / Similar, the view being shown replaced by a way
+    back to the quote."""
     back = Button(say(lang, "button_quote"), payload(QUOTE, quote_id, query_id))
 
     def view(action: str, label_key: str) -> Button:
@@ -56,6 +57,7 @@ def buttons(lang: Language, quote_id: int, query_id: int, showing: str = QUOTE) 
         view(CONTEXT, "button_context"),
         view(SOURCE, "button_source"),
         Button(say(lang, "button_card"), payload(CARD, quote_id, query_id)),
+        Button(say(lang, "button_similar"), payload(SIMILAR, quote_id, query_id)),
     )
 
 

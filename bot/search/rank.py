@@ -59,13 +59,13 @@ def rank(analysis: Analysis, candidates: list[Candidate], tuning: Tuning) -> lis
 
 
 def by_meaning(
-    candidates: list[Candidate], answered: list[Candidate], tuning: Tuning
+    analysis: Analysis, candidates: list[Candidate], answered: list[Candidate], tuning: Tuning
 ) -> list[Candidate]:
     """The answers by meaning, nearest first, after those by words (`answered`).
 
-    When the words found nothing, the nearest quote must be clearly the nearest
-    (`tuning.min_meaning`, `min_meaning_margin`) and not a question, or nothing is
-    answered: a wrong quote is worse than none. The margin is taken before any
+    When the words found nothing, the query must be long enough to carry an idea and
+    the nearest quote clearly the nearest (`tuning.min_meaning`, `min_meaning_margin`)
+    and not a question, or nothing is answered: a wrong quote is worse than none. The margin is taken before any
     exclusion, so what is answered never depends on what was shown.
     """
     taken = {c.id for c in answered}
@@ -76,6 +76,8 @@ def by_meaning(
     if not near:
         return []
     if not answered:
+        if len(analysis.norm) < tuning.meaning_min_chars:
+            return []
         top = near[0].signals
         runner_up = near[1].signals["meaning"] if len(near) > 1 else 0.0
         if (
@@ -92,6 +94,21 @@ def by_meaning(
         cand.score, cand.matched_by = cand.signals["meaning"], "meaning"
         kept.append(cand)
     return kept
+
+
+def by_similarity(candidates: list[Candidate], origin: int, tuning: Tuning) -> list[Candidate]:
+    """The quotes near `origin` in meaning: `origin` first (to be excluded, so that its
+    near-duplicates count as repeats), then other speakers', then its speaker's, nearest first."""
+    near = [
+        c for c in candidates
+        if c.id == origin
+        or (c.signals.get("meaning", 0.0) >= tuning.min_similar and not c.signals.get("question"))
+    ]
+    for cand in near:
+        cand.norm = cand.tokens.replace(" ", "")
+        cand.score, cand.matched_by = cand.signals.get("meaning", 0.0), "meaning"
+    near.sort(key=lambda c: (c.id != origin, c.signals.get("same_speaker", 0.0), -c.score, c.id))
+    return near
 
 
 def _coverage(

@@ -139,7 +139,7 @@ class Searcher:
     def _ranked(self, analysis: Analysis, candidates: list[Candidate]) -> list[Candidate]:
         """The answers by words, then those by meaning (one decision, in rank)."""
         by_words = rank.rank(analysis, candidates, self.tuning)
-        return by_words + rank.by_meaning(candidates, by_words, self.tuning)
+        return by_words + rank.by_meaning(analysis, candidates, by_words, self.tuning)
 
     @staticmethod
     def _match(
@@ -174,6 +174,20 @@ class Searcher:
                  "terms": c.terms}
                 for c in rank.distinct(ranked, limit, open_tuning)
             ]
+
+    def similar(self, quote_id: int, limit: int = 3, exclude: Iterable[int] = ()) -> list[Match]:
+        """The quotes closest in meaning to this one, other speakers first ([] without vectors)."""
+        with self._lock:
+            opened = self._fresh()
+            try:
+                origin = int(quote_id)
+                found = MEANING.similar(opened.db, origin, self.tuning.similar_candidates)
+            except (LookupError, ValueError, TypeError, OverflowError):
+                return []
+            ranked = rank.by_similarity(retrieve.merge(opened.db, [found]), origin, self.tuning)
+            excluded = {origin, *(int(i) for i in exclude)}
+            chosen = rank.distinct(ranked, limit, self.tuning, excluded)
+            return [self._match(opened, c.id, c.score, (), "meaning") for c in chosen]
 
     def explain_meaning(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The quotes nearest the query in meaning, no threshold: id, meaning, question."""

@@ -42,7 +42,7 @@ class MeaningRetriever:
         self, db: QuoteDB, analysis: Analysis, speaker_id: int | None, tuning: Tuning
     ) -> Found:
         index = self.index(db)
-        if index is None or len(analysis.norm) < tuning.meaning_min_chars:
+        if index is None or not analysis.text.strip():
             return {}
         vector = _query_vector(analysis.text)
         if vector is None:
@@ -50,13 +50,17 @@ class MeaningRetriever:
         return self.near(db, index, vector, speaker_id, tuning.meaning_candidates)
 
     def similar(self, db: QuoteDB, quote_id: int, count: int) -> Found:
-        """The quotes closest in meaning to a stored quote (itself left out)."""
+        """The quotes closest in meaning to a stored quote (itself among them), each with
+        "same_speaker" 1.0 when its speaker is the quote's."""
         index = self.index(db)
         vector = index.vector_of(quote_id) if index is not None else None
-        if index is None or vector is None:
+        origin = db.quote(quote_id)
+        if index is None or vector is None or origin is None:
             return {}
         found = self.near(db, index, vector, None, count + 1)
-        found.pop(quote_id, None)
+        for other_id, signals in found.items():
+            other = db.quote(other_id)
+            signals["same_speaker"] = float(other is not None and other.speaker == origin.speaker)
         return found
 
     def near(

@@ -64,6 +64,9 @@ class Tuning:
     min_meaning: float = 0.68
     min_meaning_margin: float = 0.12
     min_meaning_more: float = 0.5
+    # "Similar": the quotes nearest a shown one (other speakers first), down to this cosine.
+    similar_candidates: int = 30
+    min_similar: float = 0.45
 
     # Two results this similar (rapidfuzz ratio on comparison forms) are one quote.
     near_duplicate: int = 88

@@ -1,0 +1,166 @@
+"""Matching by meaning in the product: vectors built with the database, the meaning stage,
+the answer-by-meaning decision, its presentation, Similar, and life without the model."""
+
+from __future__ import annotations
+
+import logging
+import random
+import sys
+
+import pytest
+
+from bot import index, meaning
+from bot.extract.model import Document, Passage, QuoteUnit
+from bot.metadata import load_speakers
+from bot.quotedb import QuoteDB
+from bot.records import Source
+from bot.reply import Notice, Replier
+from bot.search import Searcher
+from bot.state import SQLiteStateStore
+from tests.conftest import SEEDS
+
+# Said in English, the corpus has it in Chinese (Sam Altman on scalable oversight).
+OWN_WORDS = "we could try using AI systems to assist humans in supervising other AI systems"
+
+
+def _build(path, sentences: list[str]) -> dict[str, int]:
+    passages = [Passage("Yann LeCun", text, n + 1) for n, text in enumerate(sentences)]
+    document = Document(Source("tiny.txt", title="Tiny"), passages=passages)
+    document.quotes.extend(QuoteUnit(n, text) for n, text in enumerate(sentences))
+    return index.build([document], load_speakers(SEEDS), path)
+
+
+@pytest.fixture
+def without_model(monkeypatch):
+    monkeypatch.setitem(sys.modules, meaning.MODEL_PACKAGE, None)  # makes the import fail
+    meaning.load_embedder.cache_clear()
+    yield
+    monkeypatch.undo()
+    meaning.load_embedder.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def searcher(quotes_db):
+    return Searcher(quotes_db)
+
+
+@pytest.fixture
+def replier(searcher):
+    return Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(1))
+
+
+QUOTES = ["火星上的探测车在寻找水。它每天走一百米。", "深海潜水艇记录鲸鱼的歌声。", "经济转型将驱动政治转型。"]
+
+
+def test_vectors_are_built_tagged_and_only_new_sentences_embedded(tmp_path):
+    path = tmp_path / "quotes.db"
+    first = _build(path, QUOTES)
+    pieces = sum(len(meaning.sentences(text)) for text in QUOTES)
+    assert first["sentences"] == first["embedded"] == pieces == 4
+    db = QuoteDB(path)
+    assert db.vector_tag == meaning.load_embedder().tag
+    owners, codes = db.sentence_vectors()
+    assert len(codes) == len(owners) * meaning.DIM
+    db.close()
+    assert _build(path, QUOTES)["embedded"] == 0
+    assert _build(path, QUOTES[:2] + ["政治转型之后才有经济转型。"])["embedded"] == 1
+
+
+def test_another_model_version_embeds_everything_again(tmp_path, monkeypatch):
+    path = tmp_path / "quotes.db"
+    _build(path, QUOTES)
+    current = meaning.load_embedder()
+    other = meaning.Embedder(current._model, "0.0.0-other")
+    monkeypatch.setattr(meaning, "load_embedder", lambda: other)
+    assert _build(path, QUOTES)["embedded"] == 4
+    assert QuoteDB(path).vector_tag == other.tag
+
+
+def test_an_answer_in_other_words_is_found_by_meaning(searcher):
+    [match] = searcher.search(OWN_WORDS, limit=1)
+    assert match.matched_by == "meaning" and match.terms == ()
+    assert match.quote.speaker == "Sam Altman" and "监督" in match.quote.text
+
+
+def test_word_answers_say_words_or_both(searcher):
+    matches = searcher.search("可扩展监督", limit=3)
+    assert matches and {m.matched_by for m in matches} <= {"words", "both", "meaning"}
+    assert matches[0].matched_by in ("words", "both")
+
+
+def test_short_chatter_and_emoji_are_not_asked_by_meaning(searcher):
+    for chatter in ("谢谢你", "嗯嗯", "😀😀😀", "收到"):
+        assert searcher.search(chatter) == []
+
+
+def test_similar_quotes_put_other_speakers_first_and_never_the_quote_itself(searcher):
+    origin = searcher.search("可扩展监督", limit=1)[0].quote
+    similar = searcher.similar(origin.id, limit=6)
+    assert similar and origin.id not in {m.quote.id for m in similar}
+    same = [m.quote.speaker == origin.speaker for m in similar]
+    assert same == sorted(same)  # every other speaker's quote before the speaker's own
+    assert all(m.matched_by == "meaning" for m in similar)
+    assert searcher.similar(10**12) == [] and searcher.similar("x") == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("lang", "intro"),
+    [("en", "No quote uses these words"), ("zh-Hans", "没有引语用到这些词"),
+     ("zh-Hant", "沒有引語用到這些詞")],
+)
+def test_an_answer_by_meaning_is_introduced_as_such(replier, lang, intro):
+    reply = replier.answer(1, lang, OWN_WORDS)
+    assert intro in reply.html and intro in reply.plain()
+    [result] = [r for r in replier.inline(2, lang, OWN_WORDS) if r.quote_id == reply.quote_id]
+    assert intro in result.reply.html and intro in result.description
+    words = replier.answer(3, lang, "可扩展监督")
+    assert intro not in words.html
+
+
+def test_another_continues_by_meaning_and_never_repeats(replier, searcher):
+    query = "全球合作应对人工智能的风险"
+    assert [m.matched_by for m in searcher.search(query, limit=10)][-1] == "meaning"
+    first = replier.answer(5, "en", query)
+    shown = [first.quote_id]
+    another = first.buttons[0].payload
+    for _ in range(40):
+        reply = replier.press(5, "en", another)
+        if isinstance(reply, Notice):
+            break
+        shown.append(reply.quote_id)
+    assert len(shown) == len(set(shown)) == len(searcher.search(query, limit=10)) > 1
+
+
+def test_similar_button_and_command(replier):
+    first = replier.answer(6, "en", "可扩展监督")
+    similar_button = first.buttons[-1]
+    assert similar_button.label == "Similar"
+    near = replier.press(6, "en", similar_button.payload)
+    assert near.quote_id not in (None, first.quote_id)
+    assert "Closest in meaning" in near.html
+    again = replier.press(6, "en", near.buttons[0].payload)  # Another: the next nearest
+    assert again.quote_id not in (first.quote_id, near.quote_id)
+    assert replier.similar_of(6, "en", first.quote_id).quote_id not in (None, first.quote_id)
+    assert "reply /similar" in replier.similar_of(6, "en", None).html
+    assert replier.similar(7, "en", "").html == replier.similar_of(7, "en", None).html
+
+
+def test_without_the_model_the_build_and_the_bot_run_on_words(tmp_path, without_model, caplog):
+    path = tmp_path / "quotes.db"
+    with caplog.at_level(logging.WARNING, logger="bot.meaning"):
+        counts = _build(path, QUOTES)
+    assert "sentences" not in counts
+    assert sum("meaning is off" in r.getMessage() for r in caplog.records) == 1
+    assert QuoteDB(path).vector_tag is None
+    words = Searcher(path)
+    assert words.search("火星探测车")[0].matched_by == "words"
+    assert words.search("Mars rover is looking for water on the red planet") == []
+    assert words.similar(words.search("火星探测车")[0].quote.id) == []
+
+
+def test_a_database_with_vectors_is_searched_by_words_when_the_model_is_missing(
+    quotes_db, without_model
+):
+    offline = Searcher(quotes_db)
+    assert offline.search(OWN_WORDS) == []
+    assert offline.search("可扩展监督")[0].matched_by == "words"
