@@ -156,11 +156,24 @@ def right(kind: str, query: str, expected, features: dict | None, texts: dict[in
 
 
 def question_positives(db: QuoteDB) -> list[tuple[str, set[int], set[int]]]:
-    """(an interviewer's question, the ids of the quotes answering it, the question's own ids)."""
+    """(an interviewer's question, the ids of the quotes answering it, the question's own ids).
+
+    The answer is the next turn, with the paragraphs the same speaker goes on with."""
     quotes = db.quotes()
     by_passage: dict[int, set[int]] = {}
+    speaker_of: dict[int, str] = {}
     for quote in quotes:
         by_passage.setdefault(quote.passage_id, set()).add(quote.id)
+        speaker_of[quote.passage_id] = quote.speaker
+
+    def answer(passage_id: int) -> set[int]:
+        """The quotes of the answer's turn and of the same speaker's paragraphs right after it."""
+        found: set[int] = set()
+        while speaker_of.get(passage_id) == speaker_of[quote.passage_id]:
+            found |= by_passage[passage_id]
+            passage_id += 1
+        return found
+
     made, seen = [], set()
     for quote in quotes:
         context = db.context(quote.id)
@@ -171,7 +184,7 @@ def question_positives(db: QuoteDB) -> list[tuple[str, set[int], set[int]]]:
             continue
         seen.add(quote.passage_id)
         asked = {q.id for q in quotes if q.text in context.previous}
-        made.append((context.previous[-120:], by_passage[quote.passage_id], asked))
+        made.append((context.previous[-120:], answer(quote.passage_id), asked))
     return made
 
 
