@@ -382,16 +382,19 @@ def peak_rss_mb() -> float:
 # -- the child processes ---------------------------------------------------------------
 
 
-def build_one(size: int, db_path: Path) -> dict:
-    """Generate the corpus of `size` quotes and build it into `db_path` (run in a child)."""
+def build_one(size: int, db_path: Path, with_vectors: bool = True) -> dict:
+    """Generate the corpus of `size` quotes and build it into `db_path` (run in a child);
+    with the meaning model installed the build embeds every sentence (unless `with_vectors`
+    is off: words alone)."""
     from bot.index import build
     from bot.metadata import load_speakers
 
     start = time.perf_counter()
     documents = synthetic_documents(size, read_seed_corpus())
     generated, generated_cpu = time.perf_counter(), cpu_seconds()
-    counts = build(documents, load_speakers(SEEDS), db_path)
+    counts = build(documents, load_speakers(SEEDS), db_path, with_vectors=with_vectors)
     return {
+        "sentence_vectors": counts.get("sentences", 0),
         "generate_s": round(generated - start, 2),
         "build_s": round(time.perf_counter() - generated, 2),
         "build_cpu_s": round(cpu_seconds() - generated_cpu, 2),
@@ -465,12 +468,14 @@ def measure_searching_process(db_path: Path, queries_file: Path) -> dict:
 # -- one size --------------------------------------------------------------------------
 
 
-def build_figures(size: int, db_path: Path, reuse: bool) -> dict:
+def build_figures(size: int, db_path: Path, reuse: bool, words_only: bool = False) -> dict:
     """Build the corpus of `size` (or reuse the one a previous run built, with its figures)."""
     figures_path = db_path.with_suffix(".build.json")
     if reuse and db_path.exists() and figures_path.exists():
         return {**json.loads(figures_path.read_text()), "reused": True}
-    figures = _run_child(["--build-one", str(size), "--db", str(db_path)])
+    figures = _run_child(
+        ["--build-one", str(size), "--db", str(db_path), *(["--words-only"] if words_only else [])]
+    )
     figures_path.write_text(json.dumps(figures))
     return figures
 
@@ -497,7 +502,7 @@ def measure_size(size: int, args, seed: SeedCorpus) -> dict:
     """Every figure for one corpus size."""
     db_path = args.out / f"synthetic-{size}.db"
     log(f"[{size:,}] building")
-    build = build_figures(size, db_path, args.reuse)
+    build = build_figures(size, db_path, args.reuse, args.words_only)
     log(f"[{size:,}] built in {build['build_s']} s; preparing the query mix")
     quotes = load_quotes(db_path)
     queries = query_mix(quotes, args.queries, seed)
@@ -638,6 +643,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="reuse databases an earlier run left in --out (and their build figures)",
     )
+    parser.add_argument(
+        "--words-only",
+        action="store_true",
+        help="build without sentence vectors (matching by meaning off), as without the model",
+    )
     # The child processes' modes.
     parser.add_argument("--build-one", type=int, metavar="SIZE", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
@@ -652,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(serve_one(args.serve_one, args.queries_file)))
         return 0
     if args.build_one:
-        print(json.dumps(build_one(args.build_one, args.db)))
+        print(json.dumps(build_one(args.build_one, args.db, not args.words_only)))
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
     seed = read_seed_corpus()

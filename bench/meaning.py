@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import re
 import resource
-import sqlite3
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import db_help, quote_database  # noqa: E402
 from bench.eval import is_hit, read_queries  # noqa: E402
 from bot import meaning  # noqa: E402
+from bot.quotedb import QuoteDB  # noqa: E402
 from bot.text import to_simplified, to_traditional  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -41,18 +41,19 @@ QUESTION_END = re.compile(r"[?？]\s*$")
 
 def load_quotes(db_path: Path) -> list[dict]:
     """Every quote with its speaker and the other speaker's turn just before it (the question)."""
-    conn = sqlite3.connect(db_path)
-    rows = conn.execute(
-        """SELECT q.id, q.text, s.name, prev.text, prev.speaker_id != q.speaker_id
-           FROM quotes q JOIN speakers s ON s.id = q.speaker_id
-           JOIN passages p ON p.id = q.passage_id
-           LEFT JOIN passages prev ON prev.id = p.prev_id ORDER BY q.id"""
-    ).fetchall()
-    conn.close()
-    return [
-        {"id": i, "text": t, "speaker": s, "question": (q or "") if other else ""}
-        for i, t, s, q, other in rows
-    ]
+    db = QuoteDB(db_path)
+    try:
+        quotes = []
+        for quote in db.quotes():
+            context = db.context(quote.id)
+            asked = context is not None and context.previous_speaker not in (None, quote.speaker)
+            question = (context.previous or "") if context is not None and asked else ""
+            quotes.append(
+                {"id": quote.id, "text": quote.text, "speaker": quote.speaker, "question": question}
+            )
+        return quotes
+    finally:
+        db.close()
 
 
 def pooled(scores: np.ndarray, owners: np.ndarray, count: int) -> np.ndarray:

@@ -164,3 +164,19 @@ def test_a_database_with_vectors_is_searched_by_words_when_the_model_is_missing(
     offline = Searcher(quotes_db)
     assert offline.search(OWN_WORDS) == []
     assert offline.search("可扩展监督")[0].matched_by == "words"
+
+
+def test_a_rebuilt_database_brings_its_own_vectors(tmp_path, monkeypatch):
+    from bot.search import searcher as searcher_module
+
+    path = tmp_path / "quotes.db"
+    _build(path, QUOTES[:1])
+    live = Searcher(path)
+
+    def nearest_texts() -> set[str]:
+        return {live.get(n["id"]).text for n in live.explain_meaning("whales singing at sea", 5)}
+
+    assert nearest_texts() == set(QUOTES[:1])
+    _build(path, QUOTES[1:])  # built aside, renamed into place
+    monkeypatch.setattr(searcher_module, "RELOAD_CHECK_SECONDS", 0.0)
+    assert nearest_texts() == set(QUOTES[1:])
