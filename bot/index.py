@@ -36,6 +36,7 @@ from bot.quotedb import (
     stored_vectors,
     version_meta,
     write_meta,
+    write_vector_graph,
     write_vectors,
 )
 from bot.records import Source
@@ -185,6 +186,12 @@ def _store_vectors(
     items = db.execute("SELECT id, text FROM quotes ORDER BY id").fetchall()
     rows, embedded = meaning.embed_quotes(embedder, items, cache)
     write_vectors(db, embedder.tag, rows)
+    # A big corpus gets its ANN graph now, so that no searcher builds it on its first query.
+    owners = [quote_id for quote_id, _key, _code in rows]
+    vectors = meaning.VectorIndex.from_bytes(owners, b"".join(c for _q, _k, c in rows), embedder.tag)
+    graph = vectors.graph_bytes()
+    if graph is not None:
+        write_vector_graph(db, graph)
     return {"sentences": len(rows), "embedded": embedded}
 
 

@@ -210,6 +210,20 @@ class VectorIndex:
             self._graph = graph
         return self._graph
 
+    def graph_bytes(self) -> bytes | None:
+        """The ANN graph serialized (None below ANN_THRESHOLD rows, where the scan answers)."""
+        if len(self) < ANN_THRESHOLD:
+            return None
+        faiss: Any = importlib.import_module("faiss")
+        return bytes(faiss.serialize_index(self._hnsw()).tobytes())
+
+    def attach_graph(self, data: bytes) -> None:
+        """Use a graph made by `graph_bytes` for these very rows instead of building one."""
+        faiss: Any = importlib.import_module("faiss")
+        graph = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        graph.hnsw.efSearch = HNSW_SEARCH_DEPTH
+        self._graph = graph
+
     def save(self, path: str | Path) -> None:
         """Write the index to `path` (numpy .npz; the graph beside it as PATH.faiss)."""
         path = Path(path)

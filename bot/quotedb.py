@@ -42,6 +42,8 @@ READINGS_TABLE = "readings"
 # a quote, keyed by a hash of the model tag and the sentence (the next build's cache).
 VECTORS_TABLE = "sentence_vectors"
 VECTOR_TAG_KEY = "vector_tag"
+# Above bot.meaning.ANN_THRESHOLD vectors, the ANN graph over them, built with them.
+VECTOR_GRAPH_TABLE = "vector_graph"
 TABLES = ("meta", "speakers", "sources", "passages", "quotes", FTS_TABLE, VOCAB_TABLE,
           LEXICON_TABLE, READINGS_TABLE)
 
@@ -156,6 +158,12 @@ def write_vectors(
     write_meta(db, {VECTOR_TAG_KEY: tag})
 
 
+def write_vector_graph(db: sqlite_utils.Database, data: bytes) -> None:
+    """Store the serialized ANN graph over the stored vectors (one row)."""
+    db.conn.execute(f"CREATE TABLE {VECTOR_GRAPH_TABLE} (data BLOB)")
+    db.conn.execute(f"INSERT INTO {VECTOR_GRAPH_TABLE} VALUES (?)", (data,))
+
+
 def stored_vectors(path: Path, tag: str) -> dict[str, bytes]:
     """Sentence key -> code of the vectors in the database at `path` made by the model `tag`.
 
@@ -233,6 +241,7 @@ class QuoteDB:
         self.user_words: list[str] = json.loads(meta.get("user_words") or "[]")
         # The model that made the stored sentence vectors; None when there are none.
         self.vector_tag: str | None = meta.get(VECTOR_TAG_KEY) if VECTORS_TABLE in present else None
+        self._has_graph = VECTOR_GRAPH_TABLE in present
         self.speakers_by_id: dict[int, Speaker] = {
             sid: Speaker(name, name_zh or "", tuple(json.loads(aliases or "[]")))
             for sid, name, name_zh, aliases in self.conn.execute(
@@ -435,6 +444,13 @@ class QuoteDB:
             owners.append(quote_id)
             codes.append(code)
         return owners, b"".join(codes)
+
+    def vector_graph(self) -> bytes | None:
+        """The ANN graph stored with the vectors, or None (a small corpus is scanned)."""
+        if not self._has_graph:
+            return None
+        row = self.conn.execute(f"SELECT data FROM {VECTOR_GRAPH_TABLE}").fetchone()
+        return bytes(row[0]) if row else None
 
     def quote_ids(self, speaker_id: int | None) -> list[int]:
         """Every quote id (of the speaker)."""

@@ -180,3 +180,17 @@ def test_a_rebuilt_database_brings_its_own_vectors(tmp_path, monkeypatch):
     _build(path, QUOTES[1:])  # built aside, renamed into place
     monkeypatch.setattr(searcher_module, "RELOAD_CHECK_SECONDS", 0.0)
     assert nearest_texts() == set(QUOTES[1:])
+
+
+def test_a_big_corpus_stores_its_ann_graph_and_the_searcher_uses_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(meaning, "ANN_THRESHOLD", 3)  # the 4 sentences of QUOTES count as big
+    path = tmp_path / "quotes.db"
+    _build(path, QUOTES)
+    assert QuoteDB(path).vector_graph()
+    live = Searcher(path)
+    nearest = live.explain_meaning("whales singing at sea", 3)
+    assert live.get(nearest[0]["id"]).text == QUOTES[1]
+    db = live._fresh().db
+    from bot.search.searcher import MEANING
+
+    assert MEANING.index(db)._graph is not None  # attached from the file, not rebuilt

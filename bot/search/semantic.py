@@ -105,7 +105,11 @@ def _load(db: QuoteDB) -> meaning.VectorIndex | None:
         )
         return None
     owners, codes = db.sentence_vectors()
-    return meaning.VectorIndex.from_bytes(owners, codes, db.vector_tag)
+    index = meaning.VectorIndex.from_bytes(owners, codes, db.vector_tag)
+    graph = db.vector_graph()
+    if graph is not None and len(index) >= meaning.ANN_THRESHOLD:
+        index.attach_graph(graph)
+    return index
 
 
 @lru_cache(maxsize=QUERY_CACHE)
