@@ -112,12 +112,15 @@ def _load(db: QuoteDB) -> meaning.VectorIndex | None:
     return index
 
 
-@lru_cache(maxsize=QUERY_CACHE)
 def _query_vector(text: str) -> np.ndarray | None:
     embedder = meaning.load_embedder()
-    if embedder is None:
-        return None
+    return _embedded(embedder, text) if embedder is not None else None
+
+
+@lru_cache(maxsize=QUERY_CACHE)
+def _embedded(embedder: meaning.Embedder, text: str) -> np.ndarray:
     vector: np.ndarray = embedder.embed([text])[0]
+    vector.setflags(write=False)  # shared by every later search for the same text
     return vector
 
 
