@@ -31,6 +31,13 @@ from bot.state import SQLiteStateStore, StateStore
 from bot.telegram.buttons import button_pressed
 from bot.telegram.common import SERVICES, Services
 from bot.telegram.daily import daily_command, schedule_all
+from bot.telegram.durable import (
+    DurableApplication,
+    DurableQueue,
+    attach,
+    resume_pending,
+    schedule_expiry,
+)
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import (
     group_message,
@@ -122,6 +129,8 @@ def build_application(
     )
     application = (
         ApplicationBuilder()
+        .application_class(DurableApplication)
+        .update_queue(DurableQueue())
         .token(check_token(settings.token))
         .base_url(settings.api_base_url)
         .base_file_url(file_base_url(settings.api_base_url))
@@ -146,6 +155,7 @@ def build_application(
     application.bot_data[SERVICES] = Services(
         Replier(searcher, state), state, throttle, settings.heartbeat_path if heartbeat else None
     )
+    attach(application, state)
     add_handlers(application)
     return application
 
@@ -184,6 +194,8 @@ async def on_startup(application: Application) -> None:
     # Load the matcher's dictionaries now rather than on the first person's message.
     shared.replier.searcher.search("warm up", limit=1)
     await register_commands(application)
+    await resume_pending(application, shared.state)
+    schedule_expiry(application, shared.state)
     scheduled = schedule_all(application)
     if shared.heartbeat_path is not None:
         schedule_heartbeat(application.job_queue, shared.heartbeat_path)

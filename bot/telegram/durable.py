@@ -1,0 +1,122 @@
+"""Durable receiving: an update is on disk before Telegram is told it arrived.
+
+Polling confirms updates to Telegram with the next getUpdates (its offset), and the
+webhook confirms one by answering 200. Both paths hand every update to
+`Application.update_queue.put` first, so `DurableQueue.put` records it in the state
+store there, before either confirmation can happen. `DurableApplication` marks it done
+once its handlers ran. At start-up `resume_pending` queues what a crash left unanswered;
+a redelivered copy of a recorded update is recognised by its id and dropped.
+
+`DurableQueue.put` also waits while `max_ahead` updates are unanswered, which bounds
+how far polling fetches ahead of answering (and so how long a SIGTERM drain takes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.state import PendingUpdate, StateStore
+
+log = logging.getLogger(__name__)
+
+# Updates received but not answered; polling waits before fetching more.
+MAX_AHEAD = 64
+# How long a new update waits for its record before it is answered regardless.
+RECORD_WAIT_SECONDS = 0.5
+
+
+class DurableQueue(asyncio.Queue):
+    """The Application's update queue, recording each update before accepting it."""
+
+    def __init__(self, max_ahead: int = MAX_AHEAD) -> None:
+        super().__init__()
+        self.state: StateStore | None = None  # set by `attach`, before any update arrives
+        self.max_ahead = max_ahead
+        self.unanswered = 0
+        self._answered = asyncio.Condition()
+
+    async def put(self, item: object) -> None:
+        if not isinstance(item, Update) or self.state is None:
+            await super().put(item)
+            return
+        async with self._answered:
+            await self._answered.wait_for(lambda: self.unanswered < self.max_ahead)
+            self.unanswered += 1
+        record = PendingUpdate(item.update_id, json.dumps(item.to_dict(), ensure_ascii=False))
+        recording = asyncio.ensure_future(asyncio.to_thread(self.state.record_updates, [record]))
+        finished, _ = await asyncio.wait([recording], timeout=RECORD_WAIT_SECONDS)
+        if not finished:
+            # The state database is locked: answer anyway, but do not return (and so do
+            # not let polling confirm the update) until it is recorded.
+            log.warning("update %d answered before it could be recorded", item.update_id)
+            await super().put(item)
+            await recording
+            return
+        if not recording.result():
+            await self.answered()
+            log.info("duplicate delivery of update %d ignored", item.update_id)
+            return
+        await super().put(item)
+
+    async def resume(self, update: Update) -> None:
+        """Queue an update already recorded (left pending by an earlier run)."""
+        async with self._answered:
+            self.unanswered += 1
+        await super().put(update)
+
+    async def answered(self) -> None:
+        async with self._answered:
+            self.unanswered -= 1
+            self._answered.notify_all()
+
+
+class DurableApplication(Application):
+    """An Application that marks each recorded update done after its handlers ran."""
+
+    async def process_update(self, update: object) -> None:
+        try:
+            await super().process_update(update)
+        finally:
+            queue = self.update_queue
+            if isinstance(update, Update) and isinstance(queue, DurableQueue) and queue.state:
+                await asyncio.to_thread(queue.state.mark_updates_done, [update.update_id])
+                await queue.answered()
+
+
+def attach(application: Application, state: StateStore) -> None:
+    """Let the application's DurableQueue record into `state`."""
+    if isinstance(application.update_queue, DurableQueue):
+        application.update_queue.state = state
+
+
+async def resume_pending(application: Application, state: StateStore) -> int:
+    """Queue the updates an earlier run recorded but did not finish; returns how many."""
+    queue = application.update_queue
+    pending = await asyncio.to_thread(state.pending_updates)
+    for record in pending:
+        update = Update.de_json(json.loads(record.payload), application.bot)
+        await queue.resume(update) if isinstance(queue, DurableQueue) else await queue.put(update)
+    if pending:
+        log.info("resuming %d update(s) left unanswered by the last run", len(pending))
+    return len(pending)
+
+
+EXPIRY_INTERVAL_SECONDS = 3600
+
+
+def schedule_expiry(application: Application, state: StateStore) -> None:
+    """Every hour, delete stored queries, seen-lists and update records past their time."""
+
+    async def expire(_context: object) -> None:
+        deleted = await asyncio.to_thread(state.expire)
+        log.info("state expiry: %d row(s) deleted", deleted)
+
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            expire, interval=EXPIRY_INTERVAL_SECONDS, first=60, name="state-expiry"
+        )
