@@ -23,6 +23,7 @@ class Settings:
     state_db_path: Path = Path("db/state.db")
     seeds_dir: Path = Path("seeds")
     log_level: str = "INFO"
+    log_texts: bool = False  # QUOTEBOT_LOG_TEXTS=1: message texts may appear in DEBUG logs
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -48,6 +49,7 @@ class Settings:
             state_db_path=Path(get("QUOTEBOT_STATE_DB") or cls.state_db_path),
             seeds_dir=Path(get("QUOTEBOT_SEEDS") or cls.seeds_dir),
             log_level=(get("LOG_LEVEL") or cls.log_level).upper(),
+            log_texts=(get("QUOTEBOT_LOG_TEXTS") or "0").lower() in ("1", "true", "yes"),
             webhook_url=get("WEBHOOK_URL"),
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=int(get("WEBHOOK_PORT") or cls.webhook_port),

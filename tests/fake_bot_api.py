@@ -70,7 +70,8 @@ class Call:
 
 @dataclass
 class Fault:
-    """Fail the next `remaining` calls of `methods`: "429", "500", "403" (blocked), or
+    """Fail the next `remaining` calls of `methods`: "429", "500", "403" (blocked), "409"
+    (another poller), or
     "slow" (wait `delay` seconds, then answer unless the client has given up)."""
 
     kind: str
@@ -314,6 +315,10 @@ class FakeBotAPI:
                 "description": f"Too Many Requests: retry after {fault.retry_after}",
                 "parameters": {"retry_after": fault.retry_after},
             }
+        if fault is not None and fault.kind == "409":
+            return 409, {"ok": False, "error_code": 409, "description": (
+                "Conflict: terminated by other getUpdates request; make sure that only one "
+                "bot instance is running")}
         if fault is not None and fault.kind == "403":
             return 403, {"ok": False, "error_code": 403,
                          "description": "Forbidden: bot was blocked by the user"}

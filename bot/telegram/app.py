@@ -38,7 +38,7 @@ from bot.telegram.durable import (
     resume_pending,
     schedule_expiry,
 )
-from bot.telegram.errors import on_error
+from bot.telegram.errors import CONFLICT, on_error
 from bot.telegram.handlers import (
     group_message,
     help_command,
@@ -55,6 +55,8 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.inline import inline_query
 from bot.telegram.limits import RetryingRateLimiter, Throttle
+from bot.telegram.logs import guard_logs
+from bot.telegram.webhook import serve_webhook, webhook_secret
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +114,12 @@ def build_application(
     state: StateStore,
     options: BotOptions | None = None,
     heartbeat: bool = False,
+    webhook: bool = False,
 ) -> Application:
     """The Application with every handler, the rate limiter and the error handler.
 
-    With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow.
+    With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow. With
+    `webhook`, there is no updater: `bot.telegram.webhook` feeds the update queue.
     """
     options = options or BotOptions()
     limiter = RetryingRateLimiter(
@@ -127,8 +131,11 @@ def build_application(
         network_retries=options.retries,
         backoff=options.retry_backoff,
     )
+    builder = ApplicationBuilder()
+    if webhook:
+        builder = builder.updater(None)
     application = (
-        ApplicationBuilder()
+        builder
         .application_class(DurableApplication)
         .update_queue(DurableQueue())
         .token(check_token(settings.token))
@@ -237,24 +244,29 @@ async def check_api(settings: Settings, options: BotOptions) -> None:
 def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None = None) -> None:
     """Run until SIGTERM or Ctrl-C: long polling, or a webhook when WEBHOOK_URL is set."""
     options = options or BotOptions()
+    secret = webhook_secret(settings.webhook_secret) if settings.webhook_url else None
+    guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
     asyncio.run(check_api(settings, options))
     state = SQLiteStateStore(settings.state_db_path)
     try:
-        application = build_application(settings, searcher, state, options, heartbeat=True)
-        if settings.webhook_url:
+        webhook = bool(settings.webhook_url)
+        application = build_application(
+            settings, searcher, state, options, heartbeat=True, webhook=webhook
+        )
+        if settings.webhook_url and secret:
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
+            serve_webhook(
+                application, settings.webhook_url, settings.webhook_listen,
+                settings.webhook_port, secret, ALLOWED_UPDATES,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
+            if application.bot_data.get(CONFLICT):
+                raise StartupError(
+                    "Stopped: another instance is polling with this token (409 Conflict)."
+                )
     except InvalidToken as error:
         raise StartupError("The Bot API rejected TELEGRAM_BOT_TOKEN.") from error
     except NetworkError as error:
