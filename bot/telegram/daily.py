@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from telegram import Update
 from telegram.error import Forbidden
@@ -45,12 +46,26 @@ def parse_time(text: str) -> dt.time | None:
     return dt.time(hour, minute) if hour < 24 and minute < 60 else None
 
 
+@functools.cache
+def zone_names() -> dict[str, str]:
+    """Real IANA zone names by their case-folded form. Not the files that are not zones
+    ("localtime", "Factory") nor the "right/" and "posix/" copies of the database."""
+    return {
+        name.casefold(): name
+        for name in available_timezones()
+        if name not in ("localtime", "Factory") and not name.startswith(("right/", "posix/"))
+    }
+
+
+def zone_name(text: str) -> str | None:
+    """The canonical IANA name ("asia/shanghai" → "Asia/Shanghai"), or None when unknown."""
+    return zone_names().get(text.strip().casefold())
+
+
 def parse_zone(text: str) -> ZoneInfo | None:
-    """An IANA time zone ("Asia/Shanghai", "UTC"), or None when unknown."""
-    try:
-        return ZoneInfo(text.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    """An IANA time zone ("Asia/Shanghai", "UTC"), or None when it is not one."""
+    name = zone_name(text)
+    return ZoneInfo(name) if name else None
 
 
 def schedule(job_queue: JobQueue, subscription: DailySubscription) -> Job:
@@ -139,12 +154,13 @@ def subscribe(
     at = parse_time(args[0])
     if at is None:
         return Reply(say(lang, "daily_bad_time", value=args[0][:20]))
-    zone_name = args[1] if len(args) > 1 else DEFAULT_ZONE
-    if parse_zone(zone_name) is None:
-        return Reply(say(lang, "daily_bad_zone", value=zone_name[:40]))
+    given = args[1] if len(args) > 1 else DEFAULT_ZONE
+    zone = zone_name(given)
+    if zone is None:
+        return Reply(say(lang, "daily_bad_zone", value=given[:40]))
     chat = update.effective_chat
     # The daily post has no sender to take a language from: keep the subscriber's.
-    subscription = DailySubscription(chat.id, at.strftime("%H:%M"), zone_name, lang)
+    subscription = DailySubscription(chat.id, at.strftime("%H:%M"), zone, lang)
     services(context).state.set_daily(subscription)
     schedule(context.job_queue, subscription)
-    return Reply(say(lang, "daily_set", time=subscription.time, zone=zone_name))
+    return Reply(say(lang, "daily_set", time=subscription.time, zone=zone))
