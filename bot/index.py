@@ -100,8 +100,9 @@ def build(
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(db_path)
     handle, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
-    os.close(handle)
+    _hold(handle)  # released when this process ends, however it ends
     tmp_path = Path(tmp_name)
     try:
         conn = sqlite3.connect(tmp_path)
@@ -119,7 +120,40 @@ def build(
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(handle)
     return counts
+
+
+def _hold(handle: int) -> bool:
+    """Lock a build's temporary file while the build runs; False when another holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; stale files stay
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def remove_stale_temporaries(db_path: Path) -> list[Path]:
+    """Delete temporary files of earlier builds of `db_path` that were killed (their lock
+    is free); a build still running elsewhere holds its lock and keeps its file."""
+    removed = []
+    for candidate in db_path.parent.glob(db_path.name + ".*.tmp"):
+        try:
+            handle = os.open(candidate, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            if _hold(handle):
+                candidate.unlink(missing_ok=True)
+                removed.append(candidate)
+        finally:
+            os.close(handle)
+    return removed
 
 
 def _fill(

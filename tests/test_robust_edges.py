@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.telegram.daily import zone_name
@@ -32,3 +34,40 @@ async def test_daily_with_a_folder_or_fake_zone_says_not_a_time_zone(
         api.private_text(USER, f"/daily 08:30 {zone}")
         [reply] = await api.wait_sent(USER)
         assert "not a time zone" in reply.text
+
+
+def test_a_killed_builds_temporary_file_is_removed_by_the_next_build(tmp_path):
+    import subprocess
+    import sys
+
+    from bot.index import build
+
+    db_path = tmp_path / "quotes.db"
+    # A build killed mid-way: its process held the file's lock and died.
+    killed = subprocess.run(
+        [sys.executable, "-c",
+         "import os, sys, tempfile; from bot.index import _hold; "
+         f"h, n = tempfile.mkstemp(prefix='quotes.db.', suffix='.tmp', dir={str(tmp_path)!r}); "
+         "_hold(h); os.write(h, b'x' * 4096); os._exit(9)"],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert killed.returncode == 9
+    [stale] = list(tmp_path.glob("quotes.db.*.tmp"))
+    build([], [], db_path, glossary={})
+    assert not stale.exists()
+    assert list(tmp_path.glob("*.tmp")) == []
+
+
+def test_a_running_builds_temporary_file_is_kept(tmp_path):
+    import os
+    import tempfile
+
+    from bot.index import _hold, remove_stale_temporaries
+
+    handle, name = tempfile.mkstemp(prefix="quotes.db.", suffix=".tmp", dir=tmp_path)
+    assert _hold(handle)
+    try:
+        assert remove_stale_temporaries(tmp_path / "quotes.db") == []
+        assert Path(name).exists()
+    finally:
+        os.close(handle)
