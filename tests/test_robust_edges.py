@@ -71,3 +71,37 @@ def test_a_running_builds_temporary_file_is_kept(tmp_path):
         assert Path(name).exists()
     finally:
         os.close(handle)
+
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.mark.parametrize("encoding", ["big5", "cp950"])
+def test_a_traditional_seed_page_in_big5_is_read_as_big5(encoding):
+    from bot.extract.decode import decode_bytes
+
+    original = (SEEDS / "002_22918ceff47ecff6.txt").read_text(encoding="utf-8")
+    data = original.encode(encoding, errors="replace")  # 麽 and 裏 are not in Big5
+    text, note = decode_bytes(data)
+    assert note == f"converted from {encoding.upper()} to UTF-8"
+    assert text == data.decode(encoding)
+    assert "人工智能聊天機器人" in text
+
+
+def test_a_simplified_seed_page_in_gb18030_is_still_read_as_gb18030():
+    from bot.extract.decode import decode_bytes
+
+    original = (SEEDS / "000_d92ff2301d41232c.txt").read_text(encoding="utf-8")
+    text, note = decode_bytes(original.encode("gb18030"))
+    assert (text, note) == (original, "converted from GB18030 to UTF-8")
+
+
+def test_a_big5_seed_page_gives_quotes(tmp_path):
+    from bot.extract import extract_document
+    from bot.metadata import load_speakers
+
+    original = (SEEDS / "002_22918ceff47ecff6.txt").read_text(encoding="utf-8")
+    page = tmp_path / "002_22918ceff47ecff6.txt"
+    page.write_bytes(original.encode("big5", errors="replace"))
+    document = extract_document(page, load_speakers(SEEDS), None)
+    assert len(document.quotes) > 20
