@@ -83,9 +83,12 @@ def ingest(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool
     """
     from tqdm import tqdm
 
+    from bot.config import unwritable
     from bot.index import build, extract_paths
     from bot.metadata import MetadataError
 
+    if problem := unwritable(db_path):  # before the extraction work, not after it
+        raise click.ClickException(problem)
     sources = list(paths) or [seeds_dir]
     progress = tqdm(desc="reading", unit="doc", file=sys.stderr, disable=None)
     try:

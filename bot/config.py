@@ -58,6 +58,23 @@ class Settings:
         )
 
 
+def unwritable(path: Path) -> str | None:
+    """Why the folder that will hold `path` cannot be written (one line), or None when it can.
+
+    Tried for real (create the folder, write and delete a probe file), since permissions
+    alone do not show a read-only mount, and root passes every permission check.
+    """
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".quotebot-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return f"cannot write to {folder} (for {Path(path).name}): {error.strerror or error}"
+    return None
+
+
 def _load_dotenv() -> None:
     """Read `.env` from the working directory; real environment variables win."""
     from dotenv import load_dotenv

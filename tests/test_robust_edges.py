@@ -105,3 +105,46 @@ def test_a_big5_seed_page_gives_quotes(tmp_path):
     page.write_bytes(original.encode("big5", errors="replace"))
     document = extract_document(page, load_speakers(SEEDS), None)
     assert len(document.quotes) > 20
+
+
+def blocked_folder(tmp_path: Path) -> Path:
+    """A folder that cannot be created (its parent is a file): unwritable even for root,
+    like a read-only mount."""
+    (tmp_path / "file").write_text("not a folder")
+    return tmp_path / "file" / "data"
+
+
+def test_ingest_into_an_unwritable_folder_says_which_before_extracting(tmp_path):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    target = blocked_folder(tmp_path) / "quotes.db"
+    result = CliRunner().invoke(cli, ["ingest", "--db", str(target), "--seeds", str(SEEDS)])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    [line] = result.output.strip().splitlines()
+    assert f"cannot write to {target.parent}" in line
+    assert "reading" not in result.output  # no extraction before the check
+
+
+@pytest.mark.parametrize("variable", ["QUOTEBOT_STATE_DB", "QUOTEBOT_HEARTBEAT"])
+def test_run_with_an_unwritable_state_or_heartbeat_folder_says_which(
+    quotes_db, tmp_path, variable
+):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    target = blocked_folder(tmp_path) / "x"
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456:" + "a" * 35,
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+        "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
+        "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
+        variable: str(target),
+    }
+    result = CliRunner().invoke(cli, ["run", "--db", str(quotes_db)], env=env)
+    assert result.exit_code != 0
+    [line] = result.output.strip().splitlines()
+    assert f"cannot write to {target.parent}" in line and "Traceback" not in result.output

@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Settings
+from bot.config import Settings, unwritable
 from bot.heartbeat import schedule_heartbeat
 from bot.messages import COMMANDS
 from bot.reply import Replier
@@ -247,6 +247,9 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
     secret = webhook_secret(settings.webhook_secret) if settings.webhook_url else None
     guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
+    for path in (settings.state_db_path, settings.heartbeat_path):
+        if problem := unwritable(path):
+            raise StartupError(problem)
     asyncio.run(check_api(settings, options))
     state = SQLiteStateStore(settings.state_db_path)
     try:
