@@ -71,7 +71,7 @@ class Call:
 @dataclass
 class Fault:
     """Fail the next `remaining` calls of `methods`: "429", "500", "403" (blocked), "409"
-    (another poller), or
+    (another poller), "400" (a refused request), or
     "slow" (wait `delay` seconds, then answer unless the client has given up)."""
 
     kind: str
@@ -315,6 +315,9 @@ class FakeBotAPI:
                 "description": f"Too Many Requests: retry after {fault.retry_after}",
                 "parameters": {"retry_after": fault.retry_after},
             }
+        if fault is not None and fault.kind == "400":
+            return 400, {"ok": False, "error_code": 400,
+                         "description": "Bad Request: can't parse entities"}
         if fault is not None and fault.kind == "409":
             return 409, {"ok": False, "error_code": 409, "description": (
                 "Conflict: terminated by other getUpdates request; make sure that only one "

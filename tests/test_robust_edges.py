@@ -148,3 +148,96 @@ def test_run_with_an_unwritable_state_or_heartbeat_folder_says_which(
     assert result.exit_code != 0
     [line] = result.output.strip().splitlines()
     assert f"cannot write to {target.parent}" in line and "Traceback" not in result.output
+
+
+# -- item 6: inline queries throttled; stored queries and seen-lists expire and are capped --
+
+
+async def test_inline_queries_are_throttled_like_messages(api, quotes_db, tmp_path):
+    from tests.fake_bot_api import running_bot
+
+    async with running_bot(api, quotes_db, tmp_path / "state.db") as bot:
+        for n in range(30):
+            api.inline_query(USER + 1, f"alignment {n}")
+        await api.wait_for(lambda: len(api.called("answerInlineQuery")) == 30, what="answers")
+        state = bot.bot_data["quotebot"].state
+        answered = [c for c in api.called("answerInlineQuery") if c.params["results"]]
+        stored = state._execute("SELECT COUNT(*) FROM queries")[0][0]
+    assert len(answered) <= 9  # the flood burst (8) and what refilled meanwhile
+    assert stored <= 10
+
+
+def test_stored_queries_and_seen_lists_expire_and_are_capped(monkeypatch):
+    import bot.state as state_module
+    from bot.state import SQLiteStateStore
+
+    monkeypatch.setattr(state_module, "MAX_SEEN_PER_CHAT", 5)
+    store = SQLiteStateStore(":memory:")
+    old = store.remember_query("search", "old")
+    store.mark_seen(1, old, 7)
+    day = 24 * 3600
+    store.expire(now=__import__("time").time() + state_module.QUERY_TTL_SECONDS + day)
+    assert store.query(old) is None and store.seen(1, old) == frozenset()
+
+    fresh = store.remember_query("search", "fresh")
+    for quote_id in range(12):
+        store.mark_seen(2, fresh, quote_id)
+    store.expire()
+    assert store.seen(2, fresh) == {7, 8, 9, 10, 11}  # the latest five of this chat
+
+
+# -- item 15: unguessable button ids, forged callback data, lone surrogates ------------------
+
+
+def test_button_query_ids_are_not_sequential_or_small():
+    from bot.state import SQLiteStateStore
+
+    store = SQLiteStateStore(":memory:")
+    ids = [store.remember_query("search", f"q{n}") for n in range(50)]
+    assert min(ids) > 2**32
+    assert all(abs(a - b) > 1 for a, b in zip(ids, ids[1:], strict=False))
+
+
+async def test_oversized_or_forged_callback_data_gets_a_notice_not_a_traceback(
+    api, quotes_db, tmp_path, caplog
+):
+    from tests.fake_bot_api import running_bot
+
+    async with running_bot(api, quotes_db, tmp_path / "state.db"):
+        api.private_text(USER + 2, "alignment")
+        [sent] = await api.wait_sent(USER + 2)
+        message = api.bot_message(sent)
+        for data in ("a:" + "9" * 80, "q:99999999999999999999999:1", "c:1:" + "1" * 30):
+            api.press(message, data, USER + 2)
+        await api.wait_for(lambda: len(api.called("answerCallbackQuery")) == 3, what="answers")
+    notices = [c.params.get("text") or "" for c in api.called("answerCallbackQuery")]
+    assert all("expired" in notice for notice in notices), notices
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_lone_surrogates_are_stripped_at_the_door(api, quotes_db, tmp_path, caplog):
+    from tests.fake_bot_api import running_bot
+
+    async with running_bot(api, quotes_db, tmp_path / "state.db"):
+        api.private_text(USER + 3, "印刷机\ud800")
+        [reply] = await api.wait_sent(USER + 3)
+    assert "印刷机" in reply.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+# -- item 9: Telegram's 400 is an error with the method and the chat ------------------------
+
+
+async def test_bad_request_is_logged_as_an_error_with_method_and_chat(
+    api, quotes_db, tmp_path, caplog
+):
+    from tests.fake_bot_api import running_bot
+
+    async with running_bot(api, quotes_db, tmp_path / "state.db"):
+        api.fail_next("400", methods=("sendMessage",))
+        api.private_text(USER + 4, "alignment")
+        await api.wait_for(lambda: any("refused" in r.getMessage() for r in caplog.records),
+                           what="the error line")
+    lines = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any("sendMessage" in line and str(USER + 4) in line for line in lines), lines
+    assert not any("unreachable" in r.getMessage() for r in caplog.records)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
@@ -15,6 +16,18 @@ from bot.telegram.common import markup, sender_key, services
 from bot.telegram.limits import Verdict
 
 log = logging.getLogger(__name__)
+
+# Telegram carries at most 64 bytes of callback data, and no id of ours has 17 digits:
+# anything else is forged, and gets the "expired" notice without reaching the replier.
+MAX_CALLBACK_BYTES = 64
+_FORGED_NUMBER = re.compile(r"\d{17,}")
+
+
+def plausible_payload(data: str | None) -> str | None:
+    """The callback data, or None when it cannot be one of the bot's buttons."""
+    if not data or len(data.encode("utf-8", "replace")) > MAX_CALLBACK_BYTES:
+        return None
+    return None if _FORGED_NUMBER.search(data) else data
 
 
 async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -30,7 +43,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if shared.throttle.check(sender_key(update)) is not Verdict.ALLOW:
             result: Reply | Notice = Notice(say(lang, "throttled"))
         else:
-            result = shared.replier.press(chat_id, query.data, lang)
+            result = shared.replier.press(chat_id, plausible_payload(query.data), lang)
         notice = result.text[:MAX_NOTICE_CHARS] if isinstance(result, Notice) else None
         # Answer first so the client's spinner stops while the edit is on its way.
         await query.answer(notice)

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import logging
 import re
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from telegram import Update
 from telegram.error import Forbidden

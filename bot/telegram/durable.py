@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 
 from telegram import Update
 from telegram.ext import Application
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 
 # Updates received but not answered; polling waits before fetching more.
 MAX_AHEAD = 64
+# Real Telegram never sends lone surrogates, but a forged or broken update may; they cannot
+# be written as UTF-8 (to the database, to a reply), so they are removed at the door.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # How long a new update waits for its record before it is answered regardless.
 RECORD_WAIT_SECONDS = 0.5
 
@@ -47,7 +51,11 @@ class DurableQueue(asyncio.Queue):
         async with self._answered:
             await self._answered.wait_for(lambda: self.unanswered < self.max_ahead)
             self.unanswered += 1
-        record = PendingUpdate(item.update_id, json.dumps(item.to_dict(), ensure_ascii=False))
+        payload = json.dumps(item.to_dict(), ensure_ascii=False)
+        if _LONE_SURROGATE.search(payload):
+            payload = _LONE_SURROGATE.sub("", payload)
+            item = Update.de_json(json.loads(payload), item.get_bot())
+        record = PendingUpdate(item.update_id, payload)
         recording = asyncio.ensure_future(asyncio.to_thread(self.state.record_updates, [record]))
         finished, _ = await asyncio.wait([recording], timeout=RECORD_WAIT_SECONDS)
         if not finished:

@@ -7,7 +7,8 @@ from telegram.ext import ContextTypes
 
 from bot.messages import DEFAULT_LANGUAGE, parse_language
 from bot.reply import has_chinese
-from bot.telegram.common import markup, services
+from bot.telegram.common import markup, sender_key, services
+from bot.telegram.limits import Verdict
 
 SEARCH_CACHE_SECONDS = 300
 RANDOM_CACHE_SECONDS = 10
@@ -17,6 +18,11 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Offer up to 10 matching quotes as articles; a random selection for an empty query."""
     query = update.inline_query
     shared = services(context)
+    if shared.throttle.check(sender_key(update)) is not Verdict.ALLOW:
+        # Flood control as for messages: no search, nothing stored, an empty answer
+        # (cached briefly, so the client does not ask again at once).
+        await query.answer([], cache_time=RANDOM_CACHE_SECONDS, is_personal=True)
+        return
     text = query.query or ""
     # Results must not depend on who asks unless marked personal: they follow the query's
     # language, unless the person chose a language or script in their private chat.
