@@ -241,3 +241,39 @@ async def test_bad_request_is_logged_as_an_error_with_method_and_chat(
     lines = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert any("sendMessage" in line and str(USER + 4) in line for line in lines), lines
     assert not any("unreachable" in r.getMessage() for r in caplog.records)
+
+
+# -- item 5: a locked state database does not freeze the chats ------------------------------
+
+
+async def test_a_locked_state_database_does_not_stop_the_answers(api, quotes_db, tmp_path):
+    import sqlite3
+    import time
+
+    from tests.fake_bot_api import running_bot
+
+    state_db = tmp_path / "state.db"
+    chats = [USER + 100 + n for n in range(10)]
+    async with running_bot(api, quotes_db, state_db):
+        api.private_text(USER + 99, "warm up")
+        await api.wait_sent(USER + 99)
+        holder = sqlite3.connect(state_db, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")  # a backup or a sqlite3 shell holding the lock
+        holder.execute("INSERT INTO chat_settings (chat_id) VALUES (-1)")
+        try:
+            started = time.monotonic()
+            for chat in chats:
+                api.private_text(chat, "印刷机")
+            await api.wait_for(lambda: all(api.sent(chat) for chat in chats), timeout=6,
+                               what="answers while locked")
+            waited = time.monotonic() - started
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        # Once the lock is gone the bookkeeping catches up: every update is marked done.
+        await api.wait_for(
+            lambda: sqlite3.connect(state_db).execute(
+                "SELECT COUNT(*) FROM updates WHERE done_at IS NULL").fetchone()[0] == 0,
+            timeout=10, what="records written after the lock",
+        )
+    assert waited < 3, waited  # the lock is held all along: nobody waited for it

@@ -43,6 +43,7 @@ class DurableQueue(asyncio.Queue):
         self.max_ahead = max_ahead
         self.unanswered = 0
         self._answered = asyncio.Condition()
+        self._recording: set[asyncio.Future] = set()  # records still being written
 
     async def put(self, item: object) -> None:
         if not isinstance(item, Update) or self.state is None:
@@ -57,19 +58,27 @@ class DurableQueue(asyncio.Queue):
             item = Update.de_json(json.loads(payload), item.get_bot())
         record = PendingUpdate(item.update_id, payload)
         recording = asyncio.ensure_future(asyncio.to_thread(self.state.record_updates, [record]))
-        finished, _ = await asyncio.wait([recording], timeout=RECORD_WAIT_SECONDS)
+        # While an earlier record is still waiting for the lock, do not wait again.
+        wait = 0.0 if self._recording else RECORD_WAIT_SECONDS
+        finished, _ = await asyncio.wait([recording], timeout=wait)
         if not finished:
-            # The state database is locked: answer anyway, but do not return (and so do
-            # not let polling confirm the update) until it is recorded.
+            # The state database is locked: answer now, and let `recorded()` (awaited
+            # before the next getUpdates, and before the webhook's 200) wait for the record.
             log.warning("update %d answered before it could be recorded", item.update_id)
+            self._recording.add(recording)
+            recording.add_done_callback(self._recording.discard)
             await super().put(item)
-            await recording
             return
         if not recording.result():
             await self.answered()
             log.info("duplicate delivery of update %d ignored", item.update_id)
             return
         await super().put(item)
+
+    async def recorded(self) -> None:
+        """Wait until every update accepted so far is on disk (before confirming them)."""
+        while self._recording:
+            await asyncio.gather(*self._recording, return_exceptions=True)
 
     async def resume(self, update: Update) -> None:
         """Queue an update already recorded (left pending by an earlier run)."""
@@ -96,10 +105,29 @@ class DurableApplication(Application):
                 await queue.answered()
 
 
+class RecordedFirst:
+    """The updater's view of the bot: getUpdates (which confirms every update before its
+    offset) waits until the updates fetched so far are recorded."""
+
+    def __init__(self, bot: object, queue: DurableQueue) -> None:
+        self._bot = bot
+        self._queue = queue
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._bot, name)
+
+    async def get_updates(self, *args: object, **kwargs: object) -> object:
+        await self._queue.recorded()
+        return await self._bot.get_updates(*args, **kwargs)
+
+
 def attach(application: Application, state: StateStore) -> None:
-    """Let the application's DurableQueue record into `state`."""
-    if isinstance(application.update_queue, DurableQueue):
-        application.update_queue.state = state
+    """Let the application's DurableQueue record into `state`, before any confirmation."""
+    queue = application.update_queue
+    if isinstance(queue, DurableQueue):
+        queue.state = state
+        if application.updater is not None:
+            application.updater.bot = RecordedFirst(application.bot, queue)
 
 
 async def resume_pending(application: Application, state: StateStore) -> int:

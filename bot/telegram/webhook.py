@@ -22,6 +22,8 @@ import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.telegram.durable import DurableQueue
+
 log = logging.getLogger(__name__)
 
 # Telegram's updates are a few kilobytes; a message holds at most 4,096 characters.
@@ -67,7 +69,10 @@ class WebhookHandler(tornado.web.RequestHandler):
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             log.info("webhook: rejected a post that is not an update (%s)", type(error).__name__)
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
-        await self.application_.update_queue.put(update)
+        queue = self.application_.update_queue
+        await queue.put(update)
+        if isinstance(queue, DurableQueue):
+            await queue.recorded()  # 200 tells Telegram it may forget the update
         self.set_status(HTTPStatus.OK)
 
     def log_exception(self, typ, value, tb) -> None:  # noqa: ANN001 - tornado's signature
