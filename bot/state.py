@@ -304,6 +304,8 @@ class SQLiteStateStore(StateStore):
             names = {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
             if column not in names:
                 self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                # Rows from before the column count as used now, not as long expired.
+                self._conn.execute(f"UPDATE {table} SET {column} = ?", (time.time(),))
 
     def _execute(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:

@@ -66,3 +66,38 @@ def test_daily_replace_and_remove():
     assert store.remove_daily(-100) is True
     assert store.remove_daily(-100) is False
     assert store.daily(-100) is None and store.all_daily() == []
+
+
+def test_an_old_state_file_gains_the_new_columns_without_expiring_its_rows(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE queries (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, text TEXT NOT NULL,"
+        " UNIQUE (kind, text));"
+        "CREATE TABLE seen (chat_id INTEGER NOT NULL, query_id INTEGER NOT NULL,"
+        " quote_id INTEGER NOT NULL, shown_at INTEGER NOT NULL,"
+        " PRIMARY KEY (chat_id, query_id, quote_id));"
+        "INSERT INTO queries VALUES (1, 'search', 'alignment');"
+        "INSERT INTO seen VALUES (7, 1, 42, 1);"
+    )
+    old.commit()
+    old.close()
+    store = SQLiteStateStore(path)
+    store.expire()
+    assert store.query(1).text == "alignment" and store.seen(7, 1) == {42}
+    store.close()
+
+
+def test_updates_are_recorded_once_and_pending_until_done(tmp_path):
+    from bot.state import PendingUpdate
+
+    store = SQLiteStateStore(tmp_path / "state.db")
+    assert store.record_updates([PendingUpdate(1, "{}"), PendingUpdate(2, "{}")]) == [1, 2]
+    assert store.record_updates([PendingUpdate(2, "{}"), PendingUpdate(3, "{}")]) == [3]
+    store.mark_updates_done([1, 3])
+    store.close()
+    reopened = SQLiteStateStore(tmp_path / "state.db")
+    assert [u.update_id for u in reopened.pending_updates()] == [2]
+    reopened.close()
