@@ -38,6 +38,8 @@ DONE_UPDATE_TTL_SECONDS = 2 * 24 * 3600
 # A handler waits at most this long for its bookkeeping to be written; then it goes on
 # and the write finishes in the background (a backup or a `sqlite3` shell may hold a lock).
 WRITE_WAIT_SECONDS = 0.2
+# At shutdown, a write still meeting a lock is given up after this long.
+CLOSE_WAIT_SECONDS = 10.0
 # Query texts are keys, not documents; very long ones are cut before storing.
 
 
@@ -229,6 +231,7 @@ class _Writer(threading.Thread):
         self._conn = _connect(path)
         self._jobs: queue.Queue[tuple[Write, Future] | None] = queue.Queue()
         self.busy_since: float | None = None
+        self.closing = False
 
     def submit(self, write: Write) -> Future:
         future: Future = Future()
@@ -254,11 +257,15 @@ class _Writer(threading.Thread):
 
     def _retrying(self, write: Write) -> object:
         warned = False
+        started = time.monotonic()
         while True:
             try:
                 return _transaction(self._conn, write)
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if self.closing and time.monotonic() - started > CLOSE_WAIT_SECONDS:
+                    log.error("state database still locked at shutdown; a write was lost")
                     raise
                 if not warned:
                     log.warning("state database is locked; writes wait and retry")
@@ -266,6 +273,7 @@ class _Writer(threading.Thread):
                 time.sleep(0.05)
 
     def stop(self) -> None:
+        self.closing = True
         self._jobs.put(None)
         self.join()
 
