@@ -17,6 +17,9 @@ import asyncio
 import json
 import logging
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from telegram import Update
 from telegram.ext import Application
@@ -32,6 +35,16 @@ MAX_AHEAD = 64
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # How long a new update waits for its record before it is answered regardless.
 RECORD_WAIT_SECONDS = 0.5
+
+
+T = TypeVar("T")
+# Threads that wait on the state store for the records: their own pool, so the marks
+# "done" do not queue behind other blocking work in asyncio's small default pool.
+_RECORDING = ThreadPoolExecutor(max_workers=8, thread_name_prefix="durable")
+
+
+def _off_loop(call: Callable[..., T], *args: object) -> asyncio.Future[T]:
+    return asyncio.get_running_loop().run_in_executor(_RECORDING, call, *args)
 
 
 class DurableQueue(asyncio.Queue):
@@ -57,7 +70,7 @@ class DurableQueue(asyncio.Queue):
             payload = _LONE_SURROGATE.sub("", payload)
             item = Update.de_json(json.loads(payload), item.get_bot())
         record = PendingUpdate(item.update_id, payload)
-        recording = asyncio.ensure_future(asyncio.to_thread(self.state.record_updates, [record]))
+        recording = _off_loop(self.state.record_updates, [record])
         # While an earlier record is still waiting for the lock, do not wait again.
         wait = 0.0 if self._recording else RECORD_WAIT_SECONDS
         finished, _ = await asyncio.wait([recording], timeout=wait)
@@ -101,7 +114,7 @@ class DurableApplication(Application):
         finally:
             queue = self.update_queue
             if isinstance(update, Update) and isinstance(queue, DurableQueue) and queue.state:
-                await asyncio.to_thread(queue.state.mark_updates_done, [update.update_id])
+                await _off_loop(queue.state.mark_updates_done, [update.update_id])
                 await queue.answered()
 
 
@@ -133,7 +146,7 @@ def attach(application: Application, state: StateStore) -> None:
 async def resume_pending(application: Application, state: StateStore) -> int:
     """Queue the updates an earlier run recorded but did not finish; returns how many."""
     queue = application.update_queue
-    pending = await asyncio.to_thread(state.pending_updates)
+    pending = await _off_loop(state.pending_updates)
     for record in pending:
         update = Update.de_json(json.loads(record.payload), application.bot)
         await queue.resume(update) if isinstance(queue, DurableQueue) else await queue.put(update)
