@@ -258,9 +258,16 @@ class _Writer(threading.Thread):
     def _retrying(self, write: Write) -> object:
         warned = False
         started = time.monotonic()
-        while True:
+        for attempt in range(1_000_000):
             try:
                 return _transaction(self._conn, write)
+            except sqlite3.InterfaceError:
+                # Seen rarely under heavy load ("bad parameter or other API misuse");
+                # the same write succeeds when tried again.
+                if attempt >= 3:
+                    raise
+                log.warning("state write failed (%s); retrying", "sqlite3.InterfaceError")
+                continue
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) and "busy" not in str(error):
                     raise
@@ -271,6 +278,7 @@ class _Writer(threading.Thread):
                     log.warning("state database is locked; writes wait and retry")
                     warned = True
                 time.sleep(0.05)
+        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         self.closing = True
@@ -302,6 +310,7 @@ class SQLiteStateStore(StateStore):
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
             self._add_columns()
+        self._delay_reported = float("-inf")
         self._writer: _Writer | None = None
         if not self._memory:
             self._writer = _Writer(str(path))
@@ -330,7 +339,10 @@ class SQLiteStateStore(StateStore):
         try:
             return future.result(0 if self._writer.stalled else wait)
         except TimeoutError:
-            log.warning("state write delayed (database busy); it finishes in the background")
+            now = time.monotonic()
+            if now - self._delay_reported > 60:  # once a minute, not once per write
+                self._delay_reported = now
+                log.warning("state writes delayed (database busy); they finish in the background")
             return None
 
     def chat_settings(self, chat_id: int) -> ChatSettings:

@@ -114,7 +114,11 @@ class DurableApplication(Application):
         finally:
             queue = self.update_queue
             if isinstance(update, Update) and isinstance(queue, DurableQueue) and queue.state:
-                await _off_loop(queue.state.mark_updates_done, [update.update_id])
+                try:
+                    await _off_loop(queue.state.mark_updates_done, [update.update_id])
+                except Exception as error:  # noqa: BLE001 - answered already; say, go on
+                    # Not the handler's error: the chat must not get an error message.
+                    log.error("could not mark update %d done: %r", update.update_id, error)
                 await queue.answered()
 
 
