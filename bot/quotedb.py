@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -23,11 +24,15 @@ from bot.metadata import Speaker
 from bot.records import Source, SpeechKind
 
 # Bump when a table changes: a database of another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Columns the matcher reads: the segmented comparison form (the comparison form
 # itself is it without spaces, so it is not stored twice) and the quotability prior.
 SEARCH_COLUMNS = {"tokens": str, "quality": float}
+# Columns the picker reads (/random, /daily, an empty inline query): the postability
+# judgement made at ingest (flag, score, reason codes as a JSON list) and the
+# quote's near-duplicate group (the smallest id of the quotes saying the same words).
+PICK_COLUMNS = {"postable": int, "postable_score": float, "postable_why": str, "twin_group": int}
 # The search tables: a contentless FTS5 index of each quote's words, CJK bigrams,
 # number sizes and speaker; the document frequency of every term (to pick a query's
 # selective terms without touching the index); English -> Chinese translations that
@@ -57,6 +62,19 @@ class Quote:
     kind: SpeechKind
     passage_id: int
     source: Source
+    postable: bool = True  # stands on its own for a reader who sees only it (bot.extract.postable)
+    postable_why: tuple[str, ...] = ()  # the judgement's reason codes
+
+
+class Pickable(NamedTuple):
+    """What the picker knows of a quote: who, where, whether it stands alone, its twins."""
+
+    id: int
+    speaker_id: int
+    source_id: int
+    postable: bool
+    score: float
+    twin_group: int
 
 
 @dataclass(frozen=True)
@@ -116,7 +134,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     )
     db.table("quotes").create(
         {"id": int, "passage_id": int, "speaker_id": int, "source_id": int, "position": int,
-         "kind": str, "text": str, **SEARCH_COLUMNS},
+         "kind": str, "text": str, **SEARCH_COLUMNS, **PICK_COLUMNS},
         pk="id",
         foreign_keys=[
             ("passage_id", "passages", "id"),
@@ -241,14 +259,17 @@ class QuoteDB:
 
     def _quotes(self, where: str, params: tuple = ()) -> list[Quote]:
         rows = self.conn.execute(
-            f"SELECT id, text, speaker_id, kind, passage_id, source_id FROM quotes {where}", params
+            "SELECT id, text, speaker_id, kind, passage_id, source_id, postable, postable_why "
+            f"FROM quotes {where}",
+            params,
         ).fetchall()
         return [self._quote(*row) for row in rows]
 
-    def _quote(self, qid, text, sid, kind, passage_id, source_id) -> Quote:
+    def _quote(self, qid, text, sid, kind, passage_id, source_id, postable, why) -> Quote:
         speaker = self.speakers_by_id[sid]
         source = self._sources.get(source_id) or Source("")
-        return Quote(qid, text, speaker.name, speaker.name_zh, kind, passage_id, source)
+        return Quote(qid, text, speaker.name, speaker.name_zh, kind, passage_id, source,
+                     bool(postable), tuple(json.loads(why or "[]")))
 
     def context(self, quote_id: int) -> Context | None:
         """The quote's whole turn and the turn before it."""
@@ -386,3 +407,42 @@ class QuoteDB:
         else:
             rows = self.conn.execute("SELECT id FROM quotes WHERE speaker_id = ?", (speaker_id,))
         return [r[0] for r in rows]
+
+    # -- what the picker reads --
+
+    def pickables(self, speaker_id: int | None, limit: int) -> list[Pickable]:
+        """The quotes of the scope (all, or the speaker's) as the picker sees them, at most `limit`."""
+        where, params = _scope(speaker_id)
+        rows = self.conn.execute(f"{_PICKABLE} {where} ORDER BY id LIMIT ?", (*params, limit))
+        return [Pickable(*row) for row in rows]
+
+    def pickables_by_id(self, ids: Iterable[int]) -> list[Pickable]:
+        """These quotes as the picker sees them (ids no quote has are left out)."""
+        ids = list(ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return [Pickable(*row) for row in self.conn.execute(f"{_PICKABLE} WHERE id IN ({marks})", ids)]
+
+    def postable_from(self, start: int, speaker_id: int | None, count: int) -> list[Pickable]:
+        """The first `count` postable quotes of the scope from id `start` on."""
+        where, params = _scope(speaker_id)
+        where = f"{where} {'AND' if where else 'WHERE'} postable = 1 AND id >= ?"
+        rows = self.conn.execute(f"{_PICKABLE} {where} ORDER BY id LIMIT ?", (*params, start, count))
+        return [Pickable(*row) for row in rows]
+
+    def best_scored(self, speaker_id: int | None, count: int) -> list[Pickable]:
+        """The scope's `count` quotes with the best postability score."""
+        where, params = _scope(speaker_id)
+        rows = self.conn.execute(
+            f"{_PICKABLE} {where} ORDER BY postable_score DESC, id LIMIT ?", (*params, count)
+        )
+        return [Pickable(*row) for row in rows]
+
+
+_PICKABLE = "SELECT id, speaker_id, source_id, postable, postable_score, twin_group FROM quotes"
+
+
+def _scope(speaker_id: int | None) -> tuple[str, tuple]:
+    """The WHERE clause (and its parameters) of all quotes, or one speaker's."""
+    return ("", ()) if speaker_id is None else ("WHERE speaker_id = ?", (speaker_id,))
