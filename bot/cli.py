@@ -94,13 +94,13 @@ def ingest(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool
         raise click.ClickException(str(error)) from error
     finally:
         progress.close()
-    _print_ingest_report(corpus.documents, verbose)
+    _print_ingest_report(corpus.documents, verbose, corpus.judgements)
     unattributed = sum(len(d.unattributed) for d in corpus.documents)
     if strict and unattributed:
         raise click.ClickException(
             f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
         )
-    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary)
+    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements)
     click.echo(
         f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
         f"{counts['quotes']} quotes"
@@ -115,19 +115,22 @@ def _tick(progress):
     return on_document
 
 
-def _print_ingest_report(documents, verbose: bool) -> None:
-    """Per document: what was found, what was dropped, what could not be attributed."""
+def _print_ingest_report(documents, verbose: bool, judgements) -> None:
+    """Per document: what was found, how much of it stands alone (postable), what was
+    dropped, what could not be attributed."""
     rows = []
     speakers: Counter[str] = Counter()
-    for doc in documents:
+    for doc, judged in zip(documents, judgements, strict=True):
         dropped = Counter(d.reason for d in doc.dropped)
         for unit in doc.quotes:
             speakers[doc.passages[unit.passage].speaker] += 1
         rows.append(
-            [doc.source.file, len(doc.passages), len(doc.quotes), sum(dropped.values()) - len(doc.unattributed),
-             len(doc.unattributed)]
+            [doc.source.file, len(doc.passages), len(doc.quotes), sum(j.postable for j in judged),
+             sum(dropped.values()) - len(doc.unattributed), len(doc.unattributed)]
         )
-    click.echo(tabulate(rows, ["document", "passages", "quotes", "non-speech", "unattributed"]))
+    click.echo(
+        tabulate(rows, ["document", "passages", "quotes", "postable", "non-speech", "unattributed"])
+    )
     click.echo()
     click.echo(tabulate(speakers.most_common(), ["speaker", "quotes"]))
     click.echo()
@@ -173,6 +176,8 @@ def quote_json(quote) -> dict:
         "kind": quote.kind,
         "passage_id": quote.passage_id,
         "source": quote.source.cited(),
+        "postable": quote.postable,
+        "postable_why": list(quote.postable_why),
     }
 
 

@@ -391,23 +391,6 @@ class QuoteDB:
         """The smallest and largest quote id."""
         return self.conn.execute("SELECT MIN(id), MAX(id) FROM quotes").fetchone()
 
-    def next_quotable(self, start: int, min_quality: float, speaker_id: int | None) -> int | None:
-        """The first quote id from `start` on of at least this quality (of the speaker)."""
-        where = "quality >= ?" + (" AND speaker_id = ?" if speaker_id is not None else "")
-        params = (min_quality,) + ((speaker_id,) if speaker_id is not None else ())
-        row = self.conn.execute(
-            f"SELECT id FROM quotes WHERE id >= ? AND {where} ORDER BY id LIMIT 1", (start, *params)
-        ).fetchone()
-        return row[0] if row else None
-
-    def quote_ids(self, speaker_id: int | None) -> list[int]:
-        """Every quote id (of the speaker)."""
-        if speaker_id is None:
-            rows = self.conn.execute("SELECT id FROM quotes")
-        else:
-            rows = self.conn.execute("SELECT id FROM quotes WHERE speaker_id = ?", (speaker_id,))
-        return [r[0] for r in rows]
-
     # -- what the picker reads --
 
     def pickables(self, speaker_id: int | None, limit: int) -> list[Pickable]:
