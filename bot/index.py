@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import multiprocessing
 import os
@@ -44,11 +45,12 @@ from bot.records import Source
 PARALLEL_BUILD_QUOTES = 20_000
 
 
-# Near-duplicate groups: each quote is compared with the latest quotes sharing one of
-# its rarest character pairs (at most this many pairs, this many comparisons), so the
-# build stays linear in the number of quotes.
+# Near-duplicate groups: each quote is filed under its TWIN_KEYS rarest character pairs
+# and compared with at most TWIN_CANDIDATES shorter quotes filed under one of its pairs,
+# so the build stays linear in the number of quotes.
 TWIN_KEYS = 6
 TWIN_CANDIDATES = 16
+TWIN_VISITS = 4 * TWIN_CANDIDATES  # candidates looked at, counting those already in the group
 
 
 def build_from_paths(
@@ -273,7 +275,7 @@ def _quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict]:
 def _fill_twin_groups(conn: sqlite3.Connection) -> None:
     """Store each quote's near-duplicate group: the smallest id of the quotes that say
     the same words (`terms.near_duplicate` on their comparison forms, chained)."""
-    groups = twin_groups(_comparison_forms(conn), _comparison_forms(conn))
+    groups = twin_groups(_comparison_forms(conn, "id"), _comparison_forms(conn, "length(tokens), id"))
     conn.execute("UPDATE quotes SET twin_group = id")
     conn.executemany(
         "UPDATE quotes SET twin_group = ? WHERE id = ?",
@@ -281,26 +283,29 @@ def _fill_twin_groups(conn: sqlite3.Connection) -> None:
     )
 
 
-def _comparison_forms(conn: sqlite3.Connection) -> Iterator[tuple[int, str]]:
-    """(id, comparison form) of every stored quote, in id order, streamed."""
-    for qid, tokens in conn.execute("SELECT id, tokens FROM quotes ORDER BY id"):
+def _comparison_forms(conn: sqlite3.Connection, order: str) -> Iterator[tuple[int, str]]:
+    """(id, comparison form) of every stored quote, in this SQL order, streamed."""
+    for qid, tokens in conn.execute(f"SELECT id, tokens FROM quotes ORDER BY {order}"):
         yield qid, (tokens or "").replace(" ", "")
 
 
 def twin_groups(
-    forms: Iterable[tuple[int, str]], again: Iterable[tuple[int, str]] | None = None
+    forms: Iterable[tuple[int, str]], shortest_first: Iterable[tuple[int, str]] | None = None
 ) -> dict[int, int]:
     """Quote id -> the smallest id of its near-duplicate group, for every quote that has a
-    near-duplicate (the others are groups of one), from (id, comparison form) pairs in id
-    order; `again` is the same pairs a second time, for a stream that can be read twice.
+    near-duplicate (the others are groups of one), from (id, comparison form) pairs;
+    `shortest_first` is the same pairs again, shortest form first (for a stream read twice).
 
-    Each quote is compared with the latest earlier quotes that share one of its
-    TWIN_KEYS rarest character pairs, TWIN_CANDIDATES at most, skipping those already
-    in its group: near-duplicates share most of their pairs, so this finds them
-    without comparing every pair of quotes, and memory holds only the latest quotes.
+    Quotes are taken shortest first, each filed under its TWIN_KEYS rarest character
+    pairs; each is compared with the latest quotes filed under any of its pairs, rarest
+    pair first, TWIN_CANDIDATES at most, skipping those already in its group. A shorter
+    quote held in a longer one has all its pairs there, and near-equal quotes share most
+    of theirs, so this finds them without comparing every pair of quotes, and memory
+    holds only the latest quotes of each pair.
     """
-    if again is None:
-        forms = again = list(forms)
+    if shortest_first is None:
+        forms = list(forms)
+        shortest_first = sorted(forms, key=lambda item: (len(item[1]), item[0]))
     frequency: Counter[str] = Counter()
     for _qid, form in forms:
         frequency.update(set(_pairs(form)))
@@ -308,15 +313,18 @@ def twin_groups(
 
     def root(qid: int) -> int:
         while parent.get(qid, qid) != qid:
+            parent[qid] = parent.get(parent[qid], parent[qid])  # halve the path as it is walked
             qid = parent[qid]
         return qid
 
     latest: dict[str, list[int]] = {}
     held: dict[int, list] = {}  # id -> [form, how many `latest` lists hold it]
-    for qid, form in again:
-        keys = sorted(set(_pairs(form)), key=lambda pair: (frequency[pair], pair))[:TWIN_KEYS]
+    for qid, form in shortest_first:
+        pairs = sorted(set(_pairs(form)), key=lambda pair: (frequency[pair], pair))
+        keys = pairs[:TWIN_KEYS]
         tried = 0
-        for other in dict.fromkeys(o for key in keys for o in reversed(latest.get(key, ()))):
+        filed = (o for pair in pairs for o in reversed(latest.get(pair, ())))
+        for other in itertools.islice(_unique(filed), TWIN_VISITS):
             if tried == TWIN_CANDIDATES:
                 break
             if root(other) == root(qid):
@@ -337,6 +345,15 @@ def twin_groups(
                 if not held[dropped][1]:
                     del held[dropped]
     return {qid: root(qid) for qid in parent}
+
+
+def _unique(ids: Iterable[int]) -> Iterator[int]:
+    """`ids` without repeats, lazily."""
+    seen: set[int] = set()
+    for item in ids:
+        if item not in seen:
+            seen.add(item)
+            yield item
 
 
 def _pairs(form: str) -> list[str]:
