@@ -13,14 +13,12 @@ from bot.search import Searcher
 from bot.state import SQLiteStateStore
 
 
-@pytest.fixture(scope="module")
-def searcher(quotes_db):
-    return Searcher(quotes_db)
-
-
 @pytest.fixture
-def replier(searcher):
-    return Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(13))
+def replier(quotes_db):
+    """The bot's answers over the seeds' database, with a state store of its own (fresh chats)."""
+    searcher = Searcher(quotes_db)
+    yield Replier(searcher, SQLiteStateStore(":memory:"), None, random.Random(13))
+    searcher.close()
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +95,8 @@ def test_start_welcomes_with_a_postable_quote(replier, stored):
     assert replier.random_quote(7, "en").quote_id != reply.quote_id
 
 
-def test_searching_is_not_restricted_to_postable_quotes(searcher, stored):
+def test_searching_is_not_restricted_to_postable_quotes(replier, stored):
+    searcher = replier.searcher
     # A short reply the judge keeps out of picks is still an answer when asked for.
     short = next(
         qid for qid, (postable, _g, name) in stored.items() if not postable and name == "Zhang Hongjiang"
