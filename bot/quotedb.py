@@ -393,12 +393,6 @@ class QuoteDB:
 
     # -- what the picker reads --
 
-    def pickables(self, speaker_id: int | None, limit: int) -> list[Pickable]:
-        """The quotes of the scope (all, or the speaker's) as the picker sees them, at most `limit`."""
-        where, params = _scope(speaker_id)
-        rows = self.conn.execute(f"{_PICKABLE} {where} ORDER BY id LIMIT ?", (*params, limit))
-        return [Pickable(*row) for row in rows]
-
     def pickables_by_id(self, ids: Iterable[int]) -> list[Pickable]:
         """These quotes as the picker sees them (ids no quote has are left out)."""
         ids = list(ids)

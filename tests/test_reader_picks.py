@@ -104,3 +104,18 @@ def test_searching_is_not_restricted_to_postable_quotes(replier, stored):
     quote = searcher.get(short)
     assert quote is not None and not quote.postable
     assert short in {m.quote.id for m in searcher.search(quote.text, limit=3)}
+
+
+def test_a_scope_too_big_to_load_whole_is_sampled_with_the_same_guarantees(
+    replier, stored, monkeypatch
+):
+    from bot.search import sample
+
+    monkeypatch.setattr(sample, "PICK_POOL_LIMIT", 10)  # every scope of the seeds is "big" now
+    picks = [replier.random_quote(8, "en").quote_id for _ in range(60)]
+    assert all(stored[qid][0] for qid in picks)
+    assert len({stored[qid][1] for qid in picks}) == 60  # no repeat, no near-duplicate
+    assert len({stored[qid][2] for qid in picks}) >= 5
+    # A big scope with nothing postable still answers with its best, and says so.
+    reply = replier.random_quote(8, "en", "Zhang Hongjiang")
+    assert stored[reply.quote_id][2] == "Zhang Hongjiang" and "stands well" in reply.html

@@ -9,19 +9,26 @@ from typing import Any
 from bot.pick import Candidate, Pick, pick_next
 from bot.quotedb import Pickable, QuoteDB
 
-# A scope of up to this many quotes is given to the picker whole; a bigger one is
-# sampled: PICK_SAMPLE postable quotes from random places, none of them shown before.
-PICK_POOL_LIMIT = 20_000
+# A scope with up to this many postable quotes is given to the picker whole; a bigger
+# one is sampled: PICK_SAMPLE postable quotes from random places, none shown before.
+# (A chat's seen-list keeps its latest 500 picks, so a bigger pool gains nothing, and
+# each pick reads the pool: a few milliseconds per thousand quotes.)
+PICK_POOL_LIMIT = 1_000
 PICK_SAMPLE = 200
 PICK_RUN = 20  # consecutive postable quotes read at each random place
 
 
 def pick(db: QuoteDB, speaker_id: int | None, shown: Sequence[int], rng: Any) -> Pick | None:
     """The picker's choice (`bot.pick`) among the quotes of the scope (all, or one speaker's),
-    with the stored judgements and near-duplicate groups; `shown` oldest first."""
-    scope = db.pickables(speaker_id, PICK_POOL_LIMIT + 1)
+    with the stored judgements and near-duplicate groups; `shown` oldest first.
+
+    The picker sees the postable quotes, or the best-scored ones when there are none.
+    """
+    scope = db.postable_from(0, speaker_id, PICK_POOL_LIMIT + 1)
     if len(scope) > PICK_POOL_LIMIT:
         scope = _sampled(db, speaker_id, shown, rng)
+    elif not scope:
+        scope = db.best_scored(speaker_id, PICK_SAMPLE)
     groups = {row.id: row.twin_group for row in scope}
     groups.update((row.id, row.twin_group) for row in db.pickables_by_id(set(shown) - set(groups)))
     candidates = [
