@@ -25,10 +25,12 @@ db: $(DB)
 
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy bot
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy bot
 
 # A token (environment or .env) starts the Telegram bot; without one, the terminal chat.
 run: $(DB)
@@ -55,4 +57,4 @@ cards: $(DB)
 	$(BIN)/quotebot card '$(CARD_QUERY)' --db $(DB) --theme dark -o docs/card-dark.png
 
 clean:
-	rm -rf $(VENV) $(DB) .pytest_cache
+	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache

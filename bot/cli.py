@@ -6,12 +6,24 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from tabulate import tabulate
 
 from bot import __version__
 from bot.config import Settings
+
+if TYPE_CHECKING:  # the commands import what they use when run, to start fast
+    from collections.abc import Callable
+
+    from tqdm import tqdm
+
+    from bot.extract import Document
+    from bot.extract.postable import Judgement
+    from bot.messages import Language
+    from bot.quotedb import Quote, QuoteDB
+    from bot.search import Match, Searcher
 
 SETTINGS = Settings.from_env()
 DB_OPTION = click.option(
@@ -49,7 +61,7 @@ def cli() -> None:
     show_default=True,
     help="The heartbeat file the running bot touches (env QUOTEBOT_HEARTBEAT).",
 )
-def health(max_age: float, heartbeat_path: Path):
+def health(max_age: float, heartbeat_path: Path) -> None:
     """Exit 0 when the running bot touched its heartbeat within --max-age, else 1 (for Docker)."""
     from bot.heartbeat import check_health
 
@@ -74,7 +86,9 @@ def health(max_age: float, heartbeat_path: Path):
 @DB_OPTION
 @click.option("--strict", is_flag=True, help="Fail when a document has unattributed speech.")
 @click.option("--verbose", "-v", is_flag=True, help="List every unattributed paragraph.")
-def ingest(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool):
+def ingest(
+    paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool
+) -> None:
     """Build the quote database from transcripts (.txt, .md, .html files or folders).
 
     Without PATHS, every document in the --seeds folder is read. The database is
@@ -107,7 +121,7 @@ def ingest(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool
     )
 
 
-def _tick(progress):
+def _tick(progress: tqdm[Any]) -> Callable[[Path], None]:
     def on_document(path: Path) -> None:
         progress.set_postfix_str(path.name)
         progress.update()
@@ -115,7 +129,9 @@ def _tick(progress):
     return on_document
 
 
-def _print_ingest_report(documents, verbose: bool, judgements) -> None:
+def _print_ingest_report(
+    documents: list[Document], verbose: bool, judgements: list[list[Judgement]]
+) -> None:
     """Per document: what was found, how much of it stands alone (postable), what was
     dropped, what could not be attributed."""
     rows = []
@@ -144,7 +160,7 @@ def _print_ingest_report(documents, verbose: bool, judgements) -> None:
             click.echo(f"{doc.source.file}: … {len(doc.unattributed) - len(shown)} more (use --verbose)")
 
 
-def _open(db_path: Path):
+def _open(db_path: Path) -> QuoteDB:
     """The quote database, read-only; one clear line when it cannot be read."""
     from bot.quotedb import DatabaseError, QuoteDB
 
@@ -158,7 +174,7 @@ def _open(db_path: Path):
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line (JSON Lines).")
 @click.option("--speaker", help="Only this speaker's quotes (canonical name).")
-def quotes(db_path: Path, as_json: bool, speaker: str | None):
+def quotes(db_path: Path, as_json: bool, speaker: str | None) -> None:
     """List every quote with its speaker and source."""
     for quote in _open(db_path).quotes(speaker):
         if as_json:
@@ -167,7 +183,7 @@ def quotes(db_path: Path, as_json: bool, speaker: str | None):
             click.echo(f"{quote.id:>6}  {quote.speaker}: {quote.text}  [{quote.source.file}]")
 
 
-def quote_json(quote) -> dict:
+def quote_json(quote: Quote) -> dict[str, Any]:
     """The JSON form of a quote (the `quotes --json` contract)."""
     return {
         "id": quote.id,
@@ -183,7 +199,7 @@ def quote_json(quote) -> dict:
 
 @cli.command()
 @DB_OPTION
-def speakers(db_path: Path):
+def speakers(db_path: Path) -> None:
     """List the speakers with their Chinese names, quote counts and aliases."""
     rows = [
         [s.speaker.name, s.speaker.name_zh, s.quotes, ", ".join(s.speaker.aliases)[:60]]
@@ -194,7 +210,7 @@ def speakers(db_path: Path):
 
 @cli.command()
 @DB_OPTION
-def sources(db_path: Path):
+def sources(db_path: Path) -> None:
     """List the source documents with their dates and counts."""
     rows = [
         [s.source.file, (s.source.title or "")[:40], s.source.publisher, s.source.date,
@@ -212,7 +228,7 @@ def sources(db_path: Path):
               help="One JSON array per query on one line; [] when nothing matches.")
 @click.option("--speaker", help="Only this speaker's quotes (any name or alias).")
 @DB_OPTION
-def ask(query: str | None, limit: int, as_json: bool, speaker: str | None, db_path: Path):
+def ask(query: str | None, limit: int, as_json: bool, speaker: str | None, db_path: Path) -> None:
     """Find the quotes that answer QUERY.
 
     Without QUERY, every line of standard input is a query, answered in turn (one
@@ -233,7 +249,7 @@ def ask(query: str | None, limit: int, as_json: bool, speaker: str | None, db_pa
             click.echo(_readable_matches(text, matches, searcher))
 
 
-def match_json(match) -> dict:
+def match_json(match: Match) -> dict[str, Any]:
     """The JSON form of a search result (the `ask --json` contract)."""
     quote = match.quote
     return {
@@ -245,7 +261,7 @@ def match_json(match) -> dict:
     }
 
 
-def _readable_matches(query: str, matches, searcher) -> str:
+def _readable_matches(query: str, matches: list[Match], searcher: Searcher) -> str:
     """Quotes the way a person reads them: the words, then who said them and where."""
     if not matches:
         topics = "、".join(searcher.suggestions())
@@ -266,7 +282,7 @@ def _readable_matches(query: str, matches, searcher) -> str:
 # -- the bot --------------------------------------------------------------------
 
 
-def _searcher_for(settings: Settings):
+def _searcher_for(settings: Settings) -> Searcher:
     """The searcher over the quote database, built from the seeds first when it is missing."""
     from bot.search import Searcher, SearchError
 
@@ -296,7 +312,7 @@ def _build_missing_database(settings: Settings) -> None:
 
 @cli.command()
 @DB_OPTION
-def run(db_path: Path):
+def run(db_path: Path) -> None:
     """Start the Telegram bot: long polling, or a webhook when WEBHOOK_URL is set.
 
     Needs TELEGRAM_BOT_TOKEN (environment or .env); TELEGRAM_API_BASE_URL points it at
@@ -326,10 +342,11 @@ def run(db_path: Path):
     help="Answer as to a Telegram user with this language (en, zh-hans, zh-hant); "
     "default: follow what you type.",
 )
-def chat(db_path: Path, language_code: str | None):
+def chat(db_path: Path, language_code: str | None) -> None:
     """Talk to the bot in the terminal: no token, no network, the same answers as Telegram.
 
     Type a topic, a /command, or a button's number under the last quote; /quit ends.
+    Card (and /card) writes the picture to quotebot-cards/ in the temporary folder.
     """
     from dataclasses import replace
 
@@ -354,8 +371,8 @@ def chat(db_path: Path, language_code: str | None):
 @click.option("--lang", "lang", type=click.Choice(["en", "zh-Hans", "zh-Hant"]), default=None,
               help="Language of the card's words (default: Chinese when QUERY is).")
 @DB_OPTION
-def card(query: str, output: Path, theme: str, script: str | None, lang: str | None,
-         db_path: Path):
+def card(query: str, output: Path, theme: str, script: str | None, lang: Language | None,
+         db_path: Path) -> None:
     """Draw the card of the best quote for QUERY and write it as a PNG file."""
     from bot.card import render_card
     from bot.search import Searcher, SearchError
@@ -368,7 +385,7 @@ def card(query: str, output: Path, theme: str, script: str | None, lang: str | N
     matches = searcher.search(query, limit=1)
     if not matches:
         raise click.ClickException(f"no quote matches {query!r}")
-    chinese = "zh-Hant" if script == "traditional" else "zh-Hans"
+    chinese: Language = "zh-Hant" if script == "traditional" else "zh-Hans"
     language = lang or (chinese if has_han(query) else "en")
     png = render_card(matches[0].quote, language, script, theme)
     try:

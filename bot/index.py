@@ -27,7 +27,7 @@ from bot import lexicon, normalize, terms
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
 from bot.extract.postable import Judgement, judge_document
-from bot.metadata import Speaker, load_glossary, load_sources, load_speakers
+from bot.metadata import SourceFacts, Speaker, load_glossary, load_sources, load_speakers
 from bot.normalize import Segmenter
 from bot.quotedb import (
     FTS_TABLE,
@@ -58,7 +58,7 @@ def build_from_paths(
     seeds_dir: Path,
     db_path: Path,
     on_document: Callable[[Path], None] | None = None,
-) -> tuple[list[Document], dict]:
+) -> tuple[list[Document], dict[str, int]]:
     """Extract every document under `paths` with the metadata in `seeds_dir`, then build `db_path`.
 
     Returns the extracted documents (for the ingest report) and the row counts.
@@ -94,7 +94,9 @@ def extract_paths(
     return Corpus(documents, speakers, load_glossary(Path(seeds_dir)), judgements)
 
 
-def _extract_safely(path: Path, speakers: list[Speaker], facts: dict) -> Document:
+def _extract_safely(
+    path: Path, speakers: list[Speaker], facts: dict[str, SourceFacts]
+) -> Document:
     """Extract one document; an unreadable file becomes an empty document with a note."""
     try:
         return extract_document(path, speakers, facts.get(path.name))
@@ -109,7 +111,7 @@ def build(
     db_path: Path,
     glossary: dict[str, list[str]] | None = None,
     judgements: list[list[Judgement]] | None = None,
-) -> dict:
+) -> dict[str, int]:
     """Write every document into a fresh database at `db_path`, atomically; return counts.
 
     `glossary` (English -> Chinese terms) defaults to the repository's seeds/glossary.toml;
@@ -149,7 +151,7 @@ def _fill(
     speakers: list[Speaker],
     glossary: dict[str, list[str]] | None,
     judgements: list[list[Judgement]],
-) -> dict:
+) -> dict[str, int]:
     glossary = lexicon.default_glossary() if glossary is None else glossary
     # Index and query must cut text alike: the words are stored for the searcher.
     user_words = lexicon.user_words(speakers, glossary)
@@ -234,7 +236,7 @@ def _insert_quotes(
     passage_ids: list[int],
     speaker_ids: dict[str, int],
     seen: set[tuple[int, str]],
-    fields: Iterator[tuple[str, dict]],
+    fields: Iterator[tuple[str, dict[str, object]]],
 ) -> None:
     """Insert the document's quotes with their judgements; `fields` yields each one's
     _quote_fields, in order."""
@@ -267,7 +269,7 @@ def _insert_quotes(
     db.table("quotes").insert_all(rows)
 
 
-def _quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict]:
+def _quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict[str, object]]:
     """What the build computes from a quote's text alone: its dedupe key and search fields."""
     return normalize.dedupe_key(text), terms.search_fields(text, segmenter)
 
@@ -318,7 +320,8 @@ def twin_groups(
         return qid
 
     latest: dict[str, list[int]] = {}
-    held: dict[int, list] = {}  # id -> [form, how many `latest` lists hold it]
+    held: dict[int, str] = {}  # the forms of the quotes some `latest` list holds
+    holders: Counter[int] = Counter()  # how many `latest` lists hold each
     for qid, form in shortest_first:
         pairs = sorted(set(_pairs(form)), key=lambda pair: (frequency[pair], pair))
         keys = pairs[:TWIN_KEYS]
@@ -330,20 +333,20 @@ def twin_groups(
             if root(other) == root(qid):
                 continue
             tried += 1
-            if terms.near_duplicate(form, held[other][0]):
+            if terms.near_duplicate(form, held[other]):
                 low, high = sorted((root(other), root(qid)))
                 parent[high] = low
         if keys:
-            held[qid] = [form, 0]
+            held[qid] = form
         for key in keys:
             ids = latest.setdefault(key, [])
             ids.append(qid)
-            held[qid][1] += 1
+            holders[qid] += 1
             if len(ids) > TWIN_CANDIDATES:
                 dropped = ids.pop(0)
-                held[dropped][1] -= 1
-                if not held[dropped][1]:
-                    del held[dropped]
+                holders[dropped] -= 1
+                if not holders[dropped]:
+                    del held[dropped], holders[dropped]
     return {qid: root(qid) for qid in parent}
 
 
@@ -361,7 +364,7 @@ def _pairs(form: str) -> list[str]:
     return [form[i : i + 2] for i in range(len(form) - 1)] or ([form] if form else [])
 
 
-def _build_search_index(db: sqlite_utils.Database, glossary: dict) -> None:
+def _build_search_index(db: sqlite_utils.Database, glossary: dict[str, list[str]]) -> None:
     """The search tables over the inserted quotes (owned by the matching work)."""
     conn = db.conn
     _fill_fts(conn)
@@ -404,7 +407,7 @@ def _fill_fts(conn: sqlite3.Connection) -> None:
 
 
 @contextlib.contextmanager
-def _build_pool(count: int):
+def _build_pool(count: int) -> Iterator[multiprocessing.pool.Pool | None]:
     """Worker processes for a big build (None for a small one, where start-up would cost more).
 
     A multiprocessing pool: its imap streams results in order while the caller writes.
@@ -432,7 +435,7 @@ def _fill_vocab(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute(f"SELECT term, df FROM {VOCAB_TABLE}"))
 
 
-def _occurs_in(vocab: dict[str, int]):
+def _occurs_in(vocab: dict[str, int]) -> Callable[[str], bool]:
     """Whether a normalized term occurs in the corpus, judged from the indexed terms."""
 
     def occurs(term: str) -> bool:

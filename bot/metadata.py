@@ -8,6 +8,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.records import Source
 
@@ -53,7 +54,7 @@ class SourceFacts:
     monologues: tuple[Monologue, ...] = field(default=())
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bot.text import CJK_CHAR, SURROGATES, to_simplified
 
@@ -63,7 +64,7 @@ def fold(text: str) -> str:
     return _ARABIC_BIG.sub(_arabic_with_unit, text)
 
 
-def _chinese_numeral(match: re.Match) -> str:
+def _chinese_numeral(match: re.Match[str]) -> str:
     """`两万` -> `20000`, `十年`'s `十` -> `10`; a run without a unit (`一个`) is left alone."""
     run = match.group()
     if not any(ch in _CN_UNITS or ch in _CN_BIG for ch in run):
@@ -92,7 +93,7 @@ def parse_chinese_number(run: str) -> int | None:
     return total + section + (digit or 0)
 
 
-def _arabic_with_unit(match: re.Match) -> str:
+def _arabic_with_unit(match: re.Match[str]) -> str:
     """`2万` -> `20000`, `1.5亿` -> `150000000` (so a reader's 两万 meets a text's 20,000)."""
     value = float(match.group(1)) * _CN_BIG[match.group(2)]
     return str(int(value)) if value == int(value) else match.group()
@@ -163,7 +164,7 @@ def _general_dictionary() -> tuple[dict[str, int], int]:
 
 
 @lru_cache(maxsize=4)
-def _tokenizer(user_words: tuple[str, ...]):
+def _tokenizer(user_words: tuple[str, ...]) -> Any:  # a jieba.Tokenizer (jieba is untyped)
     """A jieba tokenizer: the general dictionary (copied) plus exactly these user words."""
     import jieba
 
@@ -200,7 +201,7 @@ class Segmenter:
         self.user_words = state
 
     @property
-    def _jieba(self):
+    def _jieba(self) -> Any:
         return _tokenizer(self.user_words)
 
     def load(self) -> None:
@@ -225,4 +226,5 @@ class Segmenter:
 
     def is_dictionary_word(self, word: str) -> bool:
         """Whether the dictionary knows `word` (a real word, not a typo or a seam)."""
-        return self._jieba.FREQ.get(word, 0) > 0
+        frequency: int = self._jieba.FREQ.get(word, 0)
+        return frequency > 0

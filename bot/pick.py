@@ -97,7 +97,9 @@ def _current_round(
     return round_shown, ended
 
 
-def _least_recent(fresh: list[Candidate], scope: list[Candidate], shown: Sequence[int], rng) -> Candidate:
+def _least_recent(
+    fresh: list[Candidate], scope: list[Candidate], shown: Sequence[int], rng: random.Random
+) -> Candidate:
     """The least recently shown speaker, then source; chance among what ties."""
     by_id = {c.id: c for c in scope}
     speaker_at: dict[str, int] = {}

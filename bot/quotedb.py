@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -146,7 +146,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db.table("quotes").create_index(["passage_id"])
 
 
-def speaker_row(number: int, speaker: Speaker) -> dict:
+def speaker_row(number: int, speaker: Speaker) -> dict[str, Any]:
     """The stored row of a speaker."""
     aliases = json.dumps(list(speaker.aliases), ensure_ascii=False)
     return {"id": number, "name": speaker.name, "name_zh": speaker.name_zh, "aliases": aliases}
@@ -257,7 +257,7 @@ class QuoteDB:
         ids = [sid for sid, s in self.speakers_by_id.items() if s.name == speaker]
         return self._quotes("WHERE speaker_id = ? ORDER BY id", (ids[0] if ids else -1,))
 
-    def _quotes(self, where: str, params: tuple = ()) -> list[Quote]:
+    def _quotes(self, where: str, params: tuple[object, ...] = ()) -> list[Quote]:
         rows = self.conn.execute(
             "SELECT id, text, speaker_id, kind, passage_id, source_id, postable, postable_why "
             f"FROM quotes {where}",
@@ -265,7 +265,10 @@ class QuoteDB:
         ).fetchall()
         return [self._quote(*row) for row in rows]
 
-    def _quote(self, qid, text, sid, kind, passage_id, source_id, postable, why) -> Quote:
+    def _quote(
+        self, qid: int, text: str, sid: int, kind: SpeechKind, passage_id: int, source_id: int,
+        postable: int, why: str | None,
+    ) -> Quote:
         speaker = self.speakers_by_id[sid]
         source = self._sources.get(source_id) or Source("")
         return Quote(qid, text, speaker.name, speaker.name_zh, kind, passage_id, source,
@@ -389,7 +392,8 @@ class QuoteDB:
 
     def id_range(self) -> tuple[int | None, int | None]:
         """The smallest and largest quote id."""
-        return self.conn.execute("SELECT MIN(id), MAX(id) FROM quotes").fetchone()
+        low, high = self.conn.execute("SELECT MIN(id), MAX(id) FROM quotes").fetchone()
+        return low, high
 
     # -- what the picker reads --
 
@@ -420,6 +424,6 @@ class QuoteDB:
 _PICKABLE = "SELECT id, speaker_id, source_id, postable, postable_score, twin_group FROM quotes"
 
 
-def _scope(speaker_id: int | None) -> tuple[str, tuple]:
+def _scope(speaker_id: int | None) -> tuple[str, tuple[int, ...]]:
     """The WHERE clause (and its parameters) of all quotes, or one speaker's."""
     return ("", ()) if speaker_id is None else ("WHERE speaker_id = ?", (speaker_id,))

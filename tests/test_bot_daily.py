@@ -31,7 +31,7 @@ async def test_subscription_is_scheduled_in_the_chats_time_zone_and_fires(
         await job.run(bot)
         posts = await api.wait_sent(USER, count=2)
         assert posts[1].text.startswith("<b>Quote of the day</b>")
-        assert len(posts[1].buttons) == 3
+        assert len(posts[1].buttons) == 4
         # The picker chose it: a quote that stands on its own.
         quote_id = int(posts[1].buttons[1]["callback_data"].split(":")[1])
         with sqlite3.connect(quotes_db) as conn:

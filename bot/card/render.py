@@ -8,10 +8,11 @@ rasterizing anything.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from bot.card import fonts
 from bot.card.layout import break_lines, shorten
@@ -127,10 +128,24 @@ def _chain(use: str, text: str) -> tuple[fonts.Face, ...]:
     return fonts.chain(f"{use}_zh" if has_han(text) else f"{use}_en")
 
 
-def _quote_lines(text: str, faces) -> tuple[list[str], int, bool]:
+def _width_of(faces: tuple[fonts.Face, ...], size: int) -> Callable[[str], float]:
+    return lambda s: measure(s, faces, size)
+
+
+def _fits(width: int, measure: Callable[[str], float], max_lines: int) -> Callable[[str], bool]:
+    return lambda s: len(break_lines(s, width, measure)) <= max_lines
+
+
+def _box(font: ImageFont.FreeTypeFont, text: str) -> tuple[int, int, int, int]:
+    # Pillow types the box as floats; FreeType's is in whole pixels.
+    left, top, right, bottom = font.getbbox(text, anchor="ls")
+    return round(left), round(top), round(right), round(bottom)
+
+
+def _quote_lines(text: str, faces: tuple[fonts.Face, ...]) -> tuple[list[str], int, bool]:
     """The quote's lines at the largest size it fits, shortened at the smallest if needed."""
     for size, max_lines in QUOTE_SIZES:
-        lines = break_lines(text, CONTENT, lambda s, size=size: measure(s, faces, size))
+        lines = break_lines(text, CONTENT, _width_of(faces, size))
         if len(lines) <= max_lines:
             return lines, size, False
     size, max_lines = QUOTE_SIZES[-1]
@@ -142,8 +157,8 @@ def _quote_lines(text: str, faces) -> tuple[list[str], int, bool]:
     return break_lines(short, CONTENT, width), size, True
 
 
-def _block(layout: CardLayout, name: str, lines: list[str], faces, size: int, x: int,
-           top: int, leading: float, colour: str) -> int:
+def _block(layout: CardLayout, name: str, lines: list[str], faces: tuple[fonts.Face, ...],
+           size: int, x: int, top: int, leading: float, colour: str) -> int:
     """Adds lines below `top`; returns the y just under the last one."""
     ascent = round(size * 0.95)
     step = round(size * leading)
@@ -158,7 +173,7 @@ def layout_card(text: CardText) -> CardLayout:
     """Where everything on the card goes (the same for both themes)."""
     layout = CardLayout(url=text.url)
     mark_font = fonts.pil_font("serif", MARK_SIZE)
-    _, mark_top, _, mark_bottom = mark_font.getbbox("“", anchor="ls")
+    _, mark_top, _, mark_bottom = _box(mark_font, "“")
     layout.mark_at = (MARGIN - 10, TOP_BAND + PAD_TOP - mark_top)
     y = TOP_BAND + PAD_TOP + (mark_bottom - mark_top) - 16
 
@@ -190,11 +205,9 @@ def layout_card(text: CardText) -> CardLayout:
         faces = _chain("meta", value)
         value = fonts.drawable(value, faces)
 
-        def fits(s: str, faces=faces, size=size, max_lines=max_lines) -> bool:
-            return len(break_lines(s, width, lambda t: measure(t, faces, size))) <= max_lines
-
-        value = shorten(value, fits)
-        meta_lines = break_lines(value, width, lambda t, f=faces, s=size: measure(t, f, s))
+        measure_line = _width_of(faces, size)
+        value = shorten(value, _fits(width, measure_line, max_lines))
+        meta_lines = break_lines(value, width, measure_line)
         y = _block(layout, name, meta_lines, faces, size, MARGIN, y, 1.45, colour) + 8
     if text.url:
         layout.qr_at = (WIDTH - MARGIN - QR_TILE, footer_top)
@@ -212,7 +225,7 @@ def qr_image(url: str, ink: tuple[int, int, int], tile: tuple[int, int, int]) ->
     n = len(matrix)
     modules = Image.frombytes("L", (n, n), bytes(255 * (1 - v) for row in matrix for v in row))
     scale = max((QR_TILE - 24) // n, 1)
-    modules = modules.resize((n * scale, n * scale), Image.NEAREST)
+    modules = modules.resize((n * scale, n * scale), Image.Resampling.NEAREST)
     card = Image.new("RGB", (QR_TILE, QR_TILE), tile)
     mask = Image.new("L", (QR_TILE, QR_TILE), 0)
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, QR_TILE - 1, QR_TILE - 1), 18, fill=255)
@@ -232,7 +245,7 @@ def glyph(name: str, size: int, char: str) -> tuple[Image.Image | None, int, int
     the drawing time).
     """
     font = fonts.pil_font(name, size)
-    left, top, right, bottom = font.getbbox(char, anchor="ls")
+    left, top, right, bottom = _box(font, char)
     if right <= left or bottom <= top:
         return None, 0, 0  # a space
     mask = Image.new("L", (right - left, bottom - top), 0)

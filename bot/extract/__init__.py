@@ -12,7 +12,7 @@ from bot.extract import source_info
 from bot.extract.decode import read_text
 from bot.extract.labels import LabelMatcher, name_alternation
 from bot.extract.model import Document, Dropped, Passage, QuoteUnit
-from bot.extract.paragraphs import split_paragraphs
+from bot.extract.paragraphs import Paragraph, split_paragraphs
 from bot.extract.quotes import paragraph_quotes, reported_quotes
 from bot.extract.turns import attribute
 from bot.metadata import SourceFacts, Speaker
@@ -50,6 +50,7 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
     document.dropped = attribution.dropped
     for turn in attribution.turns:
         index = len(document.passages)
+        assert turn.line is not None  # a turn is kept only once a paragraph has set its line
         document.passages.append(Passage(turn.speaker, "\n".join(turn.paragraphs), turn.line))
         for paragraph in turn.paragraphs:
             document.quotes.extend(QuoteUnit(index, q) for q in paragraph_quotes(paragraph))
@@ -71,7 +72,9 @@ def _order_by_line(document: Document) -> None:
     )
 
 
-def _describe_source(document: Document, text: str, paragraphs, facts: SourceFacts) -> None:
+def _describe_source(
+    document: Document, text: str, paragraphs: list[Paragraph], facts: SourceFacts
+) -> None:
     """Fill title, publisher, URL, date and script: sources.toml first, then the page."""
     known, file = facts.source, document.source.file
     document.source = Source(
@@ -85,7 +88,9 @@ def _describe_source(document: Document, text: str, paragraphs, facts: SourceFac
     )
 
 
-def _add_reported(document: Document, narration, speakers: list[Speaker]) -> None:
+def _add_reported(
+    document: Document, narration: list[Paragraph], speakers: list[Speaker]
+) -> None:
     """Quotations the journalist attributes to a speaker by name, marked `reported`."""
     for speaker in speakers:
         names = name_alternation(list(speaker.all_names))

@@ -27,6 +27,8 @@ from bot.extract.model import Document, Passage
 from bot.extract.quotes import split_sentences
 from bot.extract.turns import CLOSERS, SECOND_PERSON, ends_with_question
 from bot.metadata import Speaker
+from bot.records import SpeechKind
+from bot.text import CJK_CHAR, HAN
 
 # Reason codes (stable: stored with each quote and shown in `quotes --json`).
 TOO_SHORT = "too-short"
@@ -87,7 +89,6 @@ MAX_UNITS = 240
 # once its openers are peeled (`是的,我感觉到了。`, `我認為是的。`).
 REPLY_UNITS = 6
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-.]*")
 _OPENING_MARKS = "“「『‘"
 _CLOSING_MARKS = "”」』’"
@@ -104,7 +105,7 @@ _OPENERS = re.compile(
     r"(?:这|這)(?:是)?(?:一)?(?:个|個)?(?:很|非常)?好(?:的)?问题|(?:这|這)(?:是)?(?:一)?(?:个|個)?(?:很|非常)?好(?:的)?問題|"
     r"不(?=[,，。])|不是(?=[,，。])|太多了|"
     r"so|and|well|yes|yeah|no|right|of course|i mean|i think|i believe|actually|indeed"
-    r")(?=[\s，,、。.!！:：;；]|[\u3400-\u9fff])",
+    rf")(?=[\s，,、。.!！:：;；]|[{HAN}])",
     re.I,
 )
 # After the openers, a first clause with one of these points at something the
@@ -181,7 +182,7 @@ _ECHO_ALWAYS = re.compile(r"^(?:也就是说|也就是說|换句话说|換句話
 # Names and credentials: transliterated names (`伊利亚·苏茨克维`, keyed by the
 # characters round the dot, as Han text has no word breaks), capitalised Latin names, titles.
 _NAME_LIKE = re.compile(
-    r"[\u4e00-\u9fff]·[\u4e00-\u9fff]{2}|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+\b|"
+    rf"[{HAN}]·[{HAN}]{{2}}|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+\b|"
     r"教授|博士|院士|首席\w{0,3}官|首席科学家|首席科學家|创始人|創始人|联合创始人|聯合創始人|CEO|CTO|主席|院长|院長|\bProfessor\b|\bDr\.",
 )
 
@@ -200,7 +201,7 @@ class QuoteContext:
     """What the extractor knows about one quote."""
 
     text: str
-    kind: str = "speech"  # "speech" | "reported" (a journalist quoting the speaker)
+    kind: SpeechKind = "speech"  # "reported": a journalist quoting the speaker
     by_host: bool = False  # the speaker is the interviewer or host of this document
     position: int = 0  # index of the quote among its turn's quotes
     turn_text: str = ""  # the whole turn (passage), for what comes just before the quote
@@ -257,7 +258,7 @@ def _signals(quote: QuoteContext) -> Iterable[tuple[str, bool]]:
 
 def reading_units(text: str) -> int:
     """Length as read: one per Han/kana/hangul character, two per Latin word."""
-    return len(_HAN.findall(text)) + 2 * len(_LATIN_WORD.findall(text))
+    return len(CJK_CHAR.findall(text)) + 2 * len(_LATIN_WORD.findall(text))
 
 
 def _is_question(sentences: list[str], by_host: bool) -> bool:
@@ -392,7 +393,7 @@ def _echoes(first_sentence: str, by_host: bool) -> bool:
     if _ECHO_ALWAYS.match(first_sentence.strip()):
         return by_host
     match = _ECHO.match(first_sentence.strip())
-    return by_host and bool(match) and bool(re.search(r"你|您|you\b", match.group(0), re.I))
+    return by_host and match is not None and bool(re.search(r"你|您|you\b", match.group(0), re.I))
 
 
 def _lists_names(text: str, units: int) -> bool:

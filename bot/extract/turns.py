@@ -43,7 +43,9 @@ class Attribution:
 
 
 def _starts_with(text: str, marker: str | None) -> bool:
-    return bool(marker) and fold_for_labels(text).startswith(fold_for_labels(marker))
+    if not marker:
+        return False
+    return fold_for_labels(text).startswith(fold_for_labels(marker))
 
 
 class _Attributor:
@@ -233,7 +235,10 @@ def restore_lost_labels(turns: list[Turn]) -> list[Turn]:
         before = repaired[-1] if repaired else None
         after = turns[index + 1] if index + 1 < len(turns) else None
         cut = _lost_reply_start(turn) if before and after else None
-        if cut and after.speaker == turn.speaker and before.speaker != turn.speaker:
+        if (
+            cut and before and after
+            and after.speaker == turn.speaker and before.speaker != turn.speaker
+        ):
             repaired.append(Turn(turn.speaker, turn.line, turn.paragraphs[:cut], turn.lines[:cut]))
             repaired.append(Turn(before.speaker, turn.lines[cut], turn.paragraphs[cut:], turn.lines[cut:]))
         else:

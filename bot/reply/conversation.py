@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 
 from bot.messages import Language, parse_language, say
-from bot.reply.language import answer_language, in_script, parse_script
-from bot.reply.markup import InlineQuote, Notice, Reply, clip
-from bot.reply.payload import ANOTHER, CONTEXT, SOURCE, buttons, parse_payload
+from bot.reply.language import DEFAULT_THEME, answer_language, in_script, parse_script, parse_theme
+from bot.reply.markup import CardRequest, InlineQuote, Notice, Reply, clip
+from bot.reply.payload import ANOTHER, CARD, CONTEXT, SOURCE, buttons, parse_payload
 from bot.reply.render import (
     context_html,
     no_match_html,
@@ -92,6 +92,19 @@ class Replier:
             return Reply(say(lang, "script_usage"))
         self.state.set_script(chat_id, None if script == "original" else script)
         return Reply(say(lang, f"script_set_{script}"))
+
+    def set_theme(self, chat_id: int, lang: Language, arg: str) -> Reply:
+        """/theme: draw this chat's quote cards light or dark."""
+        theme = parse_theme(arg)
+        if theme is None:
+            return Reply(say(lang, "theme_usage"))
+        self.state.set_theme(chat_id, theme)
+        return Reply(say(lang, "theme_set", theme=say(lang, f"theme_{theme}")))
+
+    def card_request(self, chat_id: int, lang: Language, quote: Quote) -> CardRequest:
+        """The card of `quote` as this chat would see it: its script and its theme."""
+        settings = self.state.chat_settings(chat_id)
+        return CardRequest(quote, lang, settings.script, settings.theme or DEFAULT_THEME)
 
     def daily(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/daily: show the chat's daily quote, set it (HH:MM [time zone]) or stop it (off)."""
@@ -187,6 +200,23 @@ class Replier:
             return Reply(say(lang, "quote_not_found"))
         return self._show(chat_id, lang, quote, self.state.remember_query(RANDOM, ""))
 
+    def card(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
+        """/card: the card of the quote last shown here, or of the best match for `arg`."""
+        query = clean_query(arg)
+        if not query:
+            return self.card_of(chat_id, lang, self.state.last_shown(chat_id))
+        matches = self.searcher.search(query, limit=1)
+        if not matches:
+            return self.no_match(chat_id, lang, query)
+        return self.card_of(chat_id, lang, matches[0].quote.id)
+
+    def card_of(self, chat_id: int, lang: Language, quote_id: int | None) -> Reply:
+        """/card as a reply to one of the bot's messages: the card of the quote it shows."""
+        quote = self.searcher.get(quote_id) if quote_id is not None else None
+        if quote is None:
+            return Reply(say(lang, "card_nothing"))
+        return self._card(chat_id, lang, quote, self.state.remember_query(RANDOM, ""))
+
     def no_match(self, chat_id: int, lang: Language, query: str) -> Reply:
         """A friendly no: names the query, suggests topics and speakers that do exist."""
         return Reply(no_match_html(query, lang, self.searcher.suggestions(6), self.searcher.speakers()))
@@ -209,6 +239,8 @@ class Replier:
         quote = self.searcher.get(quote_id)
         if quote is None:
             return Notice(say(lang, "quote_not_found"))
+        if action == CARD:
+            return self._card(chat_id, lang, quote, query_id)
         return self._render(chat_id, lang, quote, query_id)
 
     def another(self, chat_id: int, lang: Language, query_id: int) -> Reply | Notice:
@@ -277,6 +309,7 @@ class Replier:
                 description=clip(in_script(quote.text, script), 100),
                 reply=Reply(quote_html(quote, lang, script), buttons(lang, quote.id, query_id),
                             quote.id),
+                card=self.card_request(chat_id, lang, quote),
             )
             for quote in quotes
         ]
@@ -298,6 +331,11 @@ class Replier:
             buttons(lang, quote.id, query_id),
             quote.id,
         )
+
+    def _card(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
+        """The quote's card, with the quote as text to send should the picture fail."""
+        text = self._render(chat_id, lang, quote, query_id)
+        return Reply(text.html, text.buttons, quote.id, self.card_request(chat_id, lang, quote))
 
     def _next_pick(self, chat_id: int, query_id: int, speaker: str | None) -> Picked | None:
         """The picker's next quote for this chat and scope (a speaker's, or anyone's)."""

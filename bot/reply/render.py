@@ -16,6 +16,7 @@ from bot.reply.markup import (
     clip,
     escape,
     escape_within,
+    fair_shares,
     fit,
     safe_url,
     telegram_length,
@@ -112,36 +113,53 @@ def passage_window(passage: str, quote_text: str) -> tuple[str, str, str]:
     return before, quote_text, after
 
 
+def context_speakers(context: Context, lang: Language, script: str | None) -> tuple[list[str], str]:
+    """The line naming who spoke before (none without a turn before) and the one naming the quoted."""
+    speaker = speaker_name(context.quote, lang, script)
+    if not context.previous:
+        return [], f"<b>{escape(speaker)}:</b>"
+    before_speaker = context.previous_speaker or "?"
+    if is_chinese(lang) and context.previous_speaker_zh:
+        before_speaker = chinese_name(context.previous_speaker_zh, lang, script)
+    if is_question(context.previous):
+        return ([say(lang, "context_question", speaker=before_speaker)],
+                say(lang, "context_answer", speaker=speaker))
+    return [say(lang, "context_before", speaker=before_speaker)], f"<b>{escape(speaker)}:</b>"
+
+
 def context_html(context: Context, lang: Language, script: str | None) -> str:
-    """The question the quote answered and the passage around it, the quote in bold."""
+    """The question the quote answered and the passage around it, the quote in bold.
+
+    The texts are cut to fit before they go inside tags, so no cut can leave a tag
+    open: the quote whole when it takes at most half the room, the question and the
+    passage on either side sharing the rest.
+    """
     quote = context.quote
-    speaker = speaker_name(quote, lang, script)
-    parts = [say(lang, "context_title")]
-    if context.previous:
-        before_speaker = context.previous_speaker or "?"
-        if is_chinese(lang) and context.previous_speaker_zh:
-            before_speaker = chinese_name(context.previous_speaker_zh, lang, script)
-        asked = is_question(context.previous)
-        parts.append(say(lang, "context_question" if asked else "context_before",
-                         speaker=before_speaker))
-        parts.append("<i>" + escape(clip(in_script(context.previous, script), QUESTION_CHARS)) + "</i>")
-        parts.append(
-            say(lang, "context_answer", speaker=speaker) if asked else f"<b>{escape(speaker)}:</b>"
-        )
-    else:
-        parts.append(f"<b>{escape(speaker)}:</b>")
-    before, middle, after = passage_window(context.passage or quote.text, quote.text)
-    parts.append(
-        escape(in_script(before, script))
-        + "<b>"
-        + escape(in_script(middle, script))
-        + "</b>"
-        + escape(in_script(after, script))
-    )
+    asker, answerer = context_speakers(context, lang, script)
     title = title_html(quote.source, lang, script)
-    if title:
-        parts.append(f"《{title}》" if is_chinese(lang) else title)
-    return fit("\n".join(parts))
+    footer = [f"《{title}》" if is_chinese(lang) else title] if title else []
+
+    def layout(question: str, before: str, middle: str, after: str) -> str:
+        asked = [f"<i>{question}</i>"] if context.previous else []
+        lines = [say(lang, "context_title"), *asker, *asked, answerer, f"{before}<b>{middle}</b>{after}"]
+        return "\n".join(lines + footer)
+
+    question = clip(in_script(context.previous, script), QUESTION_CHARS)
+    before, middle, after = (
+        in_script(part, script) for part in passage_window(context.passage or quote.text, quote.text)
+    )
+    room = MAX_MESSAGE_CHARS - telegram_length(layout("", "", "", ""))
+    middle_html = escape_within(middle, room // 2)
+    question_room, before_room, after_room = fair_shares(
+        [telegram_length(escape(text)) for text in (question, before, after)],
+        room - telegram_length(middle_html),
+    )
+    return fit(layout(
+        escape_within(question, question_room),
+        escape_within(before, before_room, keep_end=True),
+        middle_html,
+        escape_within(after, after_room),
+    ))
 
 
 def source_html(quote: Quote, lang: Language, script: str | None, share_link: str | None) -> str:

@@ -47,7 +47,7 @@ class SpeakerAliases:
         return (first[1] if first else None), form
 
 
-def _alias_pattern(form: str) -> re.Pattern:
+def _alias_pattern(form: str) -> re.Pattern[str]:
     """CJK names match as a substring (a short one only at a run's edge), Latin ones as words."""
     body = re.escape(form).replace(r"\ ", " ?")
     if CJK_RUN.fullmatch(form.replace(" ", "")):

@@ -182,12 +182,17 @@ class Analyzer:
         return concepts
 
     @staticmethod
-    def _word_translations(word: str, translations: dict) -> list[tuple[str, float]]:
+    def _word_translations(
+        word: str, translations: dict[str, list[tuple[str, float]]]
+    ) -> list[tuple[str, float]]:
         """The Chinese terms one English word (or its plain form) translates to."""
         return [t for key in lexicon.key_variants(word) for t in translations.get(key, [])]
 
     def _compound_concepts(
-        self, words: list[str], covered: list[bool], translations: dict
+        self,
+        words: list[str],
+        covered: list[bool],
+        translations: dict[str, list[tuple[str, float]]],
     ) -> list[Concept]:
         """Two English words the dictionary lacks as a phrase, whose translations the corpus
         writes as one word: `data centers` -> 数据 + 中心 -> 数据中心."""

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import random as random_module
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot import lexicon
 from bot.normalize import Segmenter
@@ -91,7 +92,7 @@ class Searcher:
         return self._opened
 
     @property
-    def _conn(self):
+    def _conn(self) -> sqlite3.Connection:
         """The open SQLite connection (read-only)."""
         return self._fresh().db.conn
 
@@ -146,7 +147,7 @@ class Searcher:
         found = [stage.retrieve(opened.db, analysis, speaker_id, self.tuning) for stage in STAGES]
         return retrieve.merge(opened.db, found)
 
-    def explain(self, query: str, limit: int = 3) -> list[dict]:
+    def explain(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The best candidates with their features, no threshold applied (for calibration)."""
         with self._lock:
             opened = self._fresh()

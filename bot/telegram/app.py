@@ -7,13 +7,13 @@ import functools
 import logging
 import re
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -23,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.card import warm_up
 from bot.config import Settings
 from bot.heartbeat import schedule_heartbeat
 from bot.messages import Language
@@ -30,7 +31,7 @@ from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
 from bot.state import SQLiteStateStore, StateStore
 from bot.telegram.buttons import button_pressed
-from bot.telegram.context import CONTEXT_TYPES, Services, services
+from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
 from bot.telegram.daily import follow, schedule_all
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import (
@@ -99,7 +100,7 @@ def build_application(
     state: StateStore,
     options: BotOptions | None = None,
     heartbeat: bool = False,
-) -> Application:
+) -> QuoteBotApp:
     """The Application with every handler, the rate limiter and the error handler.
 
     With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow.
@@ -114,7 +115,7 @@ def build_application(
         network_retries=options.retries,
         backoff=options.retry_backoff,
     )
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(check_token(settings.token))
         .base_url(settings.api_base_url)
@@ -135,8 +136,9 @@ def build_application(
         .get_updates_connect_timeout(options.connect_timeout)
         .get_updates_read_timeout(options.read_timeout)
         .post_init(on_startup)
-        .build()
     )
+    # PTB's builder types the job queue for its default context even after context_types().
+    application = cast(QuoteBotApp, builder.build())
     job_queue = application.job_queue
     if job_queue is None:
         raise StartupError("python-telegram-bot's job queue is missing: install the project again.")
@@ -151,7 +153,7 @@ def build_application(
     return application
 
 
-def add_handlers(application: Application) -> None:
+def add_handlers(application: QuoteBotApp) -> None:
     """Register the handlers; the first match in a group wins, so order matters."""
     # Commands in channels arrive as channel_post updates, which CommandHandler skips by default.
     commands = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
@@ -170,12 +172,16 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(on_error)
 
 
-async def on_startup(application: Application) -> None:
+async def on_startup(application: QuoteBotApp) -> None:
     """After getMe: tell the replier its username, register the commands, schedule /daily."""
     shared = services(application)
     shared.replier.bot_username = application.bot.username
     # Load the matcher's dictionaries now rather than on the first person's message.
     shared.replier.searcher.search("warm up", limit=1)
+    try:
+        await asyncio.to_thread(warm_up)  # the card fonts, so the first card is as fast as any
+    except (OSError, ImportError) as error:
+        log.warning("card fonts not readable (%s): cards will be sent as text", error)
     await register_commands(application)
     scheduled = schedule_all(application)
     if shared.heartbeat_path is not None:
@@ -183,7 +189,7 @@ async def on_startup(application: Application) -> None:
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
 
 
-async def register_commands(application: Application) -> None:
+async def register_commands(application: QuoteBotApp) -> None:
     """setMyCommands in English (default) and Chinese, so clients show the command list."""
     menus: tuple[tuple[str | None, Language], ...] = ((None, "en"), ("zh", "zh-Hans"))
     for language_code, lang in menus:

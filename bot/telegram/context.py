@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.reply import Replier
 from bot.state import StateStore
@@ -29,22 +29,23 @@ class Services:
     throttle: Throttle
     heartbeat_path: Path | None = None  # touched by a job while updates flow (`quotebot health`)
 
-    def attach(self, application: Application) -> None:
+    def attach(self, application: QuoteBotApp) -> None:
         """Make these the services of `application` (once, while building it)."""
         application.bot_data[_SERVICES] = self
 
 
-def services(owner: Application | CallbackContext) -> Services:
+def services(owner: QuoteBotApp | QuoteBotContext) -> Services:
     """The bot's services from the application or from a callback's context."""
-    return owner.bot_data[_SERVICES]
+    shared: Services = owner.bot_data[_SERVICES]
+    return shared
 
 
-def has_services(owner: Application | CallbackContext) -> bool:
+def has_services(owner: QuoteBotApp | QuoteBotContext) -> bool:
     """True once `Services.attach` ran (an error early in start-up may come before)."""
     return _SERVICES in owner.bot_data
 
 
-class QuoteBotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class QuoteBotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The callback context, with the bot's services as a typed property."""
 
     @property
@@ -54,3 +55,13 @@ class QuoteBotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], di
 
 
 CONTEXT_TYPES = ContextTypes(context=QuoteBotContext)
+
+# The application as built (`AIORateLimiter` passes an int to each call, hence ExtBot[int]).
+QuoteBotApp = Application[
+    ExtBot[int],
+    QuoteBotContext,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[QuoteBotContext],
+]

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram.error import Forbidden
-from telegram.ext import Application, Job, JobQueue
+from telegram.ext import Job, JobQueue
 
 from bot.reply import answer_language
 from bot.state import DailySubscription, StateStore
 from bot.telegram.common import markup
-from bot.telegram.context import QuoteBotContext, services
+from bot.telegram.context import QuoteBotApp, QuoteBotContext, services
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,9 @@ def job_name(chat_id: int) -> str:
     return f"daily:{chat_id}"
 
 
-def schedule(job_queue: JobQueue, subscription: DailySubscription) -> Job:
+def schedule(
+    job_queue: JobQueue[QuoteBotContext], subscription: DailySubscription
+) -> Job[QuoteBotContext]:
     """(Re)schedule a chat's daily job at its local time in its time zone."""
     unschedule(job_queue, subscription.chat_id)
     hour, minute = map(int, subscription.time.split(":"))
@@ -36,13 +39,14 @@ def schedule(job_queue: JobQueue, subscription: DailySubscription) -> Job:
     )
 
 
-def unschedule(job_queue: JobQueue, chat_id: int) -> None:
+def unschedule(job_queue: JobQueue[Any], chat_id: int) -> None:
     """Remove a chat's daily job, if any."""
+    # Any: PTB types `context.job_queue` with a type variable it never binds.
     for job in job_queue.get_jobs_by_name(job_name(chat_id)):
         job.schedule_removal()
 
 
-def follow(job_queue: JobQueue, state: StateStore, chat_id: int) -> None:
+def follow(job_queue: JobQueue[QuoteBotContext], state: StateStore, chat_id: int) -> None:
     """Make the chat's job match its stored subscription (after /daily changed it)."""
     subscription = state.daily(chat_id)
     if subscription is None:
@@ -51,7 +55,7 @@ def follow(job_queue: JobQueue, state: StateStore, chat_id: int) -> None:
         schedule(job_queue, subscription)
 
 
-def schedule_all(application: Application) -> int:
+def schedule_all(application: QuoteBotApp) -> int:
     """Schedule every stored subscription (at start-up); returns how many."""
     subscriptions = services(application).state.all_daily()
     job_queue = application.job_queue
