@@ -9,6 +9,9 @@ quote's near-duplicate group; `pick_next` answers with one id.
 - Never a repeat until every postable quote of the scope was shown, then a new
   round starts (`Pick.new_round`). A near-duplicate of a shown quote (the same
   words on the page twice) counts as shown.
+- Within a round, quotes with no reason against them at all (score at least
+  CLEAN_SCORE) come first; those postable despite a light doubt (a brief
+  answer, a reply's opening) only once the clean ones of the round are shown.
 - Spread: the speaker shown least recently first, then the source shown least
   recently, then chance.
 """
@@ -21,6 +24,11 @@ from dataclasses import dataclass
 
 # A quote id -> its near-duplicate group: quotes saying the same words share one.
 Group = Callable[[int], Hashable]
+
+# The judgement's score of a quote with no doubt but its length (bot/extract/postable.py
+# weighs a light doubt 0.3, a long quote 0.2): on the labelled sample every quote at or
+# above it was postable by the labels, against 45 of 48 of all judged postable.
+CLEAN_SCORE = 0.8
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ def pick_next(
     round_shown, round_ended = _current_round(pool, shown, group)
     new_round = round_ended and not round_shown
     fresh = [c for c in pool if group(c.id) not in round_shown]
+    fresh = [c for c in fresh if c.score >= CLEAN_SCORE] or fresh
     chosen = _least_recent(fresh, scope, shown, rng)
     return Pick(chosen.id, chosen.postable, new_round)
 

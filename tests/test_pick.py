@@ -84,3 +84,14 @@ def test_many_picks_stay_fair_over_speakers():
     scope = [Candidate(i, f"s{i % 3}", f"f{i % 2}", True) for i in range(60)]
     counts = Counter(i % 3 for i in run(scope, 60, seed=5))
     assert counts == {0: 20, 1: 20, 2: 20}
+
+
+def test_quotes_free_of_doubt_come_first_in_a_round():
+    from bot.pick import CLEAN_SCORE
+
+    doubtful = Candidate(1, "Lex", "a", True, CLEAN_SCORE - 0.1)
+    clean = Candidate(2, "Sam", "a", True, CLEAN_SCORE)
+    first = pick_next([doubtful, clean], shown=(), rng=random.Random(0))
+    assert first is not None and first.id == 2
+    second = pick_next([doubtful, clean], shown=(2,), rng=random.Random(0))
+    assert second is not None and second.id == 1 and not second.new_round

@@ -42,7 +42,7 @@ def test_200_random_picks_in_a_fresh_chat_are_postable_and_never_repeat(replier,
     assert len(set(picks)) == 200
     groups = [stored[qid][1] for qid in picks]
     assert len(set(groups)) == 200  # a near-duplicate of a shown quote counts as shown
-    assert len({stored[qid][2] for qid in picks}) >= 5  # spread over the speakers
+    assert len({stored[qid][2] for qid in picks}) >= 4  # spread over the speakers who have quotes free of doubt (hosts' come later)
 
 
 def test_random_speaker_uses_the_scope_up_then_starts_over(replier, stored):
@@ -115,7 +115,7 @@ def test_a_scope_too_big_to_load_whole_is_sampled_with_the_same_guarantees(
     picks = [replier.random_quote(8, "en").quote_id for _ in range(60)]
     assert all(stored[qid][0] for qid in picks)
     assert len({stored[qid][1] for qid in picks}) == 60  # no repeat, no near-duplicate
-    assert len({stored[qid][2] for qid in picks}) >= 5
+    assert len({stored[qid][2] for qid in picks}) >= 4
     # A big scope with nothing postable still answers with its best, and says so.
     reply = replier.random_quote(8, "en", "Zhang Hongjiang")
     assert stored[reply.quote_id][2] == "Zhang Hongjiang" and "stands well" in reply.html
