@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bot.text import MAX_QUERY_CHARS
 
@@ -45,10 +46,11 @@ CLOSE_WAIT_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class ChatSettings:
-    """What a chat chose with /lang and /script (None: not chosen)."""
+    """What a chat chose with /lang, /script and /theme (None: not chosen)."""
 
     language: str | None = None
     script: str | None = None
+    theme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,22 @@ class StateStore(ABC):
         """Store the chat's script for quotes (None: as published)."""
 
     @abstractmethod
+    def set_theme(self, chat_id: int, theme: str | None) -> None:
+        """Store the chat's theme for quote cards (None: the default)."""
+
+    @abstractmethod
+    def last_shown(self, chat_id: int) -> int | None:
+        """The id of the quote most recently shown in this chat (what /card alone draws)."""
+
+    @abstractmethod
+    def card_file(self, key: str) -> str | None:
+        """Telegram's file_id of the card uploaded under `key`, or None."""
+
+    @abstractmethod
+    def set_card_file(self, key: str, file_id: str | None) -> None:
+        """Remember the file_id of an uploaded card (None: forget it, it no longer works)."""
+
+    @abstractmethod
     def remember_query(self, kind: str, text: str) -> int:
         """The stable id of a query, so buttons can carry an id instead of text."""
 
@@ -105,6 +123,10 @@ class StateStore(ABC):
     @abstractmethod
     def seen(self, chat_id: int, query_id: int) -> frozenset[int]:
         """Quote ids already shown in this chat for this query."""
+
+    @abstractmethod
+    def seen_in_order(self, chat_id: int, query_id: int) -> list[int]:
+        """Quote ids already shown in this chat for this query, oldest first (for the picker)."""
 
     @abstractmethod
     def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
@@ -162,7 +184,12 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_settings (
     chat_id INTEGER PRIMARY KEY,
     language TEXT,
-    script TEXT
+    script TEXT,
+    theme TEXT
+);
+CREATE TABLE IF NOT EXISTS card_files (
+    key TEXT PRIMARY KEY,
+    file_id TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS queries (
     id INTEGER PRIMARY KEY,
@@ -191,13 +218,16 @@ CREATE TABLE IF NOT EXISTS updates (
 );
 CREATE INDEX IF NOT EXISTS updates_pending ON updates (done_at, update_id);
 """
-# Columns added after the first release: (table, column, declaration).
+# Columns added after the first release: (table, column, declaration, whether existing
+# rows get the current time, for the columns `expire` reads).
 _ADDED_COLUMNS = (
-    ("queries", "used_at", "REAL NOT NULL DEFAULT 0"),
-    ("seen", "seen_at", "REAL NOT NULL DEFAULT 0"),
+    ("chat_settings", "theme", "TEXT", False),
+    ("queries", "used_at", "REAL NOT NULL DEFAULT 0", True),
+    ("seen", "seen_at", "REAL NOT NULL DEFAULT 0", True),
 )
 
-Write = Callable[[sqlite3.Connection], object]
+T = TypeVar("T")
+Write = Callable[[sqlite3.Connection], T]
 
 
 def _new_query_id() -> int:
@@ -209,7 +239,7 @@ def _connect(path: str) -> sqlite3.Connection:
     return sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=1.0)
 
 
-def _transaction(conn: sqlite3.Connection, write: Write) -> object:
+def _transaction(conn: sqlite3.Connection, write: Write[T]) -> T:
     conn.execute("BEGIN IMMEDIATE")
     try:
         result = write(conn)
@@ -229,12 +259,12 @@ class _Writer(threading.Thread):
     def __init__(self, path: str) -> None:
         super().__init__(name="state-writer", daemon=True)
         self._conn = _connect(path)
-        self._jobs: queue.Queue[tuple[Write, Future] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Write[Any], Future[Any]] | None] = queue.Queue()
         self.busy_since: float | None = None
         self.closing = False
 
-    def submit(self, write: Write) -> Future:
-        future: Future = Future()
+    def submit(self, write: Write[T]) -> Future[T]:
+        future: Future[T] = Future()
         self._jobs.put((write, future))
         return future
 
@@ -255,7 +285,7 @@ class _Writer(threading.Thread):
                 self.busy_since = None
         self._conn.close()
 
-    def _retrying(self, write: Write) -> object:
+    def _retrying(self, write: Write[T]) -> T:
         warned = False
         started = time.monotonic()
         for attempt in range(1_000_000):
@@ -317,37 +347,41 @@ class SQLiteStateStore(StateStore):
             self._writer.start()
 
     def _add_columns(self) -> None:
-        for table, column, declaration in _ADDED_COLUMNS:
+        for table, column, declaration, stamp_now in _ADDED_COLUMNS:
             names = {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
             if column not in names:
                 self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-                # Rows from before the column count as used now, not as long expired.
-                self._conn.execute(f"UPDATE {table} SET {column} = ?", (time.time(),))
+                if stamp_now:  # rows from before the column count as used now, not as expired
+                    self._conn.execute(f"UPDATE {table} SET {column} = ?", (time.time(),))
 
-    def _execute(self, sql: str, params: tuple = ()) -> list[tuple]:
+    def _execute(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
-    def _write(self, write: Write, wait: float | None = WRITE_WAIT_SECONDS) -> object:
-        """Run `write` in a transaction; wait `wait` seconds for it (None: until done)."""
+    def _write(self, write: Write[object], wait: float = WRITE_WAIT_SECONDS) -> None:
+        """Run bookkeeping `write` in a transaction; wait at most `wait` seconds for it."""
         if self._writer is None:  # in memory: one connection, nothing else can lock it
-            with self._lock:
-                return _transaction(self._conn, write)
+            self._write_now(write)
+            return
         future = self._writer.submit(write)
-        if wait is None:
-            return future.result()
         try:
-            return future.result(0 if self._writer.stalled else wait)
+            future.result(0 if self._writer.stalled else wait)
         except TimeoutError:
             now = time.monotonic()
             if now - self._delay_reported > 60:  # once a minute, not once per write
                 self._delay_reported = now
                 log.warning("state writes delayed (database busy); they finish in the background")
-            return None
+
+    def _write_now(self, write: Write[T]) -> T:
+        """Run `write` in a transaction and wait until it is on disk; returns its result."""
+        if self._writer is None:
+            with self._lock:
+                return _transaction(self._conn, write)
+        return self._writer.submit(write).result()
 
     def chat_settings(self, chat_id: int) -> ChatSettings:
         rows = self._execute(
-            "SELECT language, script FROM chat_settings WHERE chat_id = ?", (chat_id,)
+            "SELECT language, script, theme FROM chat_settings WHERE chat_id = ?", (chat_id,)
         )
         return ChatSettings(*rows[0]) if rows else ChatSettings()
 
@@ -364,6 +398,31 @@ class SQLiteStateStore(StateStore):
             "ON CONFLICT (chat_id) DO UPDATE SET script = excluded.script",
             (chat_id, script),
         ))
+
+    def set_theme(self, chat_id: int, theme: str | None) -> None:
+        self._write(lambda conn: conn.execute(
+            "INSERT INTO chat_settings (chat_id, theme) VALUES (?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET theme = excluded.theme",
+            (chat_id, theme),
+        ))
+
+    def last_shown(self, chat_id: int) -> int | None:
+        rows = self._execute(
+            "SELECT quote_id FROM seen WHERE chat_id = ? ORDER BY shown_at DESC LIMIT 1", (chat_id,)
+        )
+        return rows[0][0] if rows else None
+
+    def card_file(self, key: str) -> str | None:
+        rows = self._execute("SELECT file_id FROM card_files WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_card_file(self, key: str, file_id: str | None) -> None:
+        if file_id is None:
+            self._write(lambda conn: conn.execute("DELETE FROM card_files WHERE key = ?", (key,)))
+        else:
+            self._write(lambda conn: conn.execute(
+                "INSERT OR REPLACE INTO card_files (key, file_id) VALUES (?, ?)", (key, file_id)
+            ))
 
     def remember_query(self, kind: str, text: str) -> int:
         text = text[:MAX_QUERY_CHARS]
@@ -407,6 +466,13 @@ class SQLiteStateStore(StateStore):
             "SELECT quote_id FROM seen WHERE chat_id = ? AND query_id = ?", (chat_id, query_id)
         )
         return frozenset(row[0] for row in rows)
+
+    def seen_in_order(self, chat_id: int, query_id: int) -> list[int]:
+        rows = self._execute(
+            "SELECT quote_id FROM seen WHERE chat_id = ? AND query_id = ? ORDER BY shown_at",
+            (chat_id, query_id),
+        )
+        return [row[0] for row in rows]
 
     def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
         now = time.time()
@@ -458,7 +524,7 @@ class SQLiteStateStore(StateStore):
         now = time.time()
 
         def insert(conn: sqlite3.Connection) -> list[int]:
-            new = []
+            new: list[int] = []
             for update in batch:
                 cursor = conn.execute(
                     "INSERT OR IGNORE INTO updates (update_id, payload, received_at) "
@@ -469,16 +535,15 @@ class SQLiteStateStore(StateStore):
                     new.append(update.update_id)
             return new
 
-        return self._write(insert, wait=None)  # type: ignore[return-value]
+        return self._write_now(insert)
 
     def mark_updates_done(self, update_ids: Iterable[int]) -> None:
         now = time.time()
         rows = [(now, update_id) for update_id in update_ids]
-        self._write(
+        self._write_now(
             lambda conn: conn.executemany(
                 "UPDATE updates SET done_at = ? WHERE update_id = ?", rows
-            ),
-            wait=None,
+            )
         )
 
     def pending_updates(self) -> list[PendingUpdate]:
@@ -510,7 +575,7 @@ class SQLiteStateStore(StateStore):
             )
             return sum(conn.execute(sql, params).rowcount for sql, params in statements)
 
-        return int(self._write(delete, wait=None) or 0)  # type: ignore[arg-type]
+        return self._write_now(delete)
 
     def close(self) -> None:
         if self._writer is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.daily import zone_name
+from bot.reply.schedule import zone_name
 
 USER = 9100
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -22,15 +23,16 @@ from telegram.ext import (
     filters,
 )
 
+from bot.card import warm_up
 from bot.config import Settings, unwritable
 from bot.heartbeat import schedule_heartbeat
-from bot.messages import COMMANDS
-from bot.reply import Replier
+from bot.messages import Language
+from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
 from bot.state import SQLiteStateStore, StateStore
 from bot.telegram.buttons import button_pressed
-from bot.telegram.common import SERVICES, Services
-from bot.telegram.daily import daily_command, schedule_all
+from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
+from bot.telegram.daily import follow, schedule_all
 from bot.telegram.durable import (
     DurableApplication,
     DurableQueue,
@@ -38,19 +40,12 @@ from bot.telegram.durable import (
     resume_pending,
     schedule_expiry,
 )
-from bot.telegram.errors import CONFLICT, on_error
+from bot.telegram.errors import on_error
 from bot.telegram.handlers import (
+    command_callback,
     group_message,
-    help_command,
-    lang_command,
     private_other,
     private_text,
-    quote_command,
-    random_command,
-    script_command,
-    sources_command,
-    speakers_command,
-    start,
     unknown_command,
 )
 from bot.telegram.inline import inline_query
@@ -115,7 +110,7 @@ def build_application(
     options: BotOptions | None = None,
     heartbeat: bool = False,
     webhook: bool = False,
-) -> Application:
+) -> QuoteBotApp:
     """The Application with every handler, the rate limiter and the error handler.
 
     With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow. With
@@ -131,16 +126,14 @@ def build_application(
         network_retries=options.retries,
         backoff=options.retry_backoff,
     )
-    builder = ApplicationBuilder()
-    if webhook:
-        builder = builder.updater(None)
-    application = (
-        builder
+    builder = (
+        ApplicationBuilder()
         .application_class(DurableApplication)
         .update_queue(DurableQueue())
         .token(check_token(settings.token))
         .base_url(settings.api_base_url)
         .base_file_url(file_base_url(settings.api_base_url))
+        .context_types(CONTEXT_TYPES)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -156,33 +149,34 @@ def build_application(
         .get_updates_connect_timeout(options.connect_timeout)
         .get_updates_read_timeout(options.read_timeout)
         .post_init(on_startup)
-        .build()
     )
+    if webhook:
+        builder = builder.updater(None)  # `bot.telegram.webhook` feeds the update queue
+    # PTB's builder types the job queue for its default context even after context_types().
+    application = cast(QuoteBotApp, builder.build())
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise StartupError("python-telegram-bot's job queue is missing: install the project again.")
     throttle = Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
-    application.bot_data[SERVICES] = Services(
-        Replier(searcher, state), state, throttle, settings.heartbeat_path if heartbeat else None
-    )
+    replier = Replier(searcher, state)
+    # /daily stores the subscription; the job queue follows what was stored.
+    replier.on_daily_change = functools.partial(follow, job_queue, state)
+    Services(
+        replier, state, throttle, settings.heartbeat_path if heartbeat else None
+    ).attach(application)
     attach(application, state)
     add_handlers(application)
     return application
 
 
-def add_handlers(application: Application) -> None:
+def add_handlers(application: QuoteBotApp) -> None:
     """Register the handlers; the first match in a group wins, so order matters."""
     # Commands in channels arrive as channel_post updates, which CommandHandler skips by default.
     commands = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-    for name, callback in (
-        ("start", start),
-        ("help", help_command),
-        ("quote", quote_command),
-        ("random", random_command),
-        ("speakers", speakers_command),
-        ("sources", sources_command),
-        ("daily", daily_command),
-        ("lang", lang_command),
-        ("script", script_command),
-    ):
-        application.add_handler(CommandHandler(name, callback, filters=commands))
+    for command in COMMANDS:
+        application.add_handler(
+            CommandHandler(command.name, command_callback(command), filters=commands)
+        )
     private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, private_text))
@@ -194,12 +188,16 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(on_error)
 
 
-async def on_startup(application: Application) -> None:
+async def on_startup(application: QuoteBotApp) -> None:
     """After getMe: tell the replier its username, register the commands, schedule /daily."""
-    shared: Services = application.bot_data[SERVICES]
+    shared = services(application)
     shared.replier.bot_username = application.bot.username
     # Load the matcher's dictionaries now rather than on the first person's message.
     shared.replier.searcher.search("warm up", limit=1)
+    try:
+        await asyncio.to_thread(warm_up)  # the card fonts, so the first card is as fast as any
+    except (OSError, ImportError) as error:
+        log.warning("card fonts not readable (%s): cards will be sent as text", error)
     await register_commands(application)
     await resume_pending(application, shared.state)
     schedule_expiry(application, shared.state)
@@ -209,10 +207,11 @@ async def on_startup(application: Application) -> None:
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
 
 
-async def register_commands(application: Application) -> None:
+async def register_commands(application: QuoteBotApp) -> None:
     """setMyCommands in English (default) and Chinese, so clients show the command list."""
-    for language_code, lang in ((None, "en"), ("zh", "zh-Hans")):
-        commands = [BotCommand(name, texts[lang]) for name, texts in COMMANDS.items()]
+    menus: tuple[tuple[str | None, Language], ...] = ((None, "en"), ("zh", "zh-Hans"))
+    for language_code, lang in menus:
+        commands = [BotCommand(command.name, command.descriptions[lang]) for command in COMMANDS]
         try:
             await application.bot.set_my_commands(commands, language_code=language_code)
         except TelegramError as error:
@@ -266,7 +265,7 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
-            if application.bot_data.get(CONFLICT):
+            if services(application).stopped_by_conflict:
                 raise StartupError(
                     "Stopped: another instance is polling with this token (409 Conflict)."
                 )

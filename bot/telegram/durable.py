@@ -16,23 +16,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import ExtBot
 
 from bot.state import PendingUpdate, StateStore
+from bot.telegram.context import QuoteBotApp, QuoteBotContext
+from bot.text import SURROGATES
 
 log = logging.getLogger(__name__)
 
 # Updates received but not answered; polling waits before fetching more.
 MAX_AHEAD = 64
-# Real Telegram never sends lone surrogates, but a forged or broken update may; they cannot
-# be written as UTF-8 (to the database, to a reply), so they are removed at the door.
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # How long a new update waits for its record before it is answered regardless.
 RECORD_WAIT_SECONDS = 0.5
 
@@ -43,11 +41,11 @@ T = TypeVar("T")
 _RECORDING = ThreadPoolExecutor(max_workers=8, thread_name_prefix="durable")
 
 
-def _off_loop(call: Callable[..., T], *args: object) -> asyncio.Future[T]:
+def _off_loop(call: Callable[..., T], *args: Any) -> asyncio.Future[T]:
     return asyncio.get_running_loop().run_in_executor(_RECORDING, call, *args)
 
 
-class DurableQueue(asyncio.Queue):
+class DurableQueue(asyncio.Queue[object]):
     """The Application's update queue, recording each update before accepting it."""
 
     def __init__(self, max_ahead: int = MAX_AHEAD) -> None:
@@ -56,7 +54,7 @@ class DurableQueue(asyncio.Queue):
         self.max_ahead = max_ahead
         self.unanswered = 0
         self._answered = asyncio.Condition()
-        self._recording: set[asyncio.Future] = set()  # records still being written
+        self._recording: set[asyncio.Future[list[int]]] = set()  # records still being written
 
     async def put(self, item: object) -> None:
         if not isinstance(item, Update) or self.state is None:
@@ -66,8 +64,10 @@ class DurableQueue(asyncio.Queue):
             await self._answered.wait_for(lambda: self.unanswered < self.max_ahead)
             self.unanswered += 1
         payload = json.dumps(item.to_dict(), ensure_ascii=False)
-        if _LONE_SURROGATE.search(payload):
-            payload = _LONE_SURROGATE.sub("", payload)
+        if SURROGATES.search(payload):
+            # Real Telegram never sends lone surrogates, but a forged or broken update may;
+            # they cannot be written as UTF-8 (to the database, to a reply): removed here.
+            payload = SURROGATES.sub("", payload)
             item = Update.de_json(json.loads(payload), item.get_bot())
         record = PendingUpdate(item.update_id, payload)
         recording = _off_loop(self.state.record_updates, [record])
@@ -105,7 +105,7 @@ class DurableQueue(asyncio.Queue):
             self._answered.notify_all()
 
 
-class DurableApplication(Application):
+class DurableApplication(QuoteBotApp):
     """An Application that marks each recorded update done after its handlers ran."""
 
     async def process_update(self, update: object) -> None:
@@ -126,28 +126,29 @@ class RecordedFirst:
     """The updater's view of the bot: getUpdates (which confirms every update before its
     offset) waits until the updates fetched so far are recorded."""
 
-    def __init__(self, bot: object, queue: DurableQueue) -> None:
+    def __init__(self, bot: ExtBot[int], queue: DurableQueue) -> None:
         self._bot = bot
         self._queue = queue
 
-    def __getattr__(self, name: str) -> object:
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._bot, name)
 
-    async def get_updates(self, *args: object, **kwargs: object) -> object:
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         await self._queue.recorded()
         return await self._bot.get_updates(*args, **kwargs)
 
 
-def attach(application: Application, state: StateStore) -> None:
+def attach(application: QuoteBotApp, state: StateStore) -> None:
     """Let the application's DurableQueue record into `state`, before any confirmation."""
     queue = application.update_queue
     if isinstance(queue, DurableQueue):
         queue.state = state
         if application.updater is not None:
-            application.updater.bot = RecordedFirst(application.bot, queue)
+            # The updater only calls get_updates and reads attributes: the proxy has both.
+            application.updater.bot = cast(ExtBot[int], RecordedFirst(application.bot, queue))
 
 
-async def resume_pending(application: Application, state: StateStore) -> int:
+async def resume_pending(application: QuoteBotApp, state: StateStore) -> int:
     """Queue the updates an earlier run recorded but did not finish; returns how many."""
     queue = application.update_queue
     pending = await _off_loop(state.pending_updates)
@@ -162,10 +163,10 @@ async def resume_pending(application: Application, state: StateStore) -> int:
 EXPIRY_INTERVAL_SECONDS = 3600
 
 
-def schedule_expiry(application: Application, state: StateStore) -> None:
+def schedule_expiry(application: QuoteBotApp, state: StateStore) -> None:
     """Every hour, delete stored queries, seen-lists and update records past their time."""
 
-    async def expire(_context: object) -> None:
+    async def expire(_context: QuoteBotContext) -> None:
         deleted = await asyncio.to_thread(state.expire)
         log.info("state expiry: %d row(s) deleted", deleted)
 

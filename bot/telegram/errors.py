@@ -16,22 +16,19 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.ext import Application, ContextTypes
 
 from bot.messages import say
-from bot.telegram.common import SERVICES, language
+from bot.telegram.common import language
+from bot.telegram.context import QuoteBotContext, has_services
 from bot.telegram.daily import unschedule
 
 log = logging.getLogger(__name__)
 
-# bot_data key: set when the bot stopped because another instance polls with its token.
-CONFLICT = "conflict"
-_CONFLICT_SEEN = "conflict_seen"
 # How long a 409 Conflict may last (another instance stopping) before this one gives up.
 CONFLICT_GRACE_SECONDS = 5.0
 
 
-def describe(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
+def describe(update: object, context: QuoteBotContext) -> str:
     """Where the error happened, without any message text: update id, chat, user, job."""
     if isinstance(update, Update):
         chat = update.effective_chat
@@ -45,7 +42,7 @@ def describe(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
     return "no update"
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: QuoteBotContext) -> None:
     """Log the error with its context and, where it helps, tell the chat briefly."""
     error = context.error
     where = describe(update, context)
@@ -53,13 +50,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Blocked by the user or removed from the chat: nobody to answer; stop daily posts.
         log.info("forbidden (%s): %s", error.message, where)
         chat_id = _chat_id(update, context)
-        if chat_id is not None and SERVICES in context.bot_data:
-            context.bot_data[SERVICES].state.remove_daily(chat_id)
+        if chat_id is not None and has_services(context):
+            context.services.state.remove_daily(chat_id)
             if context.job_queue:
                 unschedule(context.job_queue, chat_id)
         return
-    if isinstance(error, Conflict):
-        _on_conflict(context.application)
+    if isinstance(error, Conflict) and has_services(context):
+        _on_conflict(context)
         return
     if isinstance(error, BadRequest) and "not modified" in error.message.lower():
         log.debug("message not modified: %s", where)
@@ -81,7 +78,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
 
 
-def _chat_id(update: object, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+def _chat_id(update: object, context: QuoteBotContext) -> int | None:
     if isinstance(update, Update) and update.effective_chat:
         return update.effective_chat.id
     return context.job.chat_id if context.job is not None else None
@@ -95,25 +92,27 @@ def _without_conflict_tracebacks(record: logging.LogRecord) -> bool:
 logging.getLogger("telegram.ext.Updater").addFilter(_without_conflict_tracebacks)
 
 
-def _on_conflict(application: Application) -> None:
+def _on_conflict(context: QuoteBotContext) -> None:
     """409 from getUpdates: say so once, and stop if it lasts past the grace period."""
-    seen = application.bot_data.get(_CONFLICT_SEEN)
-    application.bot_data[_CONFLICT_SEEN] = time.monotonic()
+    shared = context.services
+    seen = shared.conflict_seen
+    shared.conflict_seen = time.monotonic()
     if seen is not None:
         return
     log.error(
         "another instance is polling with this token (409 Conflict); "
         "stopping in %.0f s unless it goes away", CONFLICT_GRACE_SECONDS,
     )
-    application.create_task(_stop_if_conflict_lasts(application))
+    context.application.create_task(_stop_if_conflict_lasts(context))
 
 
-async def _stop_if_conflict_lasts(application: Application) -> None:
+async def _stop_if_conflict_lasts(context: QuoteBotContext) -> None:
     await asyncio.sleep(CONFLICT_GRACE_SECONDS)
-    last = application.bot_data.get(_CONFLICT_SEEN) or 0.0
+    shared = context.services
+    last = shared.conflict_seen or 0.0
     if time.monotonic() - last < CONFLICT_GRACE_SECONDS:
-        application.bot_data[CONFLICT] = True
-        application.stop_running()
+        shared.stopped_by_conflict = True
+        context.application.stop_running()
     else:
-        application.bot_data.pop(_CONFLICT_SEEN, None)
+        shared.conflict_seen = None
         log.info("409 Conflict is over: this instance keeps polling")

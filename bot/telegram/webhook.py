@@ -15,13 +15,14 @@ import logging
 import secrets
 import signal
 from http import HTTPStatus
+from types import TracebackType
 from urllib.parse import urlsplit
 
 import tornado.httpserver
 import tornado.web
 from telegram import Update
-from telegram.ext import Application
 
+from bot.telegram.context import QuoteBotApp
 from bot.telegram.durable import DurableQueue
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class WebhookHandler(tornado.web.RequestHandler):
 
     SUPPORTED_METHODS = ("POST",)
 
-    def initialize(self, bot_application: Application, secret: str) -> None:
+    def initialize(self, bot_application: QuoteBotApp, secret: str) -> None:
         self.application_ = bot_application
         self.secret = secret
         self.body = bytearray()
@@ -75,14 +76,19 @@ class WebhookHandler(tornado.web.RequestHandler):
             await queue.recorded()  # 200 tells Telegram it may forget the update
         self.set_status(HTTPStatus.OK)
 
-    def log_exception(self, typ, value, tb) -> None:  # noqa: ANN001 - tornado's signature
+    def log_exception(
+        self,
+        typ: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         """HTTP errors are answers, not faults; anything else is logged without the body."""
         if not isinstance(value, tornado.web.HTTPError):
             log.error("webhook handler failed: %s", type(value).__name__)
 
 
 def serve_webhook(
-    application: Application, url: str, listen: str, port: int, secret: str,
+    application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
     allowed_updates: list[str],
 ) -> None:
     """Run the application behind the webhook server until SIGTERM or Ctrl-C."""
@@ -90,7 +96,7 @@ def serve_webhook(
 
 
 async def _serve(
-    application: Application, url: str, listen: str, port: int, secret: str,
+    application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
     allowed_updates: list[str],
 ) -> None:
     stop = asyncio.Event()
