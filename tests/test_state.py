@@ -138,3 +138,38 @@ def test_a_state_database_from_before_themes_gains_the_column(tmp_path):
     assert store.chat_settings(9) == ChatSettings("zh-Hant", "traditional", None)
     store.set_theme(9, "light")
     assert store.chat_settings(9).theme == "light"
+
+
+def test_every_write_returns_while_another_process_holds_the_lock_and_lands_after(tmp_path):
+    import time
+
+    from bot.state import WRITE_WAIT_SECONDS
+
+    path = tmp_path / "state.db"
+    store = SQLiteStateStore(path)
+    query_id = store.remember_query("search", "alignment")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a backup or a sqlite3 shell holding the write lock
+    writes = (
+        lambda: store.set_language(5, "en"),
+        lambda: store.set_script(5, "traditional"),
+        lambda: store.set_theme(5, "dark"),
+        lambda: store.set_card_file("card:1:en:original:dark", "file-b"),
+        lambda: store.mark_seen(5, query_id, 21),
+        lambda: store.set_daily(DailySubscription(5, "08:30", "UTC")),
+    )
+    for write in writes:
+        started = time.monotonic()
+        write()
+        assert time.monotonic() - started < WRITE_WAIT_SECONDS + 0.3
+    assert store.chat_settings(5) == ChatSettings()  # nothing written yet
+    holder.execute("COMMIT")
+    holder.close()
+    store.close()  # waits for the writer thread to finish its queue
+
+    reopened = SQLiteStateStore(path)
+    assert reopened.chat_settings(5) == ChatSettings("en", "traditional", "dark")
+    assert reopened.card_file("card:1:en:original:dark") == "file-b"
+    assert reopened.last_shown(5) == 21 and reopened.seen_in_order(5, query_id) == [21]
+    assert reopened.daily(5) == DailySubscription(5, "08:30", "UTC")
+    reopened.close()

@@ -9,6 +9,16 @@ a redelivered copy of a recorded update is recognised by its id and dropped.
 
 `DurableQueue.put` also waits while `max_ahead` updates are unanswered, which bounds
 how far polling fetches ahead of answering (and so how long a SIGTERM drain takes).
+
+The store's side is four `StateStore` methods, the whole durable interface: any store
+that implements them (SQLite here; a shared server for several replicas) gets durable
+receiving from this module unchanged.
+- `record_updates(updates) -> new ids`: written before it returns; an id seen before
+  (pending or done) is a duplicate delivery and is not answered again.
+- `mark_updates_done(ids)`: answered, or failed for good; never redone.
+- `pending_updates()`: recorded, not done, oldest first (what `resume_pending` queues).
+- `expire()`: done records are kept `DONE_UPDATE_TTL_SECONDS`, long enough to recognise
+  Telegram's late redeliveries, then deleted with the other expired state.
 """
 
 from __future__ import annotations

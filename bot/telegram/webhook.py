@@ -87,6 +87,17 @@ class WebhookHandler(tornado.web.RequestHandler):
             log.error("webhook handler failed: %s", type(value).__name__)
 
 
+Route = tuple[str, type[tornado.web.RequestHandler], dict[str, object]]
+
+
+def routes(application: QuoteBotApp, url: str, secret: str) -> list[Route]:
+    """The server's routes: Telegram's posts at the path of `url`. Other endpoints (a health
+    check, metrics) belong here, so one server carries them all."""
+    path = "/" + urlsplit(url).path.lstrip("/")
+    return [(path.rstrip("/") + "/?", WebhookHandler, {"bot_application": application,
+                                                       "secret": secret})]
+
+
 def serve_webhook(
     application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
     allowed_updates: list[str],
@@ -103,11 +114,9 @@ async def _serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    path = "/" + urlsplit(url).path.lstrip("/")
-    routes = [(path.rstrip("/") + "/?", WebhookHandler, {"bot_application": application,
-                                                         "secret": secret})]
     server = tornado.httpserver.HTTPServer(
-        tornado.web.Application(routes), max_body_size=64 * MAX_BODY_BYTES
+        tornado.web.Application(routes(application, url, secret)),
+        max_body_size=64 * MAX_BODY_BYTES,
     )
     await application.initialize()
     try:
