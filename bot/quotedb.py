@@ -41,6 +41,7 @@ TABLES = ("meta", "speakers", "sources", "passages", "quotes", FTS_TABLE, VOCAB_
           LEXICON_TABLE, READINGS_TABLE)
 
 MISSING = "no quote database at {path} (build it with `quotebot ingest`)"
+DAMAGED = "{path} is damaged ({detail}): rebuild it with `quotebot ingest`"
 
 
 class DatabaseError(Exception):
@@ -172,10 +173,13 @@ class QuoteDB:
             if cache_kib:
                 self.conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
             self._load()
+            self._check_intact()
         except (sqlite3.Error, DatabaseError) as error:
             self.conn.close()
             if isinstance(error, DatabaseError):
                 raise
+            if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CORRUPT:
+                raise DatabaseError(DAMAGED.format(path=self.path, detail=error)) from error
             raise DatabaseError(f"{self.path} is not a quote database ({error})") from error
 
     def _load(self) -> None:
@@ -203,6 +207,33 @@ class QuoteDB:
             row[0]: Source(*row[1:])
             for row in self.conn.execute(f"SELECT id, {columns} FROM sources")
         }
+
+    def _check_intact(self) -> None:
+        """Refuse a damaged file: SQLite's quick_check, then a walk through the whole FTS index.
+
+        quick_check sees broken pages and b-trees; the full-text index keeps its
+        postings inside blobs that only FTS5 itself can read, so every term of it
+        is read back (through fts5vocab, in the connection's own temp schema: the
+        file stays read-only) and must agree with the vocabulary stored beside it,
+        and one real search runs through it.
+        """
+        (verdict,) = self.conn.execute("PRAGMA quick_check(1)").fetchone()
+        if verdict != "ok":  # the last line is the first problem found (after a header)
+            detail = f"quick_check: {verdict.splitlines()[-1]}"
+            raise DatabaseError(DAMAGED.format(path=self.path, detail=detail))
+        self.conn.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, {FTS_TABLE}, 'row')"
+        )
+        indexed = self.conn.execute("SELECT COUNT(*), TOTAL(doc) FROM temp.fts_terms").fetchone()
+        stored = self.conn.execute(f"SELECT COUNT(*), TOTAL(df) FROM {VOCAB_TABLE}").fetchone()
+        self.conn.execute("DROP TABLE temp.fts_terms")
+        if tuple(indexed) != tuple(stored):
+            raise DatabaseError(
+                DAMAGED.format(path=self.path, detail="its full-text index disagrees with its vocabulary")
+            )
+        term = self.conn.execute(f"SELECT term FROM {VOCAB_TABLE} LIMIT 1").fetchone()
+        if term and not self.full_text('"' + term[0].replace('"', '""') + '"', 1, ranked=True):
+            raise DatabaseError(DAMAGED.format(path=self.path, detail="a search found nothing"))
 
     def close(self) -> None:
         """Close the file."""
