@@ -209,18 +209,24 @@ class QuoteDB:
         }
 
     def _check_intact(self) -> None:
-        """Refuse a damaged file: SQLite's quick_check, then a walk through the whole FTS index.
+        """Refuse a damaged file before anything is served from it."""
+        self.check_pages()
+        self.check_full_text()
 
-        quick_check sees broken pages and b-trees; the full-text index keeps its
-        postings inside blobs that only FTS5 itself can read, so every term of it
-        is read back (through fts5vocab, in the connection's own temp schema: the
-        file stays read-only) and must agree with the vocabulary stored beside it,
-        and one real search runs through it.
-        """
+    def check_pages(self) -> None:
+        """SQLite's quick_check: every page and b-tree is sound (DatabaseError when not)."""
         (verdict,) = self.conn.execute("PRAGMA quick_check(1)").fetchone()
         if verdict != "ok":  # the last line is the first problem found (after a header)
             detail = f"quick_check: {verdict.splitlines()[-1]}"
             raise DatabaseError(DAMAGED.format(path=self.path, detail=detail))
+
+    def check_full_text(self) -> None:
+        """Every term of the full-text index reads back and agrees with the vocabulary; one search runs.
+
+        The index keeps its postings inside blobs that quick_check cannot judge and
+        only FTS5 reads: they are walked through fts5vocab, created in the
+        connection's own temp schema, so the file stays read-only.
+        """
         self.conn.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, {FTS_TABLE}, 'row')"
         )
@@ -228,9 +234,8 @@ class QuoteDB:
         stored = self.conn.execute(f"SELECT COUNT(*), TOTAL(df) FROM {VOCAB_TABLE}").fetchone()
         self.conn.execute("DROP TABLE temp.fts_terms")
         if tuple(indexed) != tuple(stored):
-            raise DatabaseError(
-                DAMAGED.format(path=self.path, detail="its full-text index disagrees with its vocabulary")
-            )
+            detail = "its full-text index disagrees with its vocabulary"
+            raise DatabaseError(DAMAGED.format(path=self.path, detail=detail))
         term = self.conn.execute(f"SELECT term FROM {VOCAB_TABLE} LIMIT 1").fetchone()
         if term and not self.full_text('"' + term[0].replace('"', '""') + '"', 1, ranked=True):
             raise DatabaseError(DAMAGED.format(path=self.path, detail="a search found nothing"))
