@@ -24,7 +24,16 @@ import sqlite_utils
 from bot import lexicon, normalize, terms
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
-from bot.metadata import SourceFacts, Speaker, load_glossary, load_sources, load_speakers
+from bot.metadata import (
+    SPEAKERS_FILE,
+    MetadataError,
+    SourceFacts,
+    Speaker,
+    check_monologues,
+    load_glossary,
+    load_sources,
+    load_speakers,
+)
 from bot.normalize import Segmenter
 from bot.quotedb import (
     FTS_TABLE,
@@ -69,15 +78,36 @@ class Corpus(NamedTuple):
 def extract_paths(
     paths: Iterable[Path], seeds_dir: Path, on_document: Callable[[Path], None] | None = None
 ) -> Corpus:
-    """Extract every document under `paths` with the speakers, facts and glossary in `seeds_dir`."""
+    """Extract every document under `paths` with the speakers, facts and glossary in `seeds_dir`.
+
+    Raises NoSpeakersError, after extracting (so the labels found can be reported),
+    when speakers.toml is missing or lists nobody: no speech could be attributed.
+    """
     speakers = load_speakers(Path(seeds_dir))
     facts = load_sources(Path(seeds_dir))
+    if speakers:  # without any, NoSpeakersError below says what to add
+        check_monologues(facts, speakers)
     documents = []
     for path in find_documents(paths):
         if on_document:
             on_document(path)
         documents.append(_extract_safely(path, speakers, facts))
-    return Corpus(documents, speakers, load_glossary(Path(seeds_dir)))
+    corpus = Corpus(documents, speakers, load_glossary(Path(seeds_dir)))
+    if not speakers:
+        raise NoSpeakersError(
+            f"no speakers in {Path(seeds_dir) / SPEAKERS_FILE} (missing or empty): "
+            "every quote needs its speaker listed there",
+            corpus,
+        )
+    return corpus
+
+
+class NoSpeakersError(MetadataError):
+    """speakers.toml is missing or lists nobody; `corpus` holds what was extracted without it."""
+
+    def __init__(self, message: str, corpus: Corpus) -> None:
+        super().__init__(message)
+        self.corpus = corpus
 
 
 def _extract_safely(
