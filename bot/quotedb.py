@@ -170,10 +170,10 @@ class QuoteDB:
         except sqlite3.Error as error:
             raise DatabaseError(f"{self.path} is not a quote database ({error})") from error
         try:
+            self._load()
+            self._check_intact()  # reads every page: before the page cache is made big
             if cache_kib:
                 self.conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
-            self._load()
-            self._check_intact()
         except (sqlite3.Error, DatabaseError) as error:
             self.conn.close()
             if isinstance(error, DatabaseError):

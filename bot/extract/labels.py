@@ -176,7 +176,7 @@ def speakers_toml_entries(labels: Mapping[str, Mapping[str, int]]) -> str:
     ]
     for label in (label for label in order if not is_role(label)):
         lines += ["", seen(label), "[[speaker]]", f"name = {json.dumps(label, ensure_ascii=False)}"]
-        if HAN_NAME_LABEL.match(label + ":") or "·" in label:
+        if re.search(f"[{HAN}]", label):
             lines.append(f"name_zh = {json.dumps(label, ensure_ascii=False)}")
     roles = [label for label in order if is_role(label)]
     if roles:
