@@ -18,9 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import db_help, quote_database
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.quotedb import QuoteDB
+from bench.common import db_help, quote_database  # noqa: E402
+from bot.quotedb import QuoteDB  # noqa: E402
 
 
 def timed(action: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with quote_database(args.db) as path:
         db = QuoteDB(path)
-        quotes = len(db.quote_ids(None))
+        quotes = len(db.quotes())
         rows = [
             ("open, checks included", timed(lambda: QuoteDB(path).close(), args.runs)),
             ("quick_check", timed(db.check_pages, args.runs)),

@@ -2,18 +2,24 @@
 
 Every answer comes from the same `Replier` the Telegram handlers use, and commands
 from the same table (`bot.reply.commands`); this module only reads lines, maps
-commands and button numbers to them, and prints `Reply.plain()`.
+commands and button numbers to them, and prints `Reply.plain()`. A card (the Card
+button, /card) is written as a PNG file in CARDS_DIR and its path printed.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
+from bot.card import card_key, render_card
 from bot.messages import DEFAULT_LANGUAGE, Language, say
-from bot.reply import Notice, Replier, Reply, find_command
+from bot.reply import CardRequest, Notice, Replier, Reply, find_command
 from bot.reply.payload import QUOTE, action_of
 
 LOCAL_CHAT_ID = 1  # the terminal is one private chat
+# Where the terminal chat writes cards: the system's temporary folder, not the working one.
+CARDS_DIR = Path(tempfile.gettempdir()) / "quotebot-cards"
 QUIT = {"/quit", "/exit", "/q", ":q"}
 BUTTON_WORDS = {"/another": 0, "/more": 0, "+": 0, "/context": 1, "/source": 2}
 
@@ -21,9 +27,12 @@ BUTTON_WORDS = {"/another": 0, "/more": 0, "+": 0, "/context": 1, "/source": 2}
 class TerminalChat:
     """One private conversation; `handle(line)` returns what the bot would send."""
 
-    def __init__(self, replier: Replier, language_code: str | None = None) -> None:
+    def __init__(
+        self, replier: Replier, language_code: str | None = None, cards_dir: Path = CARDS_DIR
+    ) -> None:
         self.replier = replier
         self.language_code = language_code
+        self.cards_dir = cards_dir
         self.last: Reply | None = None  # the message whose buttons can be pressed
         self.last_lang: Language = DEFAULT_LANGUAGE  # the language that message was written in
 
@@ -70,12 +79,25 @@ class TerminalChat:
         return self._show(result, lang)
 
     def _show(self, reply: Reply, lang: Language) -> str:
+        if reply.card is not None:
+            return self._write_card(reply.card, lang)
         if reply.buttons:
             self.last = reply
             self.last_lang = lang
             keys = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(reply.buttons, start=1))
             return f"{reply.plain()}\n{keys}"
         return reply.plain()
+
+    def _write_card(self, card: CardRequest, lang: Language) -> str:
+        """Draw the card into `cards_dir` and say where it is."""
+        name = card_key(card.quote.id, card.lang, card.script, card.theme).replace(":", "-")
+        path = self.cards_dir / f"{name}.png"
+        try:
+            self.cards_dir.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(render_card(card.quote, card.lang, card.script, card.theme))
+        except OSError as error:
+            return f"cannot write {path}: {error.strerror or error}"
+        return Reply(say(lang, "card_saved", path=path)).plain()
 
 
 def run_chat(

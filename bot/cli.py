@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the commands import what they use when run, to start fast
     from tqdm import tqdm
 
     from bot.extract import Document
+    from bot.extract.postable import Judgement
     from bot.messages import Language
     from bot.quotedb import Quote, QuoteDB
     from bot.search import Match, Searcher
@@ -105,7 +106,7 @@ def ingest(
         corpus = extract_paths(sources, seeds_dir, on_document=_tick(progress))
     except NoSpeakersError as error:
         # Only the entries on standard output: `> speakers.toml` saves them as they are.
-        entries = _unknown_speakers_toml(error.corpus.documents)
+        entries = _unknown_speakers_toml(error.documents)
         click.echo(entries, nl=False)
         start = f"save the entries above as {seeds_dir / SPEAKERS_FILE} to start" if entries else (
             "no labels that look like speakers were found")
@@ -114,13 +115,13 @@ def ingest(
         raise click.ClickException(str(error)) from error
     finally:
         progress.close()
-    _print_ingest_report(corpus.documents, verbose)
+    _print_ingest_report(corpus.documents, verbose, corpus.judgements)
     unattributed = sum(len(d.unattributed) for d in corpus.documents)
     if strict and unattributed:
         raise click.ClickException(
             f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
         )
-    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary)
+    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements)
     click.echo(
         f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
         f"{counts['quotes']} quotes"
@@ -150,19 +151,24 @@ def _tick(progress: tqdm[Any]) -> Callable[[Path], None]:
     return on_document
 
 
-def _print_ingest_report(documents: list[Document], verbose: bool) -> None:
-    """Per document: what was found, what was dropped, what could not be attributed."""
+def _print_ingest_report(
+    documents: list[Document], verbose: bool, judgements: list[list[Judgement]]
+) -> None:
+    """Per document: what was found, how much of it stands alone (postable), what was
+    dropped, what could not be attributed."""
     rows = []
     speakers: Counter[str] = Counter()
-    for doc in documents:
+    for doc, judged in zip(documents, judgements, strict=True):
         dropped = Counter(d.reason for d in doc.dropped)
         for unit in doc.quotes:
             speakers[doc.passages[unit.passage].speaker] += 1
         rows.append(
-            [doc.source.file, len(doc.passages), len(doc.quotes), sum(dropped.values()) - len(doc.unattributed),
-             len(doc.unattributed)]
+            [doc.source.file, len(doc.passages), len(doc.quotes), sum(j.postable for j in judged),
+             sum(dropped.values()) - len(doc.unattributed), len(doc.unattributed)]
         )
-    click.echo(tabulate(rows, ["document", "passages", "quotes", "non-speech", "unattributed"]))
+    click.echo(
+        tabulate(rows, ["document", "passages", "quotes", "postable", "non-speech", "unattributed"])
+    )
     click.echo()
     click.echo(tabulate(speakers.most_common(), ["speaker", "quotes"]))
     click.echo()
@@ -208,6 +214,8 @@ def quote_json(quote: Quote) -> dict[str, Any]:
         "kind": quote.kind,
         "passage_id": quote.passage_id,
         "source": quote.source.cited(),
+        "postable": quote.postable,
+        "postable_why": list(quote.postable_why),
     }
 
 
@@ -360,6 +368,7 @@ def chat(db_path: Path, language_code: str | None) -> None:
     """Talk to the bot in the terminal: no token, no network, the same answers as Telegram.
 
     Type a topic, a /command, or a button's number under the last quote; /quit ends.
+    Card (and /card) writes the picture to quotebot-cards/ in the temporary folder.
     """
     from dataclasses import replace
 

@@ -90,8 +90,10 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/sources: the documents I quote from\n"
             "/daily HH:MM [time zone] or /daily off: a quote every day\n"
             "/lang en | zh-hans | zh-hant | auto: my language in this chat\n"
-            "/script traditional | simplified | original: how quotes are written\n\n"
-            "Buttons under a quote: <i>Another</i>, <i>Context</i>, <i>Source</i>."
+            "/script traditional | simplified | original: how quotes are written\n"
+            "/card: the last quote as a picture (or reply /card to one of my quotes)\n"
+            "/theme light | dark: the colours of the pictures\n\n"
+            "Buttons under a quote: <i>Another</i>, <i>Context</i>, <i>Source</i>, <i>Card</i>."
         ),
         "zh-Hans": (
             "<b>用法</b>\n"
@@ -104,8 +106,10 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/sources:引语出处\n"
             "/daily HH:MM [时区] 或 /daily off:每日一句\n"
             "/lang en | zh-hans | zh-hant | auto:本聊天的界面语言\n"
-            "/script traditional | simplified | original:引语显示为繁体/简体/原文\n\n"
-            "引语下方的按钮:<i>换一句</i>、<i>上下文</i>、<i>出处</i>。"
+            "/script traditional | simplified | original:引语显示为繁体/简体/原文\n"
+            "/card:把上一句引语做成图片(或用 /card 回复我发的引语)\n"
+            "/theme light | dark:图片的浅色/深色配色\n\n"
+            "引语下方的按钮:<i>换一句</i>、<i>上下文</i>、<i>出处</i>、<i>卡片</i>。"
         ),
         "zh-Hant": (
             "<b>用法</b>\n"
@@ -118,8 +122,10 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/sources:引語出處\n"
             "/daily HH:MM [時區] 或 /daily off:每日一句\n"
             "/lang en | zh-hans | zh-hant | auto:本聊天的介面語言\n"
-            "/script traditional | simplified | original:引語顯示為繁體/簡體/原文\n\n"
-            "引語下方的按鈕:<i>換一句</i>、<i>上下文</i>、<i>出處</i>。"
+            "/script traditional | simplified | original:引語顯示為繁體/簡體/原文\n"
+            "/card:把上一句引語做成圖片(或用 /card 回覆我發的引語)\n"
+            "/theme light | dark:圖片的淺色/深色配色\n\n"
+            "引語下方的按鈕:<i>換一句</i>、<i>上下文</i>、<i>出處</i>、<i>卡片</i>。"
         ),
     },
     "button_another": {"en": "Another", "zh-Hans": "换一句", "zh-Hant": "換一句"},
@@ -326,10 +332,31 @@ _TEXTS: dict[str, dict[Language, str]] = {
     },
     "theme_light": {"en": "light", "zh-Hans": "浅色", "zh-Hant": "淺色"},
     "theme_dark": {"en": "dark", "zh-Hans": "深色", "zh-Hant": "深色"},
+    "card_sent_private": {
+        "en": "I sent the card to our private chat.",
+        "zh-Hans": "卡片已发到我们的私聊。",
+        "zh-Hant": "卡片已發到我們的私聊。",
+    },
+    "card_start_private": {
+        "en": "Open a private chat with me and press Start, then I can send you cards.",
+        "zh-Hans": "请先打开与我的私聊并点“开始”,我才能把卡片发给你。",
+        "zh-Hant": "請先打開與我的私聊並點「開始」,我才能把卡片傳給你。",
+    },
     "card_saved": {
         "en": "Card written to {path}",
         "zh-Hans": "卡片已保存到 {path}",
         "zh-Hant": "卡片已儲存到 {path}",
+    },
+    # Picks (/random, /daily): said when nothing in the scope stands well on its own.
+    "pick_best_of_speaker": {
+        "en": "None of {speaker}'s quotes stands well on its own; this is the closest:",
+        "zh-Hans": "{speaker}的引语都不太适合单独阅读,这是最接近的一句:",
+        "zh-Hant": "{speaker}的引語都不太適合單獨閱讀,這是最接近的一句:",
+    },
+    "pick_best_available": {
+        "en": "None of these quotes stands well on its own; this is the closest:",
+        "zh-Hans": "这些引语都不太适合单独阅读,这是最接近的一句:",
+        "zh-Hant": "這些引語都不太適合單獨閱讀,這是最接近的一句:",
     },
 }
 

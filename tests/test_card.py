@@ -23,6 +23,7 @@ from PIL import Image, ImageChops, ImageStat
 from bench.cards import all_quotes
 from bot.card import (
     MAX_CAPTION_CHARS,
+    THEMES,
     caption_html,
     card_key,
     card_layout,
@@ -34,6 +35,7 @@ from bot.card.fonts import MISSING
 from bot.card.layout import NO_LINE_END, NO_LINE_START
 from bot.cli import cli
 from bot.reply import telegram_length
+from bot.reply.language import THEME_NAMES
 from bot.search import Quote, Source
 from tests.conftest import DATA, ROOT
 
@@ -183,6 +185,7 @@ def test_a_long_caption_is_cut_at_a_sentence_and_escaped():
 
 def test_theme_and_cache_key():
     assert parse_theme(" Dark ") == "dark" and parse_theme("blue") is None
+    assert tuple(THEMES) == THEME_NAMES  # what /theme accepts is what the renderer draws
     assert card_key(7, "zh-Hant", None, "dark") == "card:7:zh-Hant:original:dark"
     with pytest.raises(ValueError):
         render_card(quote("你好。"), theme="blue")

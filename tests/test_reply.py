@@ -136,7 +136,7 @@ def test_language_falls_back_to_the_text(replier):
 
 def test_answer_no_match_and_random(replier):
     reply = replier.answer(1, "en", "alignment")
-    assert reply.quote_id and len(reply.buttons) == 3
+    assert reply.quote_id and len(reply.buttons) == 4
     no_match = replier.answer(1, "zh-Hans", "明天天气怎么样")
     assert no_match.quote_id is None and not no_match.buttons
     assert "明天天气怎么样" in no_match.html
@@ -164,7 +164,7 @@ def test_another_walks_the_matches_then_says_so(replier, searcher):
 def test_views_keep_a_way_back(replier):
     first = replier.answer(3, "zh-Hans", "开源")
     context = replier.press(3, "zh-Hans", first.buttons[1].payload)
-    assert [b.label for b in context.buttons] == ["换一句", "引语", "出处"]
+    assert [b.label for b in context.buttons] == ["换一句", "引语", "出处", "卡片"]
     back = replier.press(3, "zh-Hans", context.buttons[1].payload)
     assert back.html == first.html
     source = replier.press(3, "zh-Hans", first.buttons[2].payload)
@@ -179,3 +179,30 @@ def test_inline_results(replier):
     assert all(r.title and r.description and r.reply.buttons for r in results)
     assert len(replier.inline(9, "en", "")) == 10
     assert replier.inline(9, "en", "how do I bake bread") == []
+
+
+def test_card_of_the_last_quote_a_replied_quote_or_a_query(replier):
+    assert replier.card(10, "en").html == say("en", "card_nothing")
+    shown = replier.answer(10, "en", "alignment")
+    card = replier.card(10, "en")
+    assert card.card is not None and card.card.quote.id == shown.quote_id
+    assert (card.card.lang, card.card.script, card.card.theme) == ("en", None, "light")
+    assert card.html == shown.html and card.buttons  # the text, should the picture fail
+    pressed = replier.press(10, "en", shown.buttons[3].payload)
+    assert pressed.card == card.card
+    other = replier.answer(11, "en", "印刷机")
+    assert replier.card_of(10, "en", other.quote_id).card.quote.id == other.quote_id
+    assert replier.card(10, "en", "印刷机").card.quote.id == other.quote_id
+    assert replier.card_of(10, "en", 999999999).html == say("en", "card_nothing")
+    assert replier.card_of(10, "en", None).html == say("en", "card_nothing")
+    assert replier.card(10, "en", "how do I bake bread").card is None  # a no-match answer
+
+
+def test_theme_is_a_chat_setting_the_card_follows(replier):
+    assert replier.set_theme(12, "en", "blue").html == say("en", "theme_usage")
+    assert "深色" in replier.set_theme(12, "zh-Hans", " Dark ").html
+    replier.set_script(12, "en", "traditional")
+    replier.answer(12, "en", "alignment")
+    card = replier.card(12, "en").card
+    assert (card.script, card.theme) == ("traditional", "dark")
+    assert all(item.card.theme == "dark" for item in replier.inline(12, "en", "alignment"))

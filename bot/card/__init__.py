@@ -16,7 +16,7 @@ from __future__ import annotations
 from bot.card.layout import shorten
 from bot.card.render import THEMES, CardLayout, CardText, draw, layout_card, png_bytes
 from bot.messages import Language, is_chinese
-from bot.reply.language import in_script
+from bot.reply.language import DEFAULT_THEME, in_script, parse_theme
 from bot.reply.markup import escape, safe_url, telegram_length
 from bot.reply.render import attribution_html, speaker_name
 from bot.search import Quote
@@ -26,7 +26,6 @@ __all__ = ["THEMES", "CardLayout", "CardText", "MAX_CAPTION_CHARS", "caption_htm
 
 # Telegram's limit for a photo caption, counted after entities are parsed.
 MAX_CAPTION_CHARS = 1024
-DEFAULT_THEME = "light"
 
 
 def warm_up() -> None:
@@ -35,12 +34,6 @@ def warm_up() -> None:
 
     for name in {name for chain in fonts.CHAINS.values() for name in chain}:
         fonts.face(name)
-
-
-def parse_theme(text: str | None) -> str | None:
-    """The theme a person typed ("light", "dark"), or None when it is neither."""
-    value = (text or "").strip().lower()
-    return value if value in THEMES else None
 
 
 def card_key(quote_id: int, lang: Language, script: str | None, theme: str) -> str:

@@ -16,6 +16,9 @@ from bot.reply.markup import Reply
 
 # A Replier method: (replier, chat_id, lang, what follows the command) -> the answer.
 Action = Callable[[Replier, int, Language, str], Reply]
+# A Replier method for a command replying to one of the bot's messages: (..., the id of
+# the quote that message shows, None when it shows none) -> the answer.
+QuoteAction = Callable[[Replier, int, Language, int | None], Reply]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class Command:
     takes_query: bool = False
     # Bare, as a reply to a message, it takes that message's text as its argument.
     uses_replied_text: bool = False
+    # Bare, as a reply to one of the bot's own messages, this acts on the quote it shows
+    # (read from its buttons), never on its text: a search could find another quote.
+    on_replied_quote: QuoteAction | None = None
     # The key of what the terminal chat says instead, for commands only Telegram carries out.
     terminal_text: str | None = None
 
@@ -43,6 +49,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("random", Replier.random_quote,
             {"en": "A random quote [speaker]", "zh-Hans": "随机一句 [人名]", "zh-Hant": "隨機一句 [人名]"},
             takes_query=True),
+    Command("card", Replier.card,
+            {"en": "The last quote as a picture", "zh-Hans": "把引语做成图片卡片",
+             "zh-Hant": "把引語做成圖片卡片"},
+            takes_query=True, uses_replied_text=True, on_replied_quote=Replier.card_of),
     Command("speakers", Replier.speakers,
             {"en": "Who I can quote", "zh-Hans": "可引用的人物", "zh-Hant": "可引用的人物"}),
     Command("sources", Replier.sources,
@@ -57,6 +67,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("script", Replier.set_script,
             {"en": "Show quotes in traditional/simplified", "zh-Hans": "引语繁简转换",
              "zh-Hant": "引語繁簡轉換"},
+            admin_only=True),
+    Command("theme", Replier.set_theme,
+            {"en": "Card colours: light | dark", "zh-Hans": "卡片配色:light | dark",
+             "zh-Hant": "卡片配色:light | dark"},
             admin_only=True),
     Command("help", Replier.help, {"en": "How to use me", "zh-Hans": "用法", "zh-Hant": "用法"}),
     Command("start", Replier.start, {"en": "Welcome", "zh-Hans": "欢迎", "zh-Hant": "歡迎"}),

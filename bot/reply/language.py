@@ -10,6 +10,9 @@ from bot.messages import DEFAULT_LANGUAGE, Language, language_from_code, parse_l
 from bot.text import has_han, to_simplified, to_traditional
 
 SCRIPTS = ("traditional", "simplified")
+# The card themes a chat can choose with /theme (bot.card draws each); the first is the default.
+THEME_NAMES = ("light", "dark")
+DEFAULT_THEME = THEME_NAMES[0]
 _SCRIPT_ALIASES = {"繁體": "traditional", "繁体": "traditional", "简体": "simplified",
                    "簡體": "simplified", "原文": "original", "off": "original"}
 
@@ -41,6 +44,12 @@ def parse_script(text: str) -> str | None:
     word = text.strip().lower()
     word = _SCRIPT_ALIASES.get(word, word)
     return word if word in (*SCRIPTS, "original") else None
+
+
+def parse_theme(text: str | None) -> str | None:
+    """The theme a person typed ("light", "dark"), or None when it is neither."""
+    value = (text or "").strip().lower()
+    return value if value in THEME_NAMES else None
 
 
 def in_script(text: str | None, script: str | None) -> str:

@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.messages import Language
+from bot.search import Quote
+
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for a text message, after entity parsing
 MAX_NOTICE_CHARS = 200  # Telegram's limit for a callback answer
 
@@ -30,12 +33,27 @@ class Button:
 
 
 @dataclass(frozen=True)
+class CardRequest:
+    """A quote to send as a card (a picture): what to draw, in which language, script, theme."""
+
+    quote: Quote
+    lang: Language
+    script: str | None
+    theme: str
+
+
+@dataclass(frozen=True)
 class Reply:
-    """A message to send or to put in place of the one a button was under."""
+    """A message to send or to put in place of the one a button was under.
+
+    With `card`, the answer is that card as a photo; `html` and `buttons` are then the
+    quote as text, sent instead when the picture cannot be.
+    """
 
     html: str
     buttons: tuple[Button, ...] = ()
     quote_id: int | None = None
+    card: CardRequest | None = None
 
     def plain(self) -> str:
         """The message as plain text for a terminal: links as `text <url>`, tags dropped."""
@@ -60,6 +78,7 @@ class InlineQuote:
     title: str
     description: str
     reply: Reply
+    card: CardRequest | None = None  # offered as a photo too once the card was uploaded
 
 
 def telegram_length(text: str) -> int:

@@ -11,9 +11,9 @@ from bot.reply.markup import Button
 
 MAX_PAYLOAD_BYTES = 64  # Telegram's limit for callback data
 
-ANOTHER, CONTEXT, SOURCE, QUOTE = "a", "c", "s", "q"
+ANOTHER, CONTEXT, SOURCE, QUOTE, CARD = "a", "c", "s", "q", "p"
 # How many ids follow each action: Another needs the query only, the views the quote too.
-ID_COUNTS = {ANOTHER: 1, CONTEXT: 2, SOURCE: 2, QUOTE: 2}
+ID_COUNTS = {ANOTHER: 1, CONTEXT: 2, SOURCE: 2, QUOTE: 2, CARD: 2}
 
 
 def payload(action: str, *ids: int) -> str:
@@ -44,7 +44,7 @@ def action_of(data: str | None) -> str | None:
 
 
 def buttons(lang: Language, quote_id: int, query_id: int, showing: str = QUOTE) -> tuple[Button, ...]:
-    """Another / Context / Source, with the view being shown replaced by a way back to the quote."""
+    """Another / Context / Source / Card, the view being shown replaced by a way back to the quote."""
     back = Button(say(lang, "button_quote"), payload(QUOTE, quote_id, query_id))
 
     def view(action: str, label_key: str) -> Button:
@@ -55,4 +55,14 @@ def buttons(lang: Language, quote_id: int, query_id: int, showing: str = QUOTE) 
         Button(say(lang, "button_another"), payload(ANOTHER, query_id)),
         view(CONTEXT, "button_context"),
         view(SOURCE, "button_source"),
+        Button(say(lang, "button_card"), payload(CARD, quote_id, query_id)),
     )
+
+
+def quote_id_in(payloads: list[str]) -> int | None:
+    """The quote a message's buttons refer to (all but Another carry its id), or None."""
+    for data in payloads:
+        parsed = parse_payload(data)
+        if parsed and parsed[0] != ANOTHER:
+            return parsed[1][0]
+    return None

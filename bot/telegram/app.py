@@ -23,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.card import warm_up
 from bot.config import Settings
 from bot.heartbeat import schedule_heartbeat
 from bot.messages import Language
@@ -177,6 +178,10 @@ async def on_startup(application: QuoteBotApp) -> None:
     shared.replier.bot_username = application.bot.username
     # Load the matcher's dictionaries now rather than on the first person's message.
     shared.replier.searcher.search("warm up", limit=1)
+    try:
+        await asyncio.to_thread(warm_up)  # the card fonts, so the first card is as fast as any
+    except (OSError, ImportError) as error:
+        log.warning("card fonts not readable (%s): cards will be sent as text", error)
     await register_commands(application)
     scheduled = schedule_all(application)
     if shared.heartbeat_path is not None:

@@ -1,15 +1,16 @@
-"""The buttons under a quote: Another, Context, Source (and back to the Quote)."""
+"""The buttons under a quote: Another, Context, Source (and back to the Quote), and Card."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 
-from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import CallbackQuery, Message, ReplyParameters, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.messages import say
 from bot.reply import MAX_NOTICE_CHARS, Notice, Reply, answer_language
+from bot.telegram.cards import send_card
 from bot.telegram.common import markup, sender_key
 from bot.telegram.context import QuoteBotContext
 from bot.telegram.limits import Verdict
@@ -34,16 +35,32 @@ async def button_pressed(update: Update, context: QuoteBotContext) -> None:
             result: Reply | Notice = Notice(say(lang, "throttled"))
         else:
             result = shared.replier.press(chat_id, lang, query.data)
+        if isinstance(result, Reply) and result.card is not None and query.message is None:
+            result = await card_to_private_chat(query, context, result)
         notice = result.text[:MAX_NOTICE_CHARS] if isinstance(result, Notice) else None
         # Answer first so the client's spinner stops while the edit is on its way.
         await query.answer(notice)
         answered = True
-        if isinstance(result, Reply):
+        if isinstance(result, Reply) and result.card is not None and query.message is not None:
+            # The card comes as a new photo answering the quote; the quote stays as text.
+            quoted = ReplyParameters(query.message.message_id, allow_sending_without_reply=True)
+            await send_card(context, query.message.chat.id, result, quoted)
+        elif isinstance(result, Reply):
             await show_in_place(query, context, result)
     finally:
         if not answered:
             with contextlib.suppress(TelegramError):
                 await query.answer(say(lang, "error")[:MAX_NOTICE_CHARS])
+
+
+async def card_to_private_chat(query: CallbackQuery, context: QuoteBotContext, reply: Reply) -> Notice:
+    """Card under an inline-mode message (it has no chat): send it to the person privately."""
+    assert reply.card is not None
+    try:
+        await send_card(context, query.from_user.id, reply)
+    except Forbidden:
+        return Notice(say(reply.card.lang, "card_start_private"))
+    return Notice(say(reply.card.lang, "card_sent_private"))
 
 
 async def show_in_place(query: CallbackQuery, context: QuoteBotContext, reply: Reply) -> None:

@@ -55,17 +55,22 @@ def command_text(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+def reply_parameters(update: Update) -> ReplyParameters | None:
+    """In groups and channels an answer quotes the message it answers; in private chats not."""
+    chat = update.effective_chat
+    message = update.effective_message
+    if message is None or chat is None or chat.type == ChatType.PRIVATE:
+        return None
+    return ReplyParameters(message.message_id, allow_sending_without_reply=True)
+
+
 async def send_reply(update: Update, context: QuoteBotContext, reply: Reply) -> None:
     """Send a reply to the update's chat; in groups and channels it quotes the message."""
     chat = update.effective_chat
-    message = update.effective_message
     if chat is None:
         return
-    reply_parameters = None
-    if message is not None and chat.type != ChatType.PRIVATE:
-        reply_parameters = ReplyParameters(message.message_id, allow_sending_without_reply=True)
     await context.bot.send_message(
-        chat.id, reply.html, reply_markup=markup(reply), reply_parameters=reply_parameters
+        chat.id, reply.html, reply_markup=markup(reply), reply_parameters=reply_parameters(update)
     )
     log.info("answered chat=%s type=%s quote=%s", chat.id, chat.type, reply.quote_id)
 

@@ -6,16 +6,19 @@ flood control, the admin rule for settings in groups, then the row's `Replier` a
 
 from __future__ import annotations
 
-from telegram import MessageEntity, Update
+from telegram import Message, MessageEntity, Update
 
 from bot.messages import say
 from bot.reply import Command, Reply
+from bot.reply.payload import quote_id_in
+from bot.telegram.cards import send_card
 from bot.telegram.common import (
     Callback,
     answering,
     command_text,
     language,
     may_change_settings,
+    reply_parameters,
     send_reply,
 )
 from bot.telegram.context import QuoteBotContext
@@ -39,15 +42,40 @@ async def answer_command(update: Update, context: QuoteBotContext, command: Comm
     if message is None or chat is None:
         return
     text = command_text(message)
-    if not text and command.uses_replied_text and message.reply_to_message:
-        replied = message.reply_to_message
+    replied = message.reply_to_message
+    to_bot = replied is not None and sent_by(replied, context.bot.id)
+    if not text and replied is not None and command.uses_replied_text and not (
+        to_bot and command.on_replied_quote
+    ):
         text = replied.text or replied.caption or ""
     lang = language(update, context, text if command.takes_query else "")
+    replier = context.services.replier
     if text and command.admin_only and not await may_change_settings(update, context):
         reply = Reply(say(lang, "admins_only"))
+    elif not text and to_bot and command.on_replied_quote is not None:
+        assert replied is not None
+        reply = command.on_replied_quote(replier, chat.id, lang, quote_shown(replied))
     else:
-        reply = command.action(context.services.replier, chat.id, lang, text)
-    await send_reply(update, context, reply)
+        reply = command.action(replier, chat.id, lang, text)
+    if reply.card is not None:
+        await send_card(context, chat.id, reply, reply_parameters(update))
+    else:
+        await send_reply(update, context, reply)
+
+
+def sent_by(message: Message, bot_id: int) -> bool:
+    """True for a message the bot sent (itself, or through inline mode)."""
+    sender = message.via_bot or message.from_user
+    return sender is not None and sender.id == bot_id
+
+
+def quote_shown(message: Message) -> int | None:
+    """The id of the quote one of the bot's messages shows, read from its buttons' payloads."""
+    if message.reply_markup is None:
+        return None
+    rows = message.reply_markup.inline_keyboard
+    return quote_id_in([button.callback_data for row in rows for button in row
+                        if isinstance(button.callback_data, str)])
 
 
 @answering

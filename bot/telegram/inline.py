@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import (
+    InlineQueryResult,
+    InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
+    InputTextMessageContent,
+    Update,
+)
 
-from bot.reply import answer_language
+from bot.reply import InlineQuote, answer_language
+from bot.state import StateStore
+from bot.telegram.cards import caption_of, key_of
 from bot.telegram.common import markup
 from bot.telegram.context import QuoteBotContext
 
@@ -13,7 +21,7 @@ RANDOM_CACHE_SECONDS = 10
 
 
 async def inline_query(update: Update, context: QuoteBotContext) -> None:
-    """Offer up to 10 matching quotes as articles; a random selection for an empty query."""
+    """Offer up to 10 matching quotes as articles (and as photos once their card was uploaded)."""
     query = update.inline_query
     if query is None:
         return
@@ -24,20 +32,37 @@ async def inline_query(update: Update, context: QuoteBotContext) -> None:
     chosen = shared.state.chat_settings(query.from_user.id)
     lang = answer_language(chosen.language, text=text)
     empty = not text.strip()
-    personal = empty or bool(chosen.language or chosen.script)
+    personal = empty or bool(chosen.language or chosen.script or chosen.theme)
     offered = shared.replier.inline(query.from_user.id, lang, text)
-    results = [
-        InlineQueryResultArticle(
+    results: list[InlineQueryResult] = []
+    for item in offered:
+        results.append(InlineQueryResultArticle(
             id=f"q{item.quote_id}",
             title=item.title,
             description=item.description,
             input_message_content=InputTextMessageContent(item.reply.html),
             reply_markup=markup(item.reply),
-        )
-        for item in offered
-    ]
+        ))
+        photo = cached_photo(item, shared.state)
+        if photo is not None:
+            results.append(photo)
     await query.answer(
         results,
         cache_time=RANDOM_CACHE_SECONDS if empty else SEARCH_CACHE_SECONDS,
         is_personal=personal,
+    )
+
+
+def cached_photo(item: InlineQuote, state: StateStore) -> InlineQueryResultCachedPhoto | None:
+    """The quote's card as a photo result, when that card was already uploaded (no buttons:
+    a photo has no text for Another or Context to replace)."""
+    file_id = state.card_file(key_of(item.card)) if item.card is not None else None
+    if item.card is None or file_id is None:
+        return None
+    return InlineQueryResultCachedPhoto(
+        id=f"p{item.quote_id}",
+        photo_file_id=file_id,
+        title=item.title,
+        description=item.description,
+        caption=caption_of(item.card),
     )
