@@ -27,7 +27,16 @@ from bot import lexicon, normalize, terms
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
 from bot.extract.postable import Judgement, judge_document
-from bot.metadata import SourceFacts, Speaker, load_glossary, load_sources, load_speakers
+from bot.metadata import (
+    SPEAKERS_FILE,
+    MetadataError,
+    SourceFacts,
+    Speaker,
+    check_monologues,
+    load_glossary,
+    load_sources,
+    load_speakers,
+)
 from bot.normalize import Segmenter
 from bot.quotedb import (
     FTS_TABLE,
@@ -82,16 +91,36 @@ class Corpus(NamedTuple):
 def extract_paths(
     paths: Iterable[Path], seeds_dir: Path, on_document: Callable[[Path], None] | None = None
 ) -> Corpus:
-    """Extract every document under `paths` with the speakers, facts and glossary in `seeds_dir`."""
+    """Extract every document under `paths` with the speakers, facts and glossary in `seeds_dir`.
+
+    Raises NoSpeakersError, after extracting (so the labels found can be reported),
+    when speakers.toml is missing or lists nobody: no speech could be attributed.
+    """
     speakers = load_speakers(Path(seeds_dir))
     facts = load_sources(Path(seeds_dir))
+    if speakers:  # without any, NoSpeakersError below says what to add
+        check_monologues(facts, speakers)
     documents = []
     for path in find_documents(paths):
         if on_document:
             on_document(path)
         documents.append(_extract_safely(path, speakers, facts))
+    if not speakers:
+        raise NoSpeakersError(
+            f"no speakers in {Path(seeds_dir) / SPEAKERS_FILE} (missing or empty): "
+            "every quote needs its speaker listed there",
+            documents,
+        )
     judgements = [judge_document(document, speakers) for document in documents]
     return Corpus(documents, speakers, load_glossary(Path(seeds_dir)), judgements)
+
+
+class NoSpeakersError(MetadataError):
+    """speakers.toml is missing or lists nobody; `documents` are what was extracted without it."""
+
+    def __init__(self, message: str, documents: list[Document]) -> None:
+        super().__init__(message)
+        self.documents = documents
 
 
 def _extract_safely(
