@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the commands import what they use when run, to start fast
     from tqdm import tqdm
 
     from bot.extract import Document
+    from bot.extract.postable import Judgement
     from bot.messages import Language
     from bot.quotedb import Quote, QuoteDB
     from bot.search import Match, Searcher
@@ -96,24 +97,34 @@ def ingest(
     """
     from tqdm import tqdm
 
-    from bot.index import build, extract_paths
-    from bot.metadata import MetadataError
+    from bot.config import unwritable
+    from bot.index import NoSpeakersError, build, extract_paths
+    from bot.metadata import SPEAKERS_FILE, MetadataError
 
+    if problem := unwritable(db_path):  # before the extraction work, not after it
+        raise click.ClickException(problem)
     sources = list(paths) or [seeds_dir]
     progress = tqdm(desc="reading", unit="doc", file=sys.stderr, disable=None)
     try:
         corpus = extract_paths(sources, seeds_dir, on_document=_tick(progress))
+    except NoSpeakersError as error:
+        # Only the entries on standard output: `> speakers.toml` saves them as they are.
+        entries = _unknown_speakers_toml(error.documents)
+        click.echo(entries, nl=False)
+        start = f"save the entries above as {seeds_dir / SPEAKERS_FILE} to start" if entries else (
+            "no labels that look like speakers were found")
+        raise click.ClickException(f"{error}; {start}") from error
     except MetadataError as error:
         raise click.ClickException(str(error)) from error
     finally:
         progress.close()
-    _print_ingest_report(corpus.documents, verbose)
+    _print_ingest_report(corpus.documents, verbose, corpus.judgements)
     unattributed = sum(len(d.unattributed) for d in corpus.documents)
     if strict and unattributed:
         raise click.ClickException(
             f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
         )
-    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary)
+    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements)
     click.echo(
         f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
         f"{counts['quotes']} quotes"
@@ -124,6 +135,21 @@ def ingest(
             else " (no sentence vectors: matching by meaning is off)"
         )
     )
+    entries = _unknown_speakers_toml(corpus.documents)
+    if entries:
+        click.echo()
+        click.echo(entries, nl=False)
+
+
+def _unknown_speakers_toml(documents: list[Document]) -> str:
+    """speakers.toml entries for every label of someone unknown, with where it was seen."""
+    from bot.extract.labels import speakers_toml_entries
+
+    labels: dict[str, dict[str, int]] = {}
+    for doc in documents:
+        for label, count in doc.unknown_labels.items():
+            labels.setdefault(label, {})[doc.source.file] = count
+    return speakers_toml_entries(labels)
 
 
 def _tick(progress: tqdm[Any]) -> Callable[[Path], None]:
@@ -134,19 +160,24 @@ def _tick(progress: tqdm[Any]) -> Callable[[Path], None]:
     return on_document
 
 
-def _print_ingest_report(documents: list[Document], verbose: bool) -> None:
-    """Per document: what was found, what was dropped, what could not be attributed."""
+def _print_ingest_report(
+    documents: list[Document], verbose: bool, judgements: list[list[Judgement]]
+) -> None:
+    """Per document: what was found, how much of it stands alone (postable), what was
+    dropped, what could not be attributed."""
     rows = []
     speakers: Counter[str] = Counter()
-    for doc in documents:
+    for doc, judged in zip(documents, judgements, strict=True):
         dropped = Counter(d.reason for d in doc.dropped)
         for unit in doc.quotes:
             speakers[doc.passages[unit.passage].speaker] += 1
         rows.append(
-            [doc.source.file, len(doc.passages), len(doc.quotes), sum(dropped.values()) - len(doc.unattributed),
-             len(doc.unattributed)]
+            [doc.source.file, len(doc.passages), len(doc.quotes), sum(j.postable for j in judged),
+             sum(dropped.values()) - len(doc.unattributed), len(doc.unattributed)]
         )
-    click.echo(tabulate(rows, ["document", "passages", "quotes", "non-speech", "unattributed"]))
+    click.echo(
+        tabulate(rows, ["document", "passages", "quotes", "postable", "non-speech", "unattributed"])
+    )
     click.echo()
     click.echo(tabulate(speakers.most_common(), ["speaker", "quotes"]))
     click.echo()
@@ -192,6 +223,8 @@ def quote_json(quote: Quote) -> dict[str, Any]:
         "kind": quote.kind,
         "passage_id": quote.passage_id,
         "source": quote.source.cited(),
+        "postable": quote.postable,
+        "postable_why": list(quote.postable_why),
     }
 
 

@@ -27,8 +27,8 @@ from bot.reply.render import (
     speakers_html,
     unknown_speaker_html,
 )
-from bot.reply.schedule import DEFAULT_ZONE, OFF_WORDS, parse_time, parse_zone
-from bot.search import Match, Quote, Searcher
+from bot.reply.schedule import DEFAULT_ZONE, OFF_WORDS, parse_time, zone_name
+from bot.search import Match, Picked, Quote, Searcher
 from bot.state import DailySubscription, StateStore
 from bot.text import MAX_QUERY_CHARS
 
@@ -132,22 +132,27 @@ class Replier:
         at = parse_time(args[0])
         if at is None:
             return Reply(say(lang, "daily_bad_time", value=args[0][:20]))
-        zone_name = args[1] if len(args) > 1 else DEFAULT_ZONE
-        if parse_zone(zone_name) is None:
-            return Reply(say(lang, "daily_bad_zone", value=zone_name[:40]))
+        given = args[1] if len(args) > 1 else DEFAULT_ZONE
+        zone = zone_name(given)
+        if zone is None:
+            return Reply(say(lang, "daily_bad_zone", value=given[:40]))
         # The daily post has no sender to take a language from: keep the subscriber's.
-        self.state.set_daily(DailySubscription(chat_id, at.strftime("%H:%M"), zone_name, lang))
+        self.state.set_daily(DailySubscription(chat_id, at.strftime("%H:%M"), zone, lang))
         self._daily_changed(chat_id)
-        return Reply(say(lang, "daily_set", time=at.strftime("%H:%M"), zone=zone_name))
+        return Reply(say(lang, "daily_set", time=at.strftime("%H:%M"), zone=zone))
 
     # fixed texts
 
     def start(self, chat_id: int, lang: Language, deep_link: str = "") -> Reply:
-        """/start: the welcome, or the quote a deep link ("q123") points at."""
+        """/start: the welcome with a first quote, or the quote a deep link ("q123") points at."""
         match = re.fullmatch(r"q(\d{1,12})", (deep_link.split() or [""])[0])
         if match:
             return self.open_quote(chat_id, lang, int(match.group(1)))
-        return Reply(say(lang, "welcome"))
+        query_id = self.state.remember_query(RANDOM, "")
+        picked = self._next_pick(chat_id, query_id, None)
+        if picked is None:
+            return Reply(say(lang, "welcome"))
+        return self._show(chat_id, lang, picked.quote, query_id, header=say(lang, "welcome"))
 
     def help(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/help: every command and button."""
@@ -187,23 +192,18 @@ class Replier:
             if not speaker:
                 return Reply(unknown_speaker_html(speaker_text, lang, self.searcher.speakers()))
         query_id = self.state.remember_query(RANDOM, speaker or "")
-        quote = self._next_random(chat_id, query_id, speaker)
-        if quote is None:
+        picked = self._next_pick(chat_id, query_id, speaker)
+        if picked is None:
             return Reply(say(lang, "empty_database"))
-        return self._show(chat_id, lang, quote, query_id)
+        return self._show_pick(chat_id, lang, picked, query_id, speaker)
 
     def daily_quote(self, chat_id: int, lang: Language) -> Reply:
         """The quote of the day for a subscribed chat."""
         query_id = self.state.remember_query(RANDOM, "")
-        quote = self._next_random(chat_id, query_id, None)
-        if quote is None:
+        picked = self._next_pick(chat_id, query_id, None)
+        if picked is None:
             return Reply(say(lang, "empty_database"))
-        self.state.mark_seen(chat_id, query_id, quote.id)
-        return Reply(
-            quote_html(quote, lang, self.script(chat_id), header=say(lang, "daily_header")),
-            buttons(lang, quote.id, query_id),
-            quote.id,
-        )
+        return self._show(chat_id, lang, picked.quote, query_id, header=say(lang, "daily_header"))
 
     def open_quote(self, chat_id: int, lang: Language, quote_id: int) -> Reply:
         """One quote by id (deep links); "Another" then continues with random quotes."""
@@ -262,24 +262,21 @@ class Replier:
         stored = self.state.query(query_id)
         if stored is None:
             return Notice(say(lang, "button_expired"))
+        if stored.kind not in (SEARCH, SIMILAR_TO):
+            picked = self._next_pick(chat_id, query_id, stored.text or None)
+            if picked is None:
+                return Notice(say(lang, "no_more"))
+            return self._show_pick(chat_id, lang, picked, query_id, stored.text or None)
         seen = tuple(self.state.seen(chat_id, query_id))
-        header = ""
-        if stored.kind in (SEARCH, SIMILAR_TO):
-            matches = (
-                self.searcher.search(stored.text, limit=1, exclude=seen)
-                if stored.kind == SEARCH
-                else self.searcher.similar(int(stored.text), limit=1, exclude=seen)
-            )
-            quote = matches[0].quote if matches else None
-            header = (
-                found_header(matches[0], lang) if stored.kind == SEARCH and matches
-                else say(lang, "similar_header") if matches else ""
-            )
+        if stored.kind == SIMILAR_TO:
+            matches = self.searcher.similar(int(stored.text), limit=1, exclude=seen)
+            header = say(lang, "similar_header")
         else:
-            quote = self.searcher.random(speaker=stored.text or None, exclude=seen, rng=self.rng)
-        if quote is None:
+            matches = self.searcher.search(stored.text, limit=1, exclude=seen)
+            header = found_header(matches[0], lang) if matches else ""
+        if not matches:
             return Notice(say(lang, "no_more"))
-        return self._show(chat_id, lang, quote, query_id, header)
+        return self._show(chat_id, lang, matches[0].quote, query_id, header)
 
     def similar(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/similar: the quote closest in meaning to the one last shown here (or to the best
@@ -355,12 +352,7 @@ class Replier:
             headers = [found_header(match, lang) for match in matches]
         else:
             query_id = self.state.remember_query(RANDOM, "")
-            quotes = []
-            for _ in range(limit):
-                quote = self.searcher.random(exclude=tuple(q.id for q in quotes), rng=self.rng)
-                if quote is None:
-                    break
-                quotes.append(quote)
+            quotes = self._offered_picks(chat_id, query_id, limit)
         headers += [""] * (len(quotes) - len(headers))
         return [
             InlineQuote(
@@ -400,14 +392,40 @@ class Replier:
         text = self._render(chat_id, lang, quote, query_id)
         return Reply(text.html, text.buttons, quote.id, self.card_request(chat_id, lang, quote))
 
-    def _next_random(self, chat_id: int, query_id: int, speaker: str | None) -> Quote | None:
-        seen = tuple(self.state.seen(chat_id, query_id))
-        quote = self.searcher.random(speaker=speaker, exclude=seen, rng=self.rng)
-        if quote is None and seen:
-            # Every quote was shown: begin a new round.
+    def _next_pick(self, chat_id: int, query_id: int, speaker: str | None) -> Picked | None:
+        """The picker's next quote for this chat and scope (a speaker's, or anyone's)."""
+        picked = self.searcher.pick(speaker, self.state.seen_in_order(chat_id, query_id), self.rng)
+        if picked is not None and picked.new_round:
+            # Every postable quote of the scope was shown: the chat's list starts over.
             self.state.forget_seen(chat_id, query_id)
-            quote = self.searcher.random(speaker=speaker, rng=self.rng)
-        return quote
+        return picked
+
+    def _show_pick(
+        self, chat_id: int, lang: Language, picked: Picked, query_id: int, speaker: str | None
+    ) -> Reply:
+        """Show a picked quote; when nothing in its scope stands alone, say it is the best there is."""
+        header = ""
+        if not picked.postable and speaker:
+            name = speaker_name(picked.quote, lang, self.script(chat_id))
+            header = say(lang, "pick_best_of_speaker", speaker=name)
+        elif not picked.postable:
+            header = say(lang, "pick_best_available")
+        return self._show(chat_id, lang, picked.quote, query_id, header)
+
+    def _offered_picks(self, chat_id: int, query_id: int, limit: int) -> list[Quote]:
+        """Up to `limit` different picks to offer (an empty inline query), none of them
+        shown in the chat's current round; offering is not showing, so nothing is marked."""
+        shown = self.state.seen_in_order(chat_id, query_id)
+        quotes: list[Quote] = []
+        for _ in range(limit):
+            picked = self.searcher.pick(None, shown + [q.id for q in quotes], self.rng)
+            if picked is not None and picked.new_round and shown:
+                shown = []  # the chat's round is used up: offer from a fresh one
+                picked = self.searcher.pick(None, [q.id for q in quotes], self.rng)
+            if picked is None or picked.new_round:
+                break
+            quotes.append(picked.quote)
+        return quotes
 
     def _daily_changed(self, chat_id: int) -> None:
         if self.on_daily_change is not None:

@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import random as random_module
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,7 +25,7 @@ from bot.search import rank, retrieve, sample, semantic
 from bot.search.aliases import SpeakerAliases
 from bot.search.analyze import Analyzer
 from bot.search.tuning import DEFAULT, Tuning
-from bot.search.types import Analysis, Candidate, Match, MatchedBy
+from bot.search.types import Analysis, Candidate, Match, MatchedBy, Picked
 from bot.text import MAX_QUERY_CHARS
 
 # The retrieval stages, each one module of this package; their findings are merged
@@ -39,6 +40,7 @@ RELOAD_CHECK_SECONDS = 1.0
 
 SearchError = DatabaseError
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Searcher:
         self._lock = threading.RLock()
         self._opened: _Opened | None = None
         self._checked = 0.0
+        self._refused: tuple[int, int] | None = None  # the replaced file that failed its check
         self._open()
 
     # -- opening and reloading --
@@ -84,13 +87,22 @@ class Searcher:
             self._checked = now
             try:
                 stat = os.stat(self.db_path)
-                if (stat.st_ino, stat.st_mtime_ns) != self._opened.db.identity:
-                    self._open()
-            except (OSError, DatabaseError):
-                pass  # keep serving the file we have open
+                identity = (stat.st_ino, stat.st_mtime_ns)
+                if identity not in (self._opened.db.identity, self._refused):
+                    self._reopen(identity)
+            except OSError:
+                pass  # the name is briefly missing: keep serving the file we have open
         if self._opened is None:
             raise SearchError(f"{self.db_path} is closed")
         return self._opened
+
+    def _reopen(self, identity: tuple[int, int]) -> None:
+        """Switch to the replaced file, or keep the open one when the new file fails its checks."""
+        try:
+            self._open()
+        except DatabaseError as error:
+            self._refused = identity  # said once; checked again when the file changes again
+            logger.error("not reloading the quote database: %s; still serving the previous file", error)
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -200,21 +212,39 @@ class Searcher:
             found = MEANING.retrieve(opened.db, analysis, analysis.speaker_id, tuning)
             return [{"id": qid, **signals} for qid, signals in found.items()]
 
+    def pick(
+        self,
+        speaker: str | None = None,
+        shown: Sequence[int] = (),
+        rng: random_module.Random | None = None,
+    ) -> Picked | None:
+        """The quote the bot chooses for a reader (of `speaker`, any alias), `shown` oldest first.
+
+        A postable quote while the scope has one not yet shown (near-duplicates of a
+        shown quote count as shown), spread over speakers and sources; then a new round.
+        A scope with nothing postable gives its best available (`Picked.postable` False).
+        None for an unknown speaker or an empty database.
+        """
+        with self._lock:
+            opened = self._fresh()
+            known, speaker_id = _named_speaker(opened, speaker)
+            if not known:
+                return None
+            chosen = sample.pick(opened.db, speaker_id, [int(i) for i in shown], rng or random_module)
+            quote = opened.db.quote(chosen.id) if chosen is not None else None
+            if chosen is None or quote is None:
+                return None
+            return Picked(quote, chosen.postable, chosen.new_round)
+
     def random(
         self,
         speaker: str | None = None,
         exclude: Iterable[int] = (),
         rng: random_module.Random | None = None,
     ) -> Quote | None:
-        """A random quotable quote (of `speaker`, any alias), not one of `exclude`."""
-        excluded = {int(i) for i in exclude}
-        with self._lock:
-            opened = self._fresh()
-            known, speaker_id = _named_speaker(opened, speaker)
-            if not known:
-                return None
-            quote_id = sample.random_id(opened.db, speaker_id, excluded, rng or random_module)
-            return opened.db.quote(quote_id) if quote_id is not None else None
+        """The picker's quote (of `speaker`, any alias) for a chat that was shown `exclude`."""
+        picked = self.pick(speaker, list(exclude), rng)
+        return picked.quote if picked else None
 
     def get(self, quote_id: int) -> Quote | None:
         """The quote with this id, or None."""

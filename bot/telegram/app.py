@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.card import warm_up
-from bot.config import Settings
+from bot.config import Settings, unwritable
 from bot.heartbeat import schedule_heartbeat
 from bot.messages import Language
 from bot.reply import COMMANDS, Replier
@@ -33,6 +33,13 @@ from bot.state import SQLiteStateStore, StateStore
 from bot.telegram.buttons import button_pressed
 from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
 from bot.telegram.daily import follow, schedule_all
+from bot.telegram.durable import (
+    DurableApplication,
+    DurableQueue,
+    attach,
+    resume_pending,
+    schedule_expiry,
+)
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import (
     command_callback,
@@ -43,6 +50,8 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.inline import inline_query
 from bot.telegram.limits import RetryingRateLimiter, Throttle
+from bot.telegram.logs import guard_logs
+from bot.telegram.webhook import serve_webhook, webhook_secret
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +109,12 @@ def build_application(
     state: StateStore,
     options: BotOptions | None = None,
     heartbeat: bool = False,
+    webhook: bool = False,
 ) -> QuoteBotApp:
     """The Application with every handler, the rate limiter and the error handler.
 
-    With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow.
+    With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow. With
+    `webhook`, there is no updater: `bot.telegram.webhook` feeds the update queue.
     """
     options = options or BotOptions()
     limiter = RetryingRateLimiter(
@@ -117,6 +128,8 @@ def build_application(
     )
     builder = (
         ApplicationBuilder()
+        .application_class(DurableApplication)
+        .update_queue(DurableQueue())
         .token(check_token(settings.token))
         .base_url(settings.api_base_url)
         .base_file_url(file_base_url(settings.api_base_url))
@@ -137,6 +150,8 @@ def build_application(
         .get_updates_read_timeout(options.read_timeout)
         .post_init(on_startup)
     )
+    if webhook:
+        builder = builder.updater(None)  # `bot.telegram.webhook` feeds the update queue
     # PTB's builder types the job queue for its default context even after context_types().
     application = cast(QuoteBotApp, builder.build())
     job_queue = application.job_queue
@@ -149,6 +164,7 @@ def build_application(
     Services(
         replier, state, throttle, settings.heartbeat_path if heartbeat else None
     ).attach(application)
+    attach(application, state)
     add_handlers(application)
     return application
 
@@ -183,6 +199,8 @@ async def on_startup(application: QuoteBotApp) -> None:
     except (OSError, ImportError) as error:
         log.warning("card fonts not readable (%s): cards will be sent as text", error)
     await register_commands(application)
+    await resume_pending(application, shared.state)
+    schedule_expiry(application, shared.state)
     scheduled = schedule_all(application)
     if shared.heartbeat_path is not None:
         schedule_heartbeat(application.job_queue, shared.heartbeat_path)
@@ -225,24 +243,32 @@ async def check_api(settings: Settings, options: BotOptions) -> None:
 def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None = None) -> None:
     """Run until SIGTERM or Ctrl-C: long polling, or a webhook when WEBHOOK_URL is set."""
     options = options or BotOptions()
+    secret = webhook_secret(settings.webhook_secret) if settings.webhook_url else None
+    guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
+    for path in (settings.state_db_path, settings.heartbeat_path):
+        if problem := unwritable(path):
+            raise StartupError(problem)
     asyncio.run(check_api(settings, options))
     state = SQLiteStateStore(settings.state_db_path)
     try:
-        application = build_application(settings, searcher, state, options, heartbeat=True)
-        if settings.webhook_url:
+        webhook = bool(settings.webhook_url)
+        application = build_application(
+            settings, searcher, state, options, heartbeat=True, webhook=webhook
+        )
+        if settings.webhook_url and secret:
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
+            serve_webhook(
+                application, settings.webhook_url, settings.webhook_listen,
+                settings.webhook_port, secret, ALLOWED_UPDATES,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
+            if services(application).stopped_by_conflict:
+                raise StartupError(
+                    "Stopped: another instance is polling with this token (409 Conflict)."
+                )
     except InvalidToken as error:
         raise StartupError("The Bot API rejected TELEGRAM_BOT_TOKEN.") from error
     except NetworkError as error:
