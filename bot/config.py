@@ -21,6 +21,7 @@ class Settings:
     api_base_url: str = DEFAULT_API_BASE_URL
     db_path: Path = Path("db/quotes.db")
     state_db_path: Path = Path("db/state.db")
+    state_url: str | None = None  # postgresql://…: state on a shared server (replicas)
     seeds_dir: Path = Path("seeds")
     log_level: str = "INFO"
     webhook_url: str | None = None
@@ -46,6 +47,7 @@ class Settings:
             api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
             db_path=Path(get("QUOTEBOT_DB") or cls.db_path),
             state_db_path=Path(get("QUOTEBOT_STATE_DB") or cls.state_db_path),
+            state_url=get("QUOTEBOT_STATE_URL"),
             seeds_dir=Path(get("QUOTEBOT_SEEDS") or cls.seeds_dir),
             log_level=(get("LOG_LEVEL") or cls.log_level).upper(),
             webhook_url=get("WEBHOOK_URL"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,35 @@ class StateStore(ABC):
         """Every daily subscription (to schedule them at start-up)."""
 
     @abstractmethod
+    def claim_daily(self, chat_id: int, day: str, holder: str) -> bool:
+        """Claim the chat's daily quote of `day` (local "YYYY-MM-DD") for sending; False
+        when it was sent, or is being sent by a live holder."""
+
+    @abstractmethod
+    def mark_daily_sent(self, chat_id: int, day: str) -> None:
+        """Record the claimed daily quote as sent."""
+
+    @abstractmethod
+    def hold_lease(self, name: str, holder: str, seconds: float) -> bool:
+        """Take or renew the lease `name` for `seconds`; False while another holds it."""
+
+    @abstractmethod
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up at once (a clean stop), so another takes over without waiting."""
+
+    @abstractmethod
+    def watermark(self, name: str) -> float | None:
+        """The time (epoch seconds) up to which the lease's work is done, or None."""
+
+    @abstractmethod
+    def set_watermark(self, name: str, holder: str, value: float) -> None:
+        """Advance the lease's watermark (only while `holder` holds it)."""
+
+    def ping(self) -> bool:
+        """True when the storage answers (for a health check)."""
+        return True
+
+    @abstractmethod
     def close(self) -> None:
         """Release the storage."""
 
@@ -128,6 +158,19 @@ CREATE TABLE IF NOT EXISTS daily (
     time TEXT NOT NULL,
     timezone TEXT NOT NULL,
     language TEXT
+);
+CREATE TABLE IF NOT EXISTS daily_sent (
+    chat_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (chat_id, day)
+);
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at REAL NOT NULL,
+    watermark REAL
 );
 """
 
@@ -231,6 +274,47 @@ class SQLiteStateStore(StateStore):
     def all_daily(self) -> list[DailySubscription]:
         rows = self._execute("SELECT chat_id, time, timezone, language FROM daily ORDER BY chat_id")
         return [DailySubscription(*row) for row in rows]
+
+    def claim_daily(self, chat_id: int, day: str, holder: str) -> bool:
+        return bool(
+            self._execute(
+                "INSERT INTO daily_sent AS d (chat_id, day, holder) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id, day) DO UPDATE SET holder = excluded.holder "
+                "WHERE NOT d.sent AND d.holder <> excluded.holder RETURNING 1",
+                (chat_id, day, holder),
+            )
+        )
+
+    def mark_daily_sent(self, chat_id: int, day: str) -> None:
+        self._execute(
+            "UPDATE daily_sent SET sent = 1 WHERE chat_id = ? AND day = ?", (chat_id, day)
+        )
+
+    def hold_lease(self, name: str, holder: str, seconds: float) -> bool:
+        now = time.time()
+        return bool(
+            self._execute(
+                "INSERT INTO leases AS l (name, holder, expires_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+                "expires_at = excluded.expires_at "
+                "WHERE l.holder = excluded.holder OR l.expires_at < ? RETURNING 1",
+                (name, holder, now + seconds, now),
+            )
+        )
+
+    def release_lease(self, name: str, holder: str) -> None:
+        self._execute(
+            "UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ?", (name, holder)
+        )
+
+    def watermark(self, name: str) -> float | None:
+        rows = self._execute("SELECT watermark FROM leases WHERE name = ?", (name,))
+        return rows[0][0] if rows else None
+
+    def set_watermark(self, name: str, holder: str, value: float) -> None:
+        self._execute(
+            "UPDATE leases SET watermark = ? WHERE name = ? AND holder = ?", (value, name, holder)
+        )
 
     def close(self) -> None:
         with self._lock:

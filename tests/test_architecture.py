@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 LAYERS = {
     "bot.text": -1,  # text primitives: below everything, imports nothing of ours
     "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0, "bot.state": 0,
-    "bot.extract": 1,
+    "bot.extract": 1, "bot.state_pg": 1,
     "bot.normalize": 2,
     "bot.lexicon": 3,
     "bot.index": 4,

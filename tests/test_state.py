@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.state import MAX_SEEN_PER_QUERY, DailySubscription, SQLiteStateStore
 
 
-def test_everything_survives_reopening(tmp_path):
-    path = tmp_path / "state.db"
-    store = SQLiteStateStore(path)
+@pytest.fixture(params=["sqlite", "postgres"])
+def open_store(request, tmp_path):
+    """Opens the same store again on each call: a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        target = tmp_path / "state.db"
+        opener = SQLiteStateStore
+    else:
+        from bot.state_pg import PostgresStateStore
+
+        target = request.getfixturevalue("pg_url")
+        opener = PostgresStateStore
+    opened = []
+
+    def open_again():
+        opened.append(opener(target))
+        return opened[-1]
+
+    yield open_again
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(open_store):
+    return open_store()
+
+
+def test_everything_survives_reopening(open_store):
+    store = open_store()
     store.set_language(1, "zh-Hant")
     store.set_script(1, "traditional")
     query_id = store.remember_query("search", "alignment")
@@ -15,7 +43,7 @@ def test_everything_survives_reopening(tmp_path):
     store.set_daily(DailySubscription(1, "08:30", "Asia/Shanghai", "zh-Hant"))
     store.close()
 
-    reopened = SQLiteStateStore(path)
+    reopened = open_store()
     settings = reopened.chat_settings(1)
     assert (settings.language, settings.script) == ("zh-Hant", "traditional")
     assert reopened.remember_query("search", "alignment") == query_id
@@ -23,8 +51,7 @@ def test_everything_survives_reopening(tmp_path):
     assert reopened.all_daily() == [DailySubscription(1, "08:30", "Asia/Shanghai", "zh-Hant")]
 
 
-def test_setting_one_field_keeps_the_other():
-    store = SQLiteStateStore(":memory:")
+def test_setting_one_field_keeps_the_other(store):
     store.set_script(5, "simplified")
     store.set_language(5, "en")
     store.set_language(5, None)
@@ -33,8 +60,7 @@ def test_setting_one_field_keeps_the_other():
     assert store.chat_settings(6).language is None  # never set: defaults
 
 
-def test_seen_is_per_chat_and_per_query():
-    store = SQLiteStateStore(":memory:")
+def test_seen_is_per_chat_and_per_query(store):
     a = store.remember_query("search", "alignment")
     b = store.remember_query("random", "")
     assert a != b and store.query(a).text == "alignment" and store.query(b).kind == "random"
@@ -48,8 +74,7 @@ def test_seen_is_per_chat_and_per_query():
     assert store.query(99999) is None
 
 
-def test_seen_list_is_bounded_keeping_the_latest():
-    store = SQLiteStateStore(":memory:")
+def test_seen_list_is_bounded_keeping_the_latest(store):
     query_id = store.remember_query("search", "x")
     for quote_id in range(MAX_SEEN_PER_QUERY + 20):
         store.mark_seen(1, query_id, quote_id)
@@ -58,11 +83,38 @@ def test_seen_list_is_bounded_keeping_the_latest():
     assert MAX_SEEN_PER_QUERY + 19 in seen and 0 not in seen
 
 
-def test_daily_replace_and_remove():
-    store = SQLiteStateStore(":memory:")
+def test_daily_replace_and_remove(store):
     store.set_daily(DailySubscription(-100, "07:00", "UTC"))
     store.set_daily(DailySubscription(-100, "09:00", "Europe/Paris"))
     assert store.daily(-100) == DailySubscription(-100, "09:00", "Europe/Paris")
     assert store.remove_daily(-100) is True
     assert store.remove_daily(-100) is False
     assert store.daily(-100) is None and store.all_daily() == []
+
+
+def test_a_daily_quote_is_claimed_once_per_chat_and_day(store):
+    assert store.claim_daily(1, "2026-11-27", "a") is True
+    assert store.claim_daily(1, "2026-11-27", "a") is False  # the same holder: in hand
+    assert store.claim_daily(2, "2026-11-27", "a") is True
+    assert store.claim_daily(1, "2026-11-28", "a") is True
+    # Claimed but never sent (its holder died): another holder may take it over...
+    assert store.claim_daily(2, "2026-11-27", "b") is True
+    store.mark_daily_sent(2, "2026-11-27")
+    # ...but a sent one is never sent again.
+    assert store.claim_daily(2, "2026-11-27", "c") is False
+
+
+def test_a_lease_has_one_holder_until_it_expires_or_is_released(store):
+    assert store.hold_lease("daily", "a", 30) is True
+    assert store.hold_lease("daily", "b", 30) is False
+    assert store.hold_lease("daily", "a", 30) is True  # renewed
+    store.set_watermark("daily", "b", 5.0)  # not the holder: ignored
+    store.set_watermark("daily", "a", 7.0)
+    assert store.watermark("daily") == 7.0
+    store.release_lease("daily", "a")
+    assert store.hold_lease("daily", "b", 0.2) is True
+    assert store.watermark("daily") == 7.0  # the work done is kept across holders
+    import time
+
+    time.sleep(0.3)
+    assert store.hold_lease("daily", "a", 30) is True  # b's lease expired

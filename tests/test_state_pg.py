@@ -1,0 +1,125 @@
+"""PostgreSQL state: the schema migrates itself, updates are claimed once across replicas,
+and flood control and the send budget hold for all replicas together."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psycopg
+import pytest
+
+from bot.config import Settings
+from bot.state import DailySubscription, SQLiteStateStore
+from bot.state_pg import (
+    SCHEMA_VERSION,
+    PostgresStateStore,
+    StateSchemaError,
+    migrate,
+    open_state_store,
+)
+
+
+@pytest.fixture
+def stores(pg_url):
+    """Two stores on one database: two replicas of the bot."""
+    opened = [PostgresStateStore(pg_url), PostgresStateStore(pg_url)]
+    yield opened
+    for store in opened:
+        store.close()
+
+
+def versions(url: str) -> list[int]:
+    with psycopg.connect(url) as conn:
+        return [row[0] for row in conn.execute("SELECT version FROM quotebot_schema ORDER BY 1")]
+
+
+def test_a_version_1_schema_is_upgraded_keeping_its_rows(pg_url):
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert migrate(conn, target=1) == 0
+        conn.execute("INSERT INTO chat_settings (chat_id, language) VALUES (9, 'en')")
+        conn.execute("INSERT INTO daily (chat_id, time, timezone) VALUES (9, '08:00', 'UTC')")
+    assert versions(pg_url) == [1]
+    store = PostgresStateStore(pg_url)
+    try:
+        assert versions(pg_url) == list(range(1, SCHEMA_VERSION + 1))
+        assert store.chat_settings(9).language == "en"
+        assert store.all_daily() == [DailySubscription(9, "08:00", "UTC")]
+        assert store.claim_daily(9, "2026-11-27", store.holder)  # a version-2 table
+    finally:
+        store.close()
+    PostgresStateStore(pg_url).close()  # opening again changes nothing
+    assert versions(pg_url) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_a_newer_schema_is_refused_not_dropped(pg_url):
+    PostgresStateStore(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO quotebot_schema (version) VALUES (%s)", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StateSchemaError, match="newer"):
+        PostgresStateStore(pg_url)
+
+
+def test_replicas_starting_together_migrate_once(pg_url):
+    errors = []
+
+    def start():
+        try:
+            PostgresStateStore(pg_url).close()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and versions(pg_url) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_the_setting_picks_the_store(pg_url, tmp_path):
+    sqlite = open_state_store(Settings(state_db_path=tmp_path / "s.db"))
+    assert isinstance(sqlite, SQLiteStateStore)
+    sqlite.close()
+    postgres = open_state_store(Settings(state_url=pg_url))
+    assert isinstance(postgres, PostgresStateStore) and postgres.ping()
+    postgres.close()
+    with pytest.raises(ValueError, match="postgresql://"):
+        open_state_store(Settings(state_url="mysql://x"))
+
+
+def test_an_update_is_recorded_once_across_replicas(stores):
+    a, b = stores
+    assert a.record_update(1, {"update_id": 1}) is True
+    assert b.record_update(1, {"update_id": 1}) is False  # delivered again, elsewhere
+    assert a.record_update(1, {"update_id": 1}) is False
+
+
+def test_a_dead_replicas_unfinished_updates_are_adopted_once(stores, monkeypatch):
+    a, b = stores
+    a.beat()
+    for update_id in (3, 1, 2):
+        a.record_update(update_id, {"update_id": update_id})
+    a.finish_update(2)
+    assert b.pending_updates() == []  # a is alive: its updates are its own
+    monkeypatch.setattr("bot.state_pg.REPLICA_STALE_SECONDS", 0.2)
+    time.sleep(0.3)  # a stops beating
+    assert b.pending_updates() == [{"update_id": 1}, {"update_id": 3}]
+    assert b.pending_updates() == []  # claimed by b now, never handed out twice
+
+
+def test_flood_control_is_shared_by_replicas(stores):
+    a, b = stores
+    verdicts = [store.take_flood_token(42, 4, 0.001) for store in (a, b, a, b, a, b, a)]
+    assert verdicts == ["allow"] * 4 + ["warn", "drop", "drop"]
+    assert a.take_flood_token(43, 4, 0.001) == "allow"  # another sender
+
+
+def test_the_send_budget_is_shared_by_replicas(stores):
+    a, b = stores
+    granted = 0
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        granted += a.take_send_slot(30) + b.take_send_slot(30)
+    # Two replicas asking as fast as they can get about 30 in one second together.
+    assert 25 <= granted <= 36, granted
