@@ -355,3 +355,27 @@ def chat(db_path: Path, language_code: str | None):
     replier = Replier(_searcher_for(settings), SQLiteStateStore(":memory:"))
     prompt = (lambda: click.echo("› ", nl=False)) if sys.stdin.isatty() else None
     run_chat(replier, sys.stdin, click.echo, prompt=prompt, language_code=language_code)
+
+
+@cli.group()
+def webhook():
+    """Manage the Telegram webhook shared by every replica."""
+
+
+@webhook.command(name="set")
+def webhook_set():
+    """Register WEBHOOK_URL (and WEBHOOK_SECRET) with Telegram once, for all replicas.
+
+    Replicas started with QUOTEBOT_SET_WEBHOOK=false leave the registration to this.
+    """
+    from bot.telegram import StartupError
+    from bot.telegram.app import register_webhook
+    from bot.telegram.logs import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    try:
+        register_webhook(settings)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"webhook set: {settings.webhook_url}")

@@ -28,6 +28,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    set_webhook: bool = True  # false on replicas: `quotebot webhook set` registers it once
     heartbeat_path: Path = Path("db/heartbeat")
 
     @classmethod
@@ -54,6 +55,7 @@ class Settings:
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=int(get("WEBHOOK_PORT") or cls.webhook_port),
             webhook_secret=get("WEBHOOK_SECRET"),
+            set_webhook=(get("QUOTEBOT_SET_WEBHOOK") or "true").lower() not in ("0", "false", "no"),
             heartbeat_path=Path(get("QUOTEBOT_HEARTBEAT") or cls.heartbeat_path),
         )
 

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.config import Settings
 from bot.state import (
@@ -107,7 +108,11 @@ REPLICA_STALE_SECONDS = 10.0
 BUDGET_SLOT_SECONDS = 0.1
 
 
-class StateSchemaError(Exception):
+class StateStoreUnavailable(Exception):
+    """The state server cannot be reached or used; the message is one clear line."""
+
+
+class StateSchemaError(StateStoreUnavailable):
     """The state database was written by a newer version of the bot."""
 
 
@@ -139,9 +144,19 @@ class PostgresStateStore(StateStore):
             url, min_size=1, max_size=max_connections, open=False,
             kwargs={"autocommit": True}, name="quotebot-state",
         )
-        self._pool.open(wait=True, timeout=10)
-        with self._pool.connection() as conn:
-            migrate(conn)
+        host = conninfo_to_dict(url).get("host", "?")
+        try:
+            self._pool.open(wait=True, timeout=10)
+            with self._pool.connection() as conn:
+                migrate(conn)
+        except (psycopg.Error, PoolTimeout) as error:
+            self._pool.close()
+            raise StateStoreUnavailable(
+                f"cannot use the state database on {host}: {str(error).strip()}"
+            ) from error
+        except StateSchemaError:
+            self._pool.close()
+            raise
         self._calls = 0
 
     @contextmanager
@@ -380,5 +395,5 @@ def open_state_store(settings: Settings) -> StateStore:
     if not url:
         return SQLiteStateStore(settings.state_db_path)
     if not url.startswith(("postgresql://", "postgres://")):
-        raise ValueError("QUOTEBOT_STATE_URL must start with postgresql://")
+        raise StateStoreUnavailable("QUOTEBOT_STATE_URL must start with postgresql://")
     return PostgresStateStore(url)

@@ -15,6 +15,7 @@ from bot.state_pg import (
     SCHEMA_VERSION,
     PostgresStateStore,
     StateSchemaError,
+    StateStoreUnavailable,
     migrate,
     open_state_store,
 )
@@ -84,7 +85,7 @@ def test_the_setting_picks_the_store(pg_url, tmp_path):
     postgres = open_state_store(Settings(state_url=pg_url))
     assert isinstance(postgres, PostgresStateStore) and postgres.ping()
     postgres.close()
-    with pytest.raises(ValueError, match="postgresql://"):
+    with pytest.raises(StateStoreUnavailable, match="postgresql://"):
         open_state_store(Settings(state_url="mysql://x"))
 
 

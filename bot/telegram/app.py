@@ -27,7 +27,8 @@ from bot.heartbeat import schedule_heartbeat
 from bot.messages import COMMANDS
 from bot.reply import Replier
 from bot.search import Searcher
-from bot.state import SQLiteStateStore, StateStore
+from bot.state import StateStore
+from bot.state_pg import PostgresStateStore, StateStoreUnavailable, open_state_store
 from bot.telegram.buttons import button_pressed
 from bot.telegram.common import SERVICES, Services
 from bot.telegram.daily import daily_command, schedule_all
@@ -47,7 +48,11 @@ from bot.telegram.handlers import (
     unknown_command,
 )
 from bot.telegram.inline import inline_query
+from bot.telegram.lease import give_up_schedule
 from bot.telegram.limits import RetryingRateLimiter, Throttle
+from bot.telegram.limits_shared import SharedBudgetLimiter, SharedThrottle
+from bot.telegram.scheduler import schedule_sweep
+from bot.telegram.webhook import TrackedApplication, serve, set_webhook
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +116,7 @@ def build_application(
     With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow.
     """
     options = options or BotOptions()
-    limiter = RetryingRateLimiter(
+    limits = dict(
         overall_max_rate=options.overall_per_second,
         overall_time_period=1,
         group_max_rate=options.group_per_minute,
@@ -119,6 +124,13 @@ def build_application(
         max_retries=options.retries,
         network_retries=options.retries,
         backoff=options.retry_backoff,
+    )
+    # On a shared store, the limits hold for all replicas together.
+    shared = isinstance(state, PostgresStateStore)
+    limiter = (
+        SharedBudgetLimiter(state, options.overall_per_second, **limits)
+        if shared
+        else RetryingRateLimiter(**limits)
     )
     application = (
         ApplicationBuilder()
@@ -139,10 +151,16 @@ def build_application(
         .pool_timeout(options.pool_timeout)
         .get_updates_connect_timeout(options.connect_timeout)
         .get_updates_read_timeout(options.read_timeout)
+        .application_class(TrackedApplication)
         .post_init(on_startup)
+        .post_shutdown(on_shutdown)
         .build()
     )
-    throttle = Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
+    throttle: Throttle | SharedThrottle = (
+        SharedThrottle(state, options.flood_burst, options.flood_per_minute)
+        if isinstance(state, PostgresStateStore)
+        else Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
+    )
     application.bot_data[SERVICES] = Services(
         Replier(searcher, state), state, throttle, settings.heartbeat_path if heartbeat else None
     )
@@ -185,9 +203,15 @@ async def on_startup(application: Application) -> None:
     shared.replier.searcher.search("warm up", limit=1)
     await register_commands(application)
     scheduled = schedule_all(application)
+    schedule_sweep(application)
     if shared.heartbeat_path is not None:
         schedule_heartbeat(application.job_queue, shared.heartbeat_path)
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
+
+
+async def on_shutdown(application: Application) -> None:
+    """Give the daily schedule up, so another replica takes it over without waiting."""
+    await give_up_schedule(application.bot_data[SERVICES].state)
 
 
 async def register_commands(application: Application) -> None:
@@ -227,19 +251,16 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
     options = options or BotOptions()
     check_token(settings.token)
     asyncio.run(check_api(settings, options))
-    state = SQLiteStateStore(settings.state_db_path)
+    try:
+        state = open_state_store(settings)
+    except StateStoreUnavailable as error:
+        raise StartupError(str(error)) from error
     try:
         application = build_application(settings, searcher, state, options, heartbeat=True)
         if settings.webhook_url:
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            register = settings.set_webhook
+            asyncio.run(serve(application, settings, ALLOWED_UPDATES, register=register))
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
@@ -249,3 +270,21 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
         raise StartupError(f"Lost the Telegram Bot API while starting: {error}") from error
     finally:
         state.close()
+
+
+def register_webhook(settings: Settings, options: BotOptions | None = None) -> None:
+    """setWebhook once for all replicas (`quotebot webhook set`)."""
+    options = options or BotOptions()
+    check_token(settings.token)
+    if not settings.webhook_url:
+        raise StartupError("WEBHOOK_URL is not set: nothing to register")
+    asyncio.run(check_api(settings, options))
+
+    async def register() -> None:
+        application = ApplicationBuilder().token(settings.token or "").base_url(
+            settings.api_base_url
+        ).build()
+        async with application:
+            await set_webhook(application, settings, ALLOWED_UPDATES)
+
+    asyncio.run(register())

@@ -7,7 +7,7 @@ import logging
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes, Job, JobQueue
 
@@ -24,6 +24,7 @@ from bot.telegram.common import (
     send_reply,
     services,
 )
+from bot.telegram.lease import PROCESS_ID, holds_schedule
 
 log = logging.getLogger(__name__)
 
@@ -86,23 +87,40 @@ def services_of(application: Application) -> Services:
 
 
 async def send_daily(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Post the quote of the day in the job's chat."""
+    """Post the quote of the day in the job's chat (when this replica holds the schedule)."""
     chat_id = context.job.chat_id
     shared = services(context)
+    if not await holds_schedule(shared.state):
+        return  # another replica sends the daily quotes
+    subscription = shared.state.daily(chat_id)
+    zone = ZoneInfo(subscription.timezone if subscription else DEFAULT_ZONE)
+    day = dt.datetime.now(zone).date().isoformat()
+    await deliver_daily(context.bot, shared, context.job_queue, chat_id, day)
+
+
+async def deliver_daily(
+    bot: Bot, shared: Services, job_queue: JobQueue, chat_id: int, day: str
+) -> bool:
+    """Send the chat's quote of `day` unless it was sent (by any replica); True if sent now."""
+    if not shared.state.claim_daily(chat_id, day, PROCESS_ID):
+        return False
     subscription = shared.state.daily(chat_id)
     chosen = parse_language(shared.state.chat_settings(chat_id).language or "")
     stored = parse_language(subscription.language or "") if subscription else None
     lang = chosen or stored or DEFAULT_LANGUAGE
     reply = shared.replier.daily_quote(chat_id, lang)
     try:
-        await context.bot.send_message(chat_id, reply.html, reply_markup=markup(reply))
+        await bot.send_message(chat_id, reply.html, reply_markup=markup(reply))
     except Forbidden:
         # Blocked, kicked, or no longer allowed to post: stop trying every day.
         log.info("daily quote refused in chat %s; unsubscribing", chat_id)
+        shared.state.mark_daily_sent(chat_id, day)
         shared.state.remove_daily(chat_id)
-        unschedule(context.job_queue, chat_id)
-        return
+        unschedule(job_queue, chat_id)
+        return False
+    shared.state.mark_daily_sent(chat_id, day)
     log.info("daily quote sent chat=%s quote=%s", chat_id, reply.quote_id)
+    return True
 
 
 @answering

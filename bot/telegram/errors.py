@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot.messages import say
 from bot.telegram.common import SERVICES, language
 from bot.telegram.daily import unschedule
+from bot.telegram.metrics import ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def describe(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error with its context and, where it helps, tell the chat briefly."""
     error = context.error
+    ERRORS.labels(type(error).__name__).inc()
     where = describe(update, context)
     if isinstance(error, Forbidden):
         # Blocked by the user or removed from the chat: nobody to answer; stop daily posts.

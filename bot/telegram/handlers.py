@@ -15,6 +15,7 @@ from bot.telegram.common import (
     send_reply,
     services,
 )
+from bot.telegram.metrics import count_query
 
 
 @answering
@@ -142,3 +143,4 @@ async def answer_query(update: Update, context: ContextTypes.DEFAULT_TYPE, text:
     chat_id = update.effective_chat.id
     reply = replier.answer(chat_id, text, lang) if text.strip() else replier.random_quote(chat_id, lang)
     await send_reply(update, context, reply)
+    count_query(reply.quote_id is not None)

@@ -1,0 +1,28 @@
+"""Which replica sends the daily quotes: the one holding the "daily" lease in the state store.
+
+The leader renews the lease every few seconds; when it dies, the lease runs out and the
+next replica to ask takes over, so the schedule moves within `LEASE_SECONDS` plus one
+sweep. With SQLite there is one process, which always holds it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from bot.state import StateStore
+
+# Who this process is, in leases and daily-quote claims.
+PROCESS_ID = uuid.uuid4().hex
+DAILY_LEASE = "daily"
+LEASE_SECONDS = 15.0
+
+
+async def holds_schedule(state: StateStore, seconds: float = LEASE_SECONDS) -> bool:
+    """Take or renew the daily lease; True while this process is the scheduler."""
+    return await asyncio.to_thread(state.hold_lease, DAILY_LEASE, PROCESS_ID, seconds)
+
+
+async def give_up_schedule(state: StateStore) -> None:
+    """Release the lease on a clean stop, so another replica takes over at once."""
+    await asyncio.to_thread(state.release_lease, DAILY_LEASE, PROCESS_ID)

@@ -1,0 +1,57 @@
+"""Limits that hold for all replicas together, counted in the shared PostgreSQL store.
+
+`SharedThrottle` is `Throttle` with the per-sender bucket in the database, so a person
+writing to three replicas gets the same allowance as writing to one. `SharedBudgetLimiter`
+takes a slot of Telegram's overall budget (about 30 messages a second) from the database
+before each message to a chat, on top of PTB's per-process limiter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from bot.state_pg import PostgresStateStore
+from bot.telegram.limits import RetryingRateLimiter, Verdict
+
+# How long to wait before asking again when the current slot of the budget is used up.
+BUDGET_POLL_SECONDS = 0.02
+
+
+class SharedThrottle:
+    """Flood control per sender, counted in the shared store (the `Throttle` interface)."""
+
+    def __init__(self, store: PostgresStateStore, burst: int, per_minute: float) -> None:
+        self.store = store
+        self.burst = burst
+        self.per_minute = per_minute
+
+    def check(self, sender: object) -> Verdict:
+        """Take one token for `sender` from the bucket shared by every replica."""
+        return Verdict(self.store.take_flood_token(int(str(sender)), self.burst, self.per_minute))
+
+
+class SharedBudgetLimiter(RetryingRateLimiter):
+    """`RetryingRateLimiter` that also keeps every replica together within `per_second`."""
+
+    def __init__(self, store: PostgresStateStore, per_second: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.per_second = per_second
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict | list[dict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict | list[dict]:
+        if data.get("chat_id") is not None:  # what Telegram counts against the budget
+            while not await asyncio.to_thread(self.store.take_send_slot, self.per_second):
+                await asyncio.sleep(BUDGET_POLL_SECONDS)
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )

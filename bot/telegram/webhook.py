@@ -1,0 +1,190 @@
+"""The webhook server: Telegram's posts, /healthz for the load balancer, /metrics.
+
+Following python-telegram-bot's custom-webhook example, the bot runs its own tornado
+server and feeds `application.update_queue`, instead of `run_webhook`, because it needs
+routes of its own and must not call setWebhook from every replica. An update is
+recorded in the state store before the post is answered 200, so once Telegram counts it
+delivered it is not lost: a replica that dies leaves it pending, and a live one adopts it
+(`adopt_pending`). A post of an update already recorded, here or at another replica, is
+acknowledged and not answered again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+import time
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+import tornado.web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+from tornado.httpserver import HTTPServer
+
+from bot.config import Settings
+from bot.state import StateStore
+from bot.telegram.common import SERVICES, Services, services
+from bot.telegram.metrics import (
+    ANSWER_SECONDS,
+    UPDATES_ANSWERED,
+    UPDATES_DUPLICATE,
+    UPDATES_RECEIVED,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1 << 20  # Telegram's updates are a few kilobytes
+ADOPT_EVERY_SECONDS = 2.0
+
+
+def records_updates(state: StateStore) -> bool:
+    """Whether the store keeps the durable record of received updates."""
+    return callable(getattr(state, "record_update", None))
+
+
+class TrackedApplication(Application):
+    """The Application that marks each update answered in the store and times it."""
+
+    async def process_update(self, update: object) -> None:
+        started = time.perf_counter()
+        UPDATES_RECEIVED.inc()
+        try:
+            await super().process_update(update)
+        finally:
+            ANSWER_SECONDS.observe(time.perf_counter() - started)
+            UPDATES_ANSWERED.inc()
+            state = services_of(self).state
+            if isinstance(update, Update) and records_updates(state):
+                await asyncio.to_thread(state.finish_update, update.update_id)
+
+
+def services_of(application: Application) -> Services:
+    """The bot's services from the application (outside a handler)."""
+    return application.bot_data[SERVICES]
+
+
+class UpdateHandler(tornado.web.RequestHandler):
+    """POST of one update from Telegram."""
+
+    def initialize(self, bot_app: Application, secret: str | None) -> None:
+        self.bot_app = bot_app
+        self.secret = secret
+
+    async def post(self) -> None:
+        given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if self.secret is not None and not hmac.compare_digest(given, self.secret):
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        try:
+            payload = json.loads(self.request.body)
+            update_id = int(payload["update_id"])
+        except (ValueError, TypeError, KeyError) as error:
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from error
+        state = services_of(self.bot_app).state
+        if records_updates(state):
+            try:
+                fresh = await asyncio.to_thread(state.record_update, update_id, payload)
+            except Exception as error:  # the store is down: let Telegram deliver it again
+                log.warning("cannot record update %s: %s", update_id, type(error).__name__)
+                raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from error
+            if not fresh:
+                UPDATES_DUPLICATE.inc()
+                return
+        update = Update.de_json(payload, self.bot_app.bot)
+        await self.bot_app.update_queue.put(update)
+
+
+class HealthHandler(tornado.web.RequestHandler):
+    """200 when the quote database and the state store answer; 503 otherwise."""
+
+    def initialize(self, bot_app: Application) -> None:
+        self.bot_app = bot_app
+
+    async def get(self) -> None:
+        shared = services_of(self.bot_app)
+        checks = {
+            "quotes": await asyncio.to_thread(_quotes_reachable, shared.replier.searcher),
+            "state": await asyncio.to_thread(shared.state.ping),
+        }
+        self.set_status(HTTPStatus.OK if all(checks.values()) else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.finish(checks)
+
+
+def _quotes_reachable(searcher) -> bool:
+    try:
+        return bool(searcher.speakers())
+    except Exception:  # any failure to read means not ready
+        return False
+
+
+class MetricsHandler(tornado.web.RequestHandler):
+    """Prometheus text format."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", CONTENT_TYPE_LATEST)
+        self.finish(generate_latest())
+
+
+def web_app(application: Application, settings: Settings) -> tornado.web.Application:
+    """The routes: the webhook path, /healthz and /metrics."""
+    path = urlsplit(settings.webhook_url or "").path.rstrip("/") or "/"
+    secret = {"bot_app": application, "secret": settings.webhook_secret}
+    return tornado.web.Application(
+        [
+            ("/healthz", HealthHandler, {"bot_app": application}),
+            ("/metrics", MetricsHandler),
+            (rf"{path}/?", UpdateHandler, secret),
+        ],
+        log_function=lambda handler: None,  # our own logging; no line per post
+    )
+
+
+async def adopt_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the updates a dead replica recorded but never answered."""
+    state = services(context).state
+    for payload in await asyncio.to_thread(state.pending_updates):
+        log.info("adopting pending update %s", payload.get("update_id"))
+        await context.application.update_queue.put(Update.de_json(payload, context.bot))
+
+
+async def set_webhook(application: Application, settings: Settings, allowed: list[str]) -> None:
+    """setWebhook with the configured URL and secret (one process does this, not each replica)."""
+    await application.bot.set_webhook(
+        url=settings.webhook_url or "", allowed_updates=allowed, secret_token=settings.webhook_secret
+    )
+
+
+async def serve(
+    application: Application, settings: Settings, allowed: list[str], register: bool
+) -> None:
+    """Run the Application behind the webhook server until SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        if register:
+            await set_webhook(application, settings, allowed)
+        await application.start()
+        if records_updates(services_of(application).state):
+            application.job_queue.run_repeating(adopt_pending, ADOPT_EVERY_SECONDS, first=0.1)
+        server = HTTPServer(web_app(application, settings), max_body_size=MAX_BODY_BYTES)
+        server.listen(settings.webhook_port, settings.webhook_listen)
+        log.info("webhook server on %s:%s", settings.webhook_listen, settings.webhook_port)
+        await stop.wait()
+        server.stop()
+        await server.close_all_connections()
+        await application.stop()
+        if application.post_stop:
+            await application.post_stop(application)
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
