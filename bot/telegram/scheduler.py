@@ -30,6 +30,7 @@ SWEEP_SECONDS = 2.0
 MAX_CATCH_UP_SECONDS = 6 * 3600.0
 # Quotes sent at once in a sweep; the rate limiter spreads them over time.
 SWEEP_BATCH = 30
+LEADING = "daily-leader"  # bot_data key: whether this process held the schedule last sweep
 
 
 def due_days(subscription: DailySubscription, since: float, until: float) -> list[str]:
@@ -55,7 +56,11 @@ def schedule_sweep(application: Application, every: float = SWEEP_SECONDS) -> No
 async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
     """If this replica holds the schedule, send what fell due since the last sweep."""
     state = services(context).state
-    if not await holds_schedule(state):
+    leading = await holds_schedule(state)
+    if leading != context.bot_data.get(LEADING, False):
+        context.bot_data[LEADING] = leading
+        log.info("%s the daily schedule (holder %s)", "took" if leading else "lost", PROCESS_ID)
+    if not leading:
         return
     now = time.time()
     since = await asyncio.to_thread(state.watermark, DAILY_LEASE)
