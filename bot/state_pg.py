@@ -11,7 +11,6 @@ an older schema is migrated step by step at start-up, never dropped.
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,9 +91,10 @@ MIGRATIONS: dict[int, str] = {
         updated TIMESTAMPTZ NOT NULL,
         state TEXT NOT NULL
     );
-    CREATE TABLE send_budget (
-        slot BIGINT PRIMARY KEY,
-        sent INTEGER NOT NULL
+    CREATE TABLE send_bucket (
+        id INTEGER PRIMARY KEY,
+        tokens DOUBLE PRECISION NOT NULL,
+        updated TIMESTAMPTZ NOT NULL
     );
     """,
 }
@@ -103,9 +103,6 @@ SCHEMA_VERSION = max(MIGRATIONS)
 _MIGRATION_LOCK = 7_236_311
 # A replica that has not beaten for this long is dead: its unfinished updates are adopted.
 REPLICA_STALE_SECONDS = 10.0
-# The overall send budget is counted in slots this long (a tenth of the limit in each),
-# so no one-second window holds much more than the limit.
-BUDGET_SLOT_SECONDS = 0.1
 
 
 class StateStoreUnavailable(Exception):
@@ -157,7 +154,6 @@ class PostgresStateStore(StateStore):
         except StateSchemaError:
             self._pool.close()
             raise
-        self._calls = 0
 
     @contextmanager
     def _conn(self) -> Iterator[psycopg.Connection]:
@@ -362,28 +358,23 @@ class PostgresStateStore(StateStore):
         )
         return rows[0][0]
 
-    def take_send_slot(self, per_second: float) -> bool:
-        """Count one message against the bot's overall budget; False when this tenth of a
-        second is used up (wait and ask again)."""
-        per_slot = max(1, int(per_second * BUDGET_SLOT_SECONDS))
-        self._calls += 1
-        if self._calls % 500 == 0:  # forget old slots now and then
-            self._rows(
-                "DELETE FROM send_budget WHERE slot < %s", (self._slot(time.time()) - 600,)
-            )
+    def take_send_slot(self, per_second: float, burst: float = 3.0) -> bool:
+        """Take one message from the bot's overall budget, a token bucket shared by every
+        replica (one row, so concurrent takers queue on its lock); False when it is empty
+        (wait a moment and ask again)."""
+        refilled = (
+            "least(%(burst)s, b.tokens + "
+            "extract(epoch from clock_timestamp() - b.updated) * %(rate)s)"
+        )
         return bool(
             self._rows(
-                "INSERT INTO send_budget AS b (slot, sent) "
-                "VALUES (floor(extract(epoch from clock_timestamp()) / %(len)s), 1) "
-                "ON CONFLICT (slot) DO UPDATE SET sent = b.sent + 1 WHERE b.sent < %(max)s "
-                "RETURNING 1",
-                {"len": BUDGET_SLOT_SECONDS, "max": per_slot},
+                "INSERT INTO send_bucket AS b (id, tokens, updated) "
+                "VALUES (1, %(burst)s - 1, clock_timestamp()) "
+                f"ON CONFLICT (id) DO UPDATE SET tokens = {refilled} - 1, "
+                f"updated = clock_timestamp() WHERE {refilled} >= 1 RETURNING 1",
+                {"burst": burst, "rate": per_second},
             )
         )
-
-    @staticmethod
-    def _slot(epoch: float) -> int:
-        return int(epoch // BUDGET_SLOT_SECONDS)
 
     def close(self) -> None:
         self._pool.close()

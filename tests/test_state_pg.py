@@ -122,5 +122,5 @@ def test_the_send_budget_is_shared_by_replicas(stores):
     deadline = time.monotonic() + 1.0
     while time.monotonic() < deadline:
         granted += a.take_send_slot(30) + b.take_send_slot(30)
-    # Two replicas asking as fast as they can get about 30 in one second together.
-    assert 25 <= granted <= 36, granted
+    # Two replicas asking as fast as they can get 30 a second together, plus the burst of 3.
+    assert 28 <= granted <= 34, granted
