@@ -8,9 +8,12 @@ sweep. With SQLite there is one process, which always holds it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 
 from bot.state import StateStore
+
+log = logging.getLogger(__name__)
 
 # Who this process is, in leases and daily-quote claims.
 PROCESS_ID = uuid.uuid4().hex
@@ -19,10 +22,20 @@ LEASE_SECONDS = 15.0
 
 
 async def holds_schedule(state: StateStore, seconds: float = LEASE_SECONDS) -> bool:
-    """Take or renew the daily lease; True while this process is the scheduler."""
-    return await asyncio.to_thread(state.hold_lease, DAILY_LEASE, PROCESS_ID, seconds)
+    """Take or renew the daily lease; True while this process is the scheduler.
+
+    When the store cannot be reached this process cannot know, so it does not send.
+    """
+    try:
+        return await asyncio.to_thread(state.hold_lease, DAILY_LEASE, PROCESS_ID, seconds)
+    except Exception as error:  # any storage failure: not the scheduler for now
+        log.warning("cannot renew the daily schedule: %s", type(error).__name__)
+        return False
 
 
 async def give_up_schedule(state: StateStore) -> None:
     """Release the lease on a clean stop, so another replica takes over at once."""
-    await asyncio.to_thread(state.release_lease, DAILY_LEASE, PROCESS_ID)
+    try:
+        await asyncio.to_thread(state.release_lease, DAILY_LEASE, PROCESS_ID)
+    except Exception as error:  # the lease then simply runs out
+        log.warning("cannot release the daily schedule: %s", type(error).__name__)

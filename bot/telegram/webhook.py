@@ -146,7 +146,12 @@ def web_app(application: Application, settings: Settings) -> tornado.web.Applica
 async def adopt_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the updates a dead replica recorded but never answered."""
     state = services(context).state
-    for payload in await asyncio.to_thread(state.pending_updates):
+    try:
+        pending = await asyncio.to_thread(state.pending_updates)
+    except Exception as error:  # the store is away: try again at the next round
+        log.warning("cannot look for pending updates: %s", type(error).__name__)
+        return
+    for payload in pending:
         log.info("adopting pending update %s", payload.get("update_id"))
         await context.application.update_queue.put(Update.de_json(payload, context.bot))
 
