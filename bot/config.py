@@ -28,6 +28,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    send_per_second: float = 30.0  # Telegram's overall budget; raised only with paid broadcasts
     set_webhook: bool = True  # false on replicas: `quotebot webhook set` registers it once
     heartbeat_path: Path = Path("db/heartbeat")
 
@@ -55,6 +56,7 @@ class Settings:
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=int(get("WEBHOOK_PORT") or cls.webhook_port),
             webhook_secret=get("WEBHOOK_SECRET"),
+            send_per_second=float(get("QUOTEBOT_SEND_PER_SECOND") or cls.send_per_second),
             set_webhook=(get("QUOTEBOT_SET_WEBHOOK") or "true").lower() not in ("0", "false", "no"),
             heartbeat_path=Path(get("QUOTEBOT_HEARTBEAT") or cls.heartbeat_path),
         )

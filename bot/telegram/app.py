@@ -248,7 +248,7 @@ async def check_api(settings: Settings, options: BotOptions) -> None:
 
 def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None = None) -> None:
     """Run until SIGTERM or Ctrl-C: long polling, or a webhook when WEBHOOK_URL is set."""
-    options = options or BotOptions()
+    options = options or BotOptions(overall_per_second=settings.send_per_second)
     check_token(settings.token)
     asyncio.run(check_api(settings, options))
     try:

@@ -28,6 +28,7 @@ from tornado.httpserver import HTTPServer
 
 from bot.config import Settings
 from bot.state import StateStore
+from bot.state_pg import PostgresStateStore
 from bot.telegram.common import SERVICES, Services, services
 from bot.telegram.metrics import (
     ANSWER_SECONDS,
@@ -178,8 +179,13 @@ async def serve(
         if register:
             await set_webhook(application, settings, allowed)
         await application.start()
-        if records_updates(services_of(application).state):
+        state = services_of(application).state
+        if isinstance(state, PostgresStateStore):
+            # Shared store: keep adopting what replicas that died leave behind.
             application.job_queue.run_repeating(adopt_pending, ADOPT_EVERY_SECONDS, first=0.1)
+        elif records_updates(state):
+            # One process: what is pending was left by this bot's last run; take it once.
+            application.job_queue.run_once(adopt_pending, 0)
         server = HTTPServer(web_app(application, settings), max_body_size=MAX_BODY_BYTES)
         server.listen(settings.webhook_port, settings.webhook_listen)
         log.info("webhook server on %s:%s", settings.webhook_listen, settings.webhook_port)
