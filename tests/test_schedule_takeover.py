@@ -57,3 +57,14 @@ async def test_the_schedule_moves_to_another_replica_without_loss_or_repeat(
     print(f"\nleader killed {due.timestamp() - killed_at:.1f}s before the quotes fell due; "
           f"all 50 sent {last - due.timestamp():.1f}s after they fell due "
           f"({last - killed_at:.1f}s after the kill; lease {LEASE_SECONDS:.0f}s)")
+
+
+def test_due_days_are_local_days_in_the_window():
+    from bot.telegram.scheduler import due_days
+
+    sub = DailySubscription(1, "08:30", "Asia/Shanghai")  # 00:30 UTC
+    at = dt.datetime(2026, 11, 27, 0, 30, tzinfo=dt.UTC).timestamp()
+    assert due_days(sub, at - 60, at) == ["2026-11-27"]
+    assert due_days(sub, at, at + 60) == []  # the window is (since, until]
+    assert due_days(sub, at - 2 * 86400, at) == ["2026-11-26", "2026-11-27"]
+    assert due_days(sub, at + 1, at + 86399) == []

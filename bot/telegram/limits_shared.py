@@ -9,7 +9,6 @@ before each message to a chat, on top of PTB's per-process limiter.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.state_pg import PostgresStateStore
@@ -19,7 +18,7 @@ from bot.telegram.limits import RetryingRateLimiter, Verdict
 BUDGET_POLL_SECONDS = 0.02
 # The shared budget runs this much under Telegram's limit: a message leaves some
 # milliseconds after its token was taken, and that jitter bunches arrivals up.
-BUDGET_MARGIN = 0.95
+BUDGET_MARGIN = 0.9
 
 
 class SharedThrottle:
@@ -43,18 +42,7 @@ class SharedBudgetLimiter(RetryingRateLimiter):
         self.store = store
         self.per_second = per_second * BUDGET_MARGIN
 
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict | list[dict]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> bool | dict | list[dict]:
+    async def before_request(self, data: dict[str, Any]) -> None:
         if data.get("chat_id") is not None:  # what Telegram counts against the budget
             while not await asyncio.to_thread(self.store.take_send_slot, self.per_second):
                 await asyncio.sleep(BUDGET_POLL_SECONDS)
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
