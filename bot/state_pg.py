@@ -65,6 +65,7 @@ MIGRATIONS: dict[int, str] = {
         day TEXT NOT NULL,
         holder TEXT NOT NULL,
         sent BOOLEAN NOT NULL DEFAULT false,
+        claimed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
         PRIMARY KEY (chat_id, day)
     );
     CREATE TABLE leases (
@@ -375,6 +376,21 @@ class PostgresStateStore(StateStore):
                 {"burst": burst, "rate": per_second},
             )
         )
+
+    def purge(self) -> int:
+        """Forget what can no longer matter; returns the rows deleted. Telegram keeps an
+        update for 24 hours, so a record older than two days cannot meet a duplicate."""
+        statements = (
+            "DELETE FROM updates WHERE done_at < now() - interval '2 days'",
+            "DELETE FROM daily_sent WHERE claimed_at < now() - interval '3 days'",
+            "DELETE FROM flood WHERE updated < now() - interval '1 hour'",
+            "DELETE FROM replicas WHERE seen_at < now() - interval '1 day'",
+        )
+        deleted = 0
+        with self._conn() as conn:
+            for statement in statements:
+                deleted += conn.execute(statement).rowcount
+        return deleted
 
     def close(self) -> None:
         self._pool.close()

@@ -124,3 +124,20 @@ def test_the_send_budget_is_shared_by_replicas(stores):
         granted += a.take_send_slot(30) + b.take_send_slot(30)
     # Two replicas asking as fast as they can get 30 a second together, plus the burst of 3.
     assert 28 <= granted <= 34, granted
+
+
+def test_purge_forgets_old_records_only(stores, pg_url):
+    a, _ = stores
+    a.record_update(1, {"update_id": 1})
+    a.record_update(2, {"update_id": 2})
+    a.finish_update(1)
+    a.finish_update(2)
+    a.record_update(3, {"update_id": 3})  # still open: kept whatever its age
+    a.take_flood_token(7, 4, 20)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE updates SET done_at = now() - interval '3 days' WHERE update_id = 1")
+        conn.execute("UPDATE flood SET updated = now() - interval '2 hours'")
+    assert a.purge() == 2
+    assert a.record_update(1, {"update_id": 1}) is True  # forgotten
+    assert a.record_update(2, {"update_id": 2}) is False  # recent: still a duplicate
+    assert a.record_update(3, {"update_id": 3}) is False

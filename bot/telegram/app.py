@@ -156,7 +156,7 @@ def build_application(
         .post_shutdown(on_shutdown)
         .build()
     )
-    throttle: Throttle | SharedThrottle = (
+    throttle = (
         SharedThrottle(state, options.flood_burst, options.flood_per_minute)
         if isinstance(state, PostgresStateStore)
         else Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)

@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 from bot.state_pg import PostgresStateStore
-from bot.telegram.limits import RetryingRateLimiter, Verdict
+from bot.telegram.limits import RetryingRateLimiter, Throttle, Verdict
 
 # How long to wait before asking again when the budget is used up.
 BUDGET_POLL_SECONDS = 0.02
@@ -21,12 +21,12 @@ BUDGET_POLL_SECONDS = 0.02
 BUDGET_MARGIN = 0.9
 
 
-class SharedThrottle:
-    """Flood control per sender, counted in the shared store (the `Throttle` interface)."""
+class SharedThrottle(Throttle):
+    """Flood control per sender, counted in the shared store instead of this process."""
 
     def __init__(self, store: PostgresStateStore, burst: int, per_minute: float) -> None:
+        super().__init__(burst=burst, per_minute=per_minute)
         self.store = store
-        self.burst = burst
         self.per_minute = per_minute
 
     def check(self, sender: object) -> Verdict:

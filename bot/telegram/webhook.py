@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1 << 20  # Telegram's updates are a few kilobytes
 ADOPT_EVERY_SECONDS = 2.0
+PURGE_EVERY_SECONDS = 3600.0
 
 
 def records_updates(state: StateStore) -> bool:
@@ -157,6 +158,16 @@ async def adopt_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.application.update_queue.put(Update.de_json(payload, context.bot))
 
 
+async def purge_old(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete old update records, daily claims and flood buckets from the shared store."""
+    try:
+        deleted = await asyncio.to_thread(services(context).state.purge)
+    except Exception as error:  # the next round tries again
+        log.warning("cannot purge old state: %s", type(error).__name__)
+        return
+    log.info("purged %d old state rows", deleted)
+
+
 async def set_webhook(application: Application, settings: Settings, allowed: list[str]) -> None:
     """setWebhook with the configured URL and secret (one process does this, not each replica)."""
     await application.bot.set_webhook(
@@ -183,6 +194,7 @@ async def serve(
         if isinstance(state, PostgresStateStore):
             # Shared store: keep adopting what replicas that died leave behind.
             application.job_queue.run_repeating(adopt_pending, ADOPT_EVERY_SECONDS, first=0.1)
+            application.job_queue.run_repeating(purge_old, PURGE_EVERY_SECONDS, first=60)
         elif records_updates(state):
             # One process: what is pending was left by this bot's last run; take it once.
             application.job_queue.run_once(adopt_pending, 0)
