@@ -68,3 +68,22 @@ def test_due_days_are_local_days_in_the_window():
     assert due_days(sub, at, at + 60) == []  # the window is (since, until]
     assert due_days(sub, at - 2 * 86400, at) == ["2026-11-26", "2026-11-27"]
     assert due_days(sub, at + 1, at + 86399) == []
+
+
+async def test_a_job_follows_a_subscription_changed_at_another_replica(api, quotes_db, tmp_path):
+    from bot.telegram.common import SERVICES
+    from tests.fake_bot_api import running_bot
+
+    async with running_bot(api, quotes_db, tmp_path / "state.db") as bot:
+        api.private_text(601, "/daily 08:30 Asia/Shanghai")
+        await api.wait_sent(601)
+        [job] = bot.job_queue.get_jobs_by_name("daily:601")
+        state = bot.bot_data[SERVICES].state
+        state.set_daily(DailySubscription(601, "21:00", "UTC", "en"))  # as another replica would
+        await job.run(bot)
+        [moved] = bot.job_queue.get_jobs_by_name("daily:601")
+        assert moved.data == DailySubscription(601, "21:00", "UTC", "en")
+        state.remove_daily(601)
+        await moved.run(bot)
+        await api.wait_for(lambda: not bot.job_queue.get_jobs_by_name("daily:601"))
+    assert len(api.sent(601)) == 1  # only the confirmation: the stale jobs sent nothing

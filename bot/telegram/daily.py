@@ -60,7 +60,8 @@ def schedule(job_queue: JobQueue, subscription: DailySubscription) -> Job:
     hour, minute = map(int, subscription.time.split(":"))
     at = dt.time(hour, minute, tzinfo=ZoneInfo(subscription.timezone))
     return job_queue.run_daily(
-        send_daily, at, chat_id=subscription.chat_id, name=job_name(subscription.chat_id)
+        send_daily, at, chat_id=subscription.chat_id, name=job_name(subscription.chat_id),
+        data=subscription,
     )
 
 
@@ -93,7 +94,15 @@ async def send_daily(context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await holds_schedule(shared.state):
         return  # another replica sends the daily quotes
     subscription = shared.state.daily(chat_id)
-    zone = ZoneInfo(subscription.timezone if subscription else DEFAULT_ZONE)
+    if subscription != context.job.data:
+        # Changed or removed at another replica: follow the stored subscription, whose
+        # quote the leader's sweep sends at its new time.
+        if subscription is None:
+            unschedule(context.job_queue, chat_id)
+        else:
+            schedule(context.job_queue, subscription)
+        return
+    zone = ZoneInfo(subscription.timezone)
     day = dt.datetime.now(zone).date().isoformat()
     await deliver_daily(context.bot, shared, context.job_queue, chat_id, day)
 
