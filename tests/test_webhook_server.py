@@ -23,6 +23,7 @@ async def test_replica_serves_health_and_metrics_and_answers_a_duplicate_once(
     try:
         await replica.wait_ready()
         assert api.called("setWebhook") == []  # QUOTEBOT_SET_WEBHOOK=false: left to one process
+        assert (tmp_path / "heartbeat").exists()  # `quotebot health` works in webhook mode
         update = {"update_id": 5, "message": api.message(31, "印刷机", 31, kind="private")}
         async with httpx.AsyncClient() as client:
             health = await client.get(replica.base + "/healthz")

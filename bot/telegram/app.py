@@ -110,10 +110,12 @@ def build_application(
     state: StateStore,
     options: BotOptions | None = None,
     heartbeat: bool = False,
+    polling: bool = True,
 ) -> Application:
     """The Application with every handler, the rate limiter and the error handler.
 
-    With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow.
+    With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow. Without
+    `polling` it has no updater: the webhook server (`webhook.serve`) feeds it instead.
     """
     options = options or BotOptions()
     limits = dict(
@@ -132,8 +134,9 @@ def build_application(
         if shared
         else RetryingRateLimiter(**limits)
     )
+    builder = ApplicationBuilder() if polling else ApplicationBuilder().updater(None)
     application = (
-        ApplicationBuilder()
+        builder
         .token(check_token(settings.token))
         .base_url(settings.api_base_url)
         .base_file_url(file_base_url(settings.api_base_url))
@@ -256,7 +259,9 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
     except StateStoreUnavailable as error:
         raise StartupError(str(error)) from error
     try:
-        application = build_application(settings, searcher, state, options, heartbeat=True)
+        application = build_application(
+            settings, searcher, state, options, heartbeat=True, polling=not settings.webhook_url
+        )
         if settings.webhook_url:
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
             register = settings.set_webhook
