@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB ?= db/quotes.db
 
-.PHONY: install test lint run chat db bench clean
+.PHONY: install test lint run chat db bench cards clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -18,17 +18,19 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Rebuilt when the transcripts or the code that builds the database change.
-$(DB): $(STAMP) $(wildcard seeds/*) $(wildcard bot/extract/*.py) bot/normalize.py bot/lexicon.py bot/index.py
+$(DB): $(STAMP) $(wildcard seeds/*) $(wildcard bot/extract/*.py) bot/normalize.py bot/terms.py bot/lexicon.py bot/records.py bot/quotedb.py bot/index.py
 	$(BIN)/quotebot ingest --seeds seeds --db $(DB)
 
 db: $(DB)
 
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy bot
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy bot
 
 # A token (environment or .env) starts the Telegram bot; without one, the terminal chat.
 run: $(DB)
@@ -46,6 +48,13 @@ chat: $(DB)
 bench: $(DB)
 	$(PY) bench/eval.py
 	$(PY) bench/latency.py
+	$(PY) bench/cards.py
+
+# The README's example cards, drawn from the seeds (one query, both themes).
+CARD_QUERY ?= 对齐
+cards: $(DB)
+	$(BIN)/quotebot card '$(CARD_QUERY)' --db $(DB) --theme light -o docs/card-light.png
+	$(BIN)/quotebot card '$(CARD_QUERY)' --db $(DB) --theme dark -o docs/card-dark.png
 
 clean:
-	rm -rf $(VENV) $(DB) .pytest_cache
+	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache

@@ -9,7 +9,8 @@ plus random strings of common characters. For every query the engine's best
 candidate is scored with no threshold (Searcher.explain); the grid search then
 picks the thresholds that answer the most positives correctly, each answered
 negative costing NEGATIVE_COST (chatter) or NOISE_COST (random strings) missed
-positives. The result goes into bot.search.THRESHOLDS by hand.
+positives. The grid sweeps copies of the searcher's `Tuning` (dataclasses.replace);
+the result goes into bot.search.tuning.Tuning's defaults by hand.
 """
 
 from __future__ import annotations
@@ -17,61 +18,54 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
-import sqlite3
 import sys
-import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import opencc  # noqa: E402
-
-from bot import normalize  # noqa: E402
-from bot.search import THRESHOLDS, Searcher  # noqa: E402
+from bench.common import db_help, quote_database  # noqa: E402
+from bot import normalize, terms  # noqa: E402
+from bot.quotedb import QuoteDB  # noqa: E402
+from bot.search import Searcher, Tuning  # noqa: E402
+from bot.text import to_traditional  # noqa: E402
 
 # A wrong answer to chatter costs as much as this many missed real queries; one to a
 # random string of characters (noise no person types) costs less.
 NEGATIVE_COST = 10
 NOISE_COST = 2
 NEGATIVES = Path(__file__).resolve().parent / "data" / "negatives.txt"
-SEEDS = ROOT / "seeds"
 COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
 
 
-def positives(db_path: Path, samples: int, rng: random.Random) -> list[tuple[str, str, int]]:
+def positives(db: QuoteDB, samples: int, rng: random.Random) -> list[tuple[str, str, int]]:
     """(kind, query, quote id) made from real quotes."""
-    conn = sqlite3.connect(db_path)
-    rows = conn.execute("SELECT id, text, tokens FROM quotes WHERE length(text) >= 20").fetchall()
-    readings = conn.execute("SELECT char, py FROM readings WHERE in_corpus = 1").fetchall()
-    conn.close()
+    rows = [row for row in db.all_search_fields() if len(row[1]) >= 20]
+    readings = db.corpus_readings()
     by_sound: dict[str, list[str]] = {}
     sound_of: dict[str, str] = {}
     for char, py in readings:
         by_sound.setdefault(py, []).append(char)
         sound_of.setdefault(char, py)
-    s2t = opencc.OpenCC("s2t")
     made = []
     for quote_id, text, tokens in rng.sample(rows, min(samples, len(rows))):
         piece = _piece(text, rng, 8, 24)
         made.append(("exact", piece, quote_id))
         made.append(("near", _drop_chars(piece, rng), quote_id))
-        made.append(("traditional", s2t.convert(_piece(text, rng, 6, 16)), quote_id))
+        made.append(("traditional", to_traditional(_piece(text, rng, 6, 16)), quote_id))
         made.append(("typo", _typo(_piece(text, rng, 6, 14), rng, by_sound, sound_of), quote_id))
-        words = [w for w in tokens.split() if len(w) >= 3 and not normalize.is_stop(w)]
+        words = [w for w in tokens.split() if len(w) >= 3 and not terms.is_stop(w)]
         if words:
             made.append(("keyword", rng.choice(words), quote_id))
         made.append(("paraphrase", _paraphrase(tokens, rng), quote_id))
     return made
 
 
-def english_positives(db_path: Path) -> list[tuple[str, str, list[str]]]:
+def english_positives(db: QuoteDB) -> list[tuple[str, str, list[str]]]:
     """("english", a glossary term, the Chinese terms it should find) for terms in the corpus."""
     from bot.lexicon import default_glossary, english_key
 
-    conn = sqlite3.connect(db_path)
-    present = {en for (en,) in conn.execute("SELECT DISTINCT en FROM lexicon WHERE weight >= 1")}
-    conn.close()
+    present = db.translated_keys(1)
     return [
         ("english", english, [normalize.normalize(t) for t in terms])
         for english, terms in sorted(default_glossary().items())
@@ -127,8 +121,11 @@ def best_features(searcher: Searcher, query: str) -> dict | None:
     return found[0] if found else None
 
 
-def passes(features: dict | None, thresholds: dict) -> bool:
-    return features is not None and all(features[k] >= v for k, v in thresholds.items())
+def passes(features: dict | None, tuning: Tuning) -> bool:
+    """Whether the searcher with this tuning answers with the candidate."""
+    return features is not None and all(
+        features[k] >= v for k, v in tuning.thresholds().items()
+    )
 
 
 def right(kind: str, query: str, expected, features: dict | None, texts: dict[int, str]) -> bool:
@@ -145,46 +142,43 @@ def right(kind: str, query: str, expected, features: dict | None, texts: dict[in
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, help="the quote database (default: built from seeds/)")
+    parser.add_argument("--db", type=Path, help=db_help())
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--samples", type=int, default=250)
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory() as scratch:
-        db_path = args.db
-        if db_path is None:
-            from bot.index import build_from_paths
-
-            db_path = Path(scratch) / "quotes.db"
-            build_from_paths([SEEDS], SEEDS, db_path)
+    with quote_database(args.db) as db_path:
         searcher = Searcher(db_path)
-        made = positives(db_path, args.samples, rng) + english_positives(db_path)
+        db = QuoteDB(db_path)
+        made = positives(db, args.samples, rng) + english_positives(db)
         pos = [(kind, q, expected, best_features(searcher, q)) for kind, q, expected in made]
         neg = [(q, best_features(searcher, q), cost) for q, cost in negatives(rng)]
-        texts = dict(sqlite3.connect(db_path).execute("SELECT id, text FROM quotes").fetchall())
+        texts = {quote.id: quote.text for quote in db.quotes()}
+        db.close()
     pos = [(k, q, e, f, right(k, q, e, f, texts)) for k, q, e, f in pos]
     grid = {
-        "coverage": [x / 100 for x in range(30, 81, 5)],
-        "evidence": [x / 100 for x in range(10, 61, 5)],
-        "score": [x / 100 for x in range(40, 76, 5)],
+        "min_coverage": [x / 100 for x in range(30, 81, 5)],
+        "min_evidence": [x / 100 for x in range(10, 61, 5)],
+        "min_score": [x / 100 for x in range(40, 76, 5)],
     }
     best = None
     for values in itertools.product(*grid.values()):
-        thresholds = dict(zip(grid, values, strict=True))
-        false = sum(cost for _q, f, cost in neg if passes(f, thresholds))
-        answered = sum(passes(f, thresholds) and ok for _k, _q, _e, f, ok in pos)
+        tuning = replace(searcher.tuning, **dict(zip(grid, values, strict=True)))
+        false = sum(cost for _q, f, cost in neg if passes(f, tuning))
+        answered = sum(passes(f, tuning) and ok for _k, _q, _e, f, ok in pos)
         key = (answered - false, -sum(values))
         if best is None or key > best[0]:
-            best = (key, thresholds)
+            best = (key, tuning)
     _key, chosen = best
     print(f"{len(pos)} positives, {len(neg)} negatives (seed {args.seed})")
-    for name, thresholds in (("current", THRESHOLDS), ("calibrated", chosen)):
-        false = [q for q, f, _cost in neg if passes(f, thresholds)]
+    for name, tuning in (("current", searcher.tuning), ("calibrated", chosen)):
+        thresholds = tuning.thresholds()
+        false = [q for q, f, _cost in neg if passes(f, tuning)]
         by_kind: dict[str, list[int]] = {}
         for kind, _q, _e, f, ok in pos:
             tally = by_kind.setdefault(kind, [0, 0])
             tally[0] += 1
-            tally[1] += passes(f, thresholds) and ok
+            tally[1] += passes(f, tuning) and ok
         rates = ", ".join(f"{k} {100 * r / n:.0f}%" for k, (n, r) in sorted(by_kind.items()))
         print(f"{name:>10}: {thresholds}")
         print(f"{'':>10}  negatives answered {len(false)}/{len(neg)} {false[:5]}; positives: {rates}")

@@ -16,24 +16,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
+from bench.common import ROOT, db_help, quote_database  # noqa: E402
 from bot import normalize  # noqa: E402
+from bot.quotedb import QuoteDB  # noqa: E402
 from bot.search import Searcher  # noqa: E402
 
 DEFAULT_QUERIES = ROOT / "tests" / "data" / "queries.jsonl"
-SEEDS = ROOT / "seeds"
 # The baseline answers nothing when its best partial_ratio is below this.
 BASELINE_CUTOFF = 60
 TOP = 3
@@ -49,12 +47,9 @@ class Baseline:
     """A linear scan: the quotes whose normalized text best contains the normalized query."""
 
     def __init__(self, db_path: Path) -> None:
-        conn = sqlite3.connect(db_path)
-        rows = conn.execute(
-            "SELECT q.id, q.text, s.name FROM quotes q JOIN speakers s ON s.id = q.speaker_id"
-        ).fetchall()
-        conn.close()
-        self.rows = [(text, speaker) for _id, text, speaker in rows]
+        db = QuoteDB(db_path)
+        self.rows = [(quote.text, quote.speaker) for quote in db.quotes()]
+        db.close()
         self.norms = [normalize.normalize(text) for text, _speaker in self.rows]
 
     def search(self, query: str, limit: int = TOP) -> list[tuple[str, str]]:
@@ -106,7 +101,7 @@ def run(name: str, answer, lines: list[dict]) -> dict:
 
 def engine_answer(searcher: Searcher):
     def answer(query: str) -> list[tuple[str, str]]:
-        return [(m.text, m.speaker) for m in searcher.search(query, limit=TOP)]
+        return [(m.quote.text, m.quote.speaker) for m in searcher.search(query, limit=TOP)]
 
     return answer
 
@@ -159,17 +154,11 @@ def evaluate(db_path: Path, lines: list[dict]) -> tuple[dict, dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES, help="a dev set (JSONL)")
-    parser.add_argument("--db", type=Path, help="the quote database (default: built from seeds/)")
+    parser.add_argument("--db", type=Path, help=db_help())
     parser.add_argument("--misses", action="store_true", help="list the engine's top-1 misses")
     args = parser.parse_args(argv)
     lines = read_queries(args.queries)
-    with tempfile.TemporaryDirectory() as scratch:
-        db_path = args.db
-        if db_path is None:
-            from bot.index import build_from_paths
-
-            db_path = Path(scratch) / "quotes.db"
-            build_from_paths([SEEDS], SEEDS, db_path)
+    with quote_database(args.db) as db_path:
         engine, baseline = evaluate(db_path, lines)
     print(f"{args.queries} ({len(lines)} queries), database {args.db or 'built from seeds/'}")
     print(table(engine, baseline))

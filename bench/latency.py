@@ -171,7 +171,7 @@ def _synthetic_document(number: int, count: int, seed: SeedCorpus, rng, seen: se
     template = seed.documents[number % len(seed.documents)]
     return replace(
         template,
-        file=f"synthetic-{number:05d}-{template.file}",
+        source=replace(template.source, file=f"synthetic-{number:05d}-{template.source.file}"),
         passages=passages,
         quotes=quotes,
         dropped=[],
@@ -477,15 +477,13 @@ def build_figures(size: int, db_path: Path, reuse: bool) -> dict:
 
 def load_quotes(db_path: Path) -> list[tuple[str, str]]:
     """Every stored quote as (text, speaker name), in id order."""
-    import sqlite3
+    from bot.quotedb import QuoteDB
 
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    db = QuoteDB(db_path)
     try:
-        return conn.execute(
-            "SELECT q.text, sp.name FROM quotes q JOIN speakers sp ON sp.id = q.speaker_id ORDER BY q.id"
-        ).fetchall()
+        return [(quote.text, quote.speaker) for quote in db.quotes()]
     finally:
-        conn.close()
+        db.close()
 
 
 def evenly_spaced(items: list, count: int) -> list:

@@ -11,25 +11,24 @@ from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import SEEDS, db_help, quote_database  # noqa: E402
 
 
 def sample(db_path: Path, n: int, seed: int) -> list[tuple]:
     """(speaker, kind, file, line, quote text) of `n` quotes drawn with `seed`."""
-    conn = sqlite3.connect(db_path)
-    rows = conn.execute(
-        """SELECT sp.name, q.kind, s.file, p.line, q.text FROM quotes q
-           JOIN speakers sp ON sp.id = q.speaker_id JOIN sources s ON s.id = q.source_id
-           JOIN passages p ON p.id = q.passage_id ORDER BY q.id"""
-    ).fetchall()
-    conn.close()
+    from bot.quotedb import QuoteDB
+
+    db = QuoteDB(db_path)
+    lines = db.passage_lines()
+    rows = [
+        (q.speaker, q.kind, q.source.file, lines[q.passage_id], q.text) for q in db.quotes()
+    ]
+    db.close()
     return random.Random(seed).sample(rows, min(n, len(rows)))
 
 
@@ -43,15 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20261126)
-    parser.add_argument("--db", type=Path, help="the quote database (default: built from seeds/)")
+    parser.add_argument("--db", type=Path, help=db_help())
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db_path = args.db
-        if db_path is None:
-            from bot.index import build_from_paths
-
-            db_path = Path(tmp) / "quotes.db"
-            build_from_paths([SEEDS], SEEDS, db_path)
+    with quote_database(args.db) as db_path:
         for number, (speaker, kind, file, line, text) in enumerate(sample(db_path, args.n, args.seed), 1):
             print(f"{number:2}. {speaker} ({kind}) {file}:{line}")
             print(f"    quote: {text[:90]}")

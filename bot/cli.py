@@ -6,12 +6,23 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from tabulate import tabulate
 
 from bot import __version__
 from bot.config import Settings
+
+if TYPE_CHECKING:  # the commands import what they use when run, to start fast
+    from collections.abc import Callable
+
+    from tqdm import tqdm
+
+    from bot.extract import Document
+    from bot.messages import Language
+    from bot.quotedb import Quote, QuoteDB
+    from bot.search import Match, Searcher
 
 SETTINGS = Settings.from_env()
 DB_OPTION = click.option(
@@ -49,7 +60,7 @@ def cli() -> None:
     show_default=True,
     help="The heartbeat file the running bot touches (env QUOTEBOT_HEARTBEAT).",
 )
-def health(max_age: float, heartbeat_path: Path):
+def health(max_age: float, heartbeat_path: Path) -> None:
     """Exit 0 when the running bot touched its heartbeat within --max-age, else 1 (for Docker)."""
     from bot.heartbeat import check_health
 
@@ -74,7 +85,9 @@ def health(max_age: float, heartbeat_path: Path):
 @DB_OPTION
 @click.option("--strict", is_flag=True, help="Fail when a document has unattributed speech.")
 @click.option("--verbose", "-v", is_flag=True, help="List every unattributed paragraph.")
-def ingest(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool):
+def ingest(
+    paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool
+) -> None:
     """Build the quote database from transcripts (.txt, .md, .html files or folders).
 
     Without PATHS, every document in the --seeds folder is read. The database is
@@ -107,7 +120,7 @@ def ingest(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool
     )
 
 
-def _tick(progress):
+def _tick(progress: tqdm[Any]) -> Callable[[Path], None]:
     def on_document(path: Path) -> None:
         progress.set_postfix_str(path.name)
         progress.update()
@@ -115,7 +128,7 @@ def _tick(progress):
     return on_document
 
 
-def _print_ingest_report(documents, verbose: bool) -> None:
+def _print_ingest_report(documents: list[Document], verbose: bool) -> None:
     """Per document: what was found, what was dropped, what could not be attributed."""
     rows = []
     speakers: Counter[str] = Counter()
@@ -124,7 +137,7 @@ def _print_ingest_report(documents, verbose: bool) -> None:
         for unit in doc.quotes:
             speakers[doc.passages[unit.passage].speaker] += 1
         rows.append(
-            [doc.file, len(doc.passages), len(doc.quotes), sum(dropped.values()) - len(doc.unattributed),
+            [doc.source.file, len(doc.passages), len(doc.quotes), sum(dropped.values()) - len(doc.unattributed),
              len(doc.unattributed)]
         )
     click.echo(tabulate(rows, ["document", "passages", "quotes", "non-speech", "unattributed"]))
@@ -133,19 +146,20 @@ def _print_ingest_report(documents, verbose: bool) -> None:
     click.echo()
     for doc in documents:
         for note in doc.notes:
-            click.echo(f"{doc.file}: {note}")
+            click.echo(f"{doc.source.file}: {note}")
         shown = doc.unattributed if verbose else doc.unattributed[:5]
         for item in shown:
-            click.echo(f"{doc.file}:{item.line}: {item.reason}: {item.text[:60]}")
+            click.echo(f"{doc.source.file}:{item.line}: {item.reason}: {item.text[:60]}")
         if len(doc.unattributed) > len(shown):
-            click.echo(f"{doc.file}: … {len(doc.unattributed) - len(shown)} more (use --verbose)")
+            click.echo(f"{doc.source.file}: … {len(doc.unattributed) - len(shown)} more (use --verbose)")
 
 
-def _open(db_path: Path):
-    from bot.index import DatabaseError, open_readonly
+def _open(db_path: Path) -> QuoteDB:
+    """The quote database, read-only; one clear line when it cannot be read."""
+    from bot.quotedb import DatabaseError, QuoteDB
 
     try:
-        return open_readonly(db_path)
+        return QuoteDB(db_path)
     except DatabaseError as error:
         raise click.ClickException(str(error)) from error
 
@@ -154,60 +168,46 @@ def _open(db_path: Path):
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line (JSON Lines).")
 @click.option("--speaker", help="Only this speaker's quotes (canonical name).")
-def quotes(db_path: Path, as_json: bool, speaker: str | None):
+def quotes(db_path: Path, as_json: bool, speaker: str | None) -> None:
     """List every quote with its speaker and source."""
-    from bot.index import quote_rows
-
-    conn = _open(db_path)
-    where, params = ("WHERE sp.name = ?", (speaker,)) if speaker else ("", ())
-    for row in quote_rows(conn, where, params):
+    for quote in _open(db_path).quotes(speaker):
         if as_json:
-            click.echo(json.dumps(quote_json(row), ensure_ascii=False))
+            click.echo(json.dumps(quote_json(quote), ensure_ascii=False))
         else:
-            click.echo(f"{row['id']:>6}  {row['speaker']}: {row['text']}  [{row['file']}]")
+            click.echo(f"{quote.id:>6}  {quote.speaker}: {quote.text}  [{quote.source.file}]")
 
 
-def quote_json(row) -> dict:
-    """The JSON form of a quote row (the `quotes --json` contract)."""
+def quote_json(quote: Quote) -> dict[str, Any]:
+    """The JSON form of a quote (the `quotes --json` contract)."""
     return {
-        "id": row["id"],
-        "speaker": row["speaker"],
-        "text": row["text"],
-        "kind": row["kind"],
-        "passage_id": row["passage_id"],
-        "source": {
-            "file": row["file"],
-            "title": row["title"],
-            "publisher": row["publisher"],
-            "url": row["url"],
-            "date": row["date"],
-        },
+        "id": quote.id,
+        "speaker": quote.speaker,
+        "text": quote.text,
+        "kind": quote.kind,
+        "passage_id": quote.passage_id,
+        "source": quote.source.cited(),
     }
 
 
 @cli.command()
 @DB_OPTION
-def speakers(db_path: Path):
+def speakers(db_path: Path) -> None:
     """List the speakers with their Chinese names, quote counts and aliases."""
-    from bot.index import speaker_counts
-
     rows = [
-        [r["name"], r["name_zh"], r["quotes"], ", ".join(json.loads(r["aliases"] or "[]"))[:60]]
-        for r in speaker_counts(_open(db_path))
+        [s.speaker.name, s.speaker.name_zh, s.quotes, ", ".join(s.speaker.aliases)[:60]]
+        for s in _open(db_path).speakers()
     ]
     click.echo(tabulate(rows, ["speaker", "中文", "quotes", "aliases"]))
 
 
 @cli.command()
 @DB_OPTION
-def sources(db_path: Path):
+def sources(db_path: Path) -> None:
     """List the source documents with their dates and counts."""
-    from bot.index import source_counts
-
     rows = [
-        [r["file"], (r["title"] or "")[:40], r["publisher"], r["date"], r["script"], r["passages"],
-         r["quotes"]]
-        for r in source_counts(_open(db_path))
+        [s.source.file, (s.source.title or "")[:40], s.source.publisher, s.source.date,
+         s.source.script, s.passages, s.quotes]
+        for s in _open(db_path).sources()
     ]
     click.echo(tabulate(rows, ["file", "title", "publisher", "date", "script", "passages", "quotes"]))
 
@@ -220,7 +220,7 @@ def sources(db_path: Path):
               help="One JSON array per query on one line; [] when nothing matches.")
 @click.option("--speaker", help="Only this speaker's quotes (any name or alias).")
 @DB_OPTION
-def ask(query: str | None, limit: int, as_json: bool, speaker: str | None, db_path: Path):
+def ask(query: str | None, limit: int, as_json: bool, speaker: str | None, db_path: Path) -> None:
     """Find the quotes that answer QUERY.
 
     Without QUERY, every line of standard input is a query, answered in turn (one
@@ -241,32 +241,26 @@ def ask(query: str | None, limit: int, as_json: bool, speaker: str | None, db_pa
             click.echo(_readable_matches(text, matches, searcher))
 
 
-def match_json(match) -> dict:
+def match_json(match: Match) -> dict[str, Any]:
     """The JSON form of a search result (the `ask --json` contract)."""
-    source = match.source
+    quote = match.quote
     return {
-        "id": match.id,
-        "speaker": match.speaker,
-        "text": match.text,
+        "id": quote.id,
+        "speaker": quote.speaker,
+        "text": quote.text,
         "score": match.score,
-        "source": {
-            "file": source.file,
-            "title": source.title,
-            "publisher": source.publisher,
-            "url": source.url,
-            "date": source.date,
-        },
+        "source": quote.source.cited(),
     }
 
 
-def _readable_matches(query: str, matches, searcher) -> str:
+def _readable_matches(query: str, matches: list[Match], searcher: Searcher) -> str:
     """Quotes the way a person reads them: the words, then who said them and where."""
     if not matches:
         topics = "、".join(searcher.suggestions())
         return f"No quote matches {query!r}." + (f" Try: {topics}" if topics else "") + "\n"
     blocks = []
     for match in matches:
-        quote, source = match.quote, match.source
+        quote, source = match.quote, match.quote.source
         speaker = f"{quote.speaker} ({quote.speaker_zh})" if quote.speaker_zh else quote.speaker
         cited = ", ".join(p for p in (source.title, source.publisher, source.date) if p)
         lines = [f"“{quote.text}”", f"    — {speaker}, {cited or source.file}"]
@@ -280,7 +274,7 @@ def _readable_matches(query: str, matches, searcher) -> str:
 # -- the bot --------------------------------------------------------------------
 
 
-def _searcher_for(settings: Settings):
+def _searcher_for(settings: Settings) -> Searcher:
     """The searcher over the quote database, built from the seeds first when it is missing."""
     from bot.search import Searcher, SearchError
 
@@ -310,7 +304,7 @@ def _build_missing_database(settings: Settings) -> None:
 
 @cli.command()
 @DB_OPTION
-def run(db_path: Path):
+def run(db_path: Path) -> None:
     """Start the Telegram bot: long polling, or a webhook when WEBHOOK_URL is set.
 
     Needs TELEGRAM_BOT_TOKEN (environment or .env); TELEGRAM_API_BASE_URL points it at
@@ -340,10 +334,11 @@ def run(db_path: Path):
     help="Answer as to a Telegram user with this language (en, zh-hans, zh-hant); "
     "default: follow what you type.",
 )
-def chat(db_path: Path, language_code: str | None):
+def chat(db_path: Path, language_code: str | None) -> None:
     """Talk to the bot in the terminal: no token, no network, the same answers as Telegram.
 
     Type a topic, a /command, or a button's number under the last quote; /quit ends.
+    Card (and /card) writes the picture to quotebot-cards/ in the temporary folder.
     """
     from dataclasses import replace
 
@@ -357,13 +352,48 @@ def chat(db_path: Path, language_code: str | None):
     run_chat(replier, sys.stdin, click.echo, prompt=prompt, language_code=language_code)
 
 
+@cli.command()
+@click.argument("query")
+@click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the card (PNG) to this file.")
+@click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
+              help="Colours of the card.")
+@click.option("--script", type=click.Choice(["traditional", "simplified"]),
+              help="Write the quote in this Chinese script (default: as published).")
+@click.option("--lang", "lang", type=click.Choice(["en", "zh-Hans", "zh-Hant"]), default=None,
+              help="Language of the card's words (default: Chinese when QUERY is).")
+@DB_OPTION
+def card(query: str, output: Path, theme: str, script: str | None, lang: Language | None,
+         db_path: Path) -> None:
+    """Draw the card of the best quote for QUERY and write it as a PNG file."""
+    from bot.card import render_card
+    from bot.search import Searcher, SearchError
+    from bot.text import has_han
+
+    try:
+        searcher = Searcher(db_path)
+    except SearchError as error:
+        raise click.ClickException(str(error)) from error
+    matches = searcher.search(query, limit=1)
+    if not matches:
+        raise click.ClickException(f"no quote matches {query!r}")
+    chinese: Language = "zh-Hant" if script == "traditional" else "zh-Hans"
+    language = lang or (chinese if has_han(query) else "en")
+    png = render_card(matches[0].quote, language, script, theme)
+    try:
+        output.write_bytes(png)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from error
+    click.echo(f"{output} ({len(png) // 1024} KB): {matches[0].quote.speaker}")
+
+
 @cli.group()
-def webhook():
+def webhook() -> None:
     """Manage the Telegram webhook shared by every replica."""
 
 
 @webhook.command(name="set")
-def webhook_set():
+def webhook_set() -> None:
     """Register WEBHOOK_URL (and WEBHOOK_SECRET) with Telegram once, for all replicas.
 
     Replicas started with QUOTEBOT_SET_WEBHOOK=false leave the registration to this.

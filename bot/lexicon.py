@@ -148,7 +148,7 @@ def readings(cedict: Path | None = None) -> list[tuple[str, str]]:
 
 def user_words(speakers: Iterable[Speaker], glossary: dict[str, list[str]]) -> list[str]:
     """Words jieba must keep whole: every speaker name and alias, every glossary term."""
-    found = []
+    found: list[str] = []
     for speaker in speakers:
         found.extend(speaker.all_names)
     for terms in glossary.values():

@@ -90,8 +90,10 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/sources: the documents I quote from\n"
             "/daily HH:MM [time zone] or /daily off: a quote every day\n"
             "/lang en | zh-hans | zh-hant | auto: my language in this chat\n"
-            "/script traditional | simplified | original: how quotes are written\n\n"
-            "Buttons under a quote: <i>Another</i>, <i>Context</i>, <i>Source</i>."
+            "/script traditional | simplified | original: how quotes are written\n"
+            "/card: the last quote as a picture (or reply /card to one of my quotes)\n"
+            "/theme light | dark: the colours of the pictures\n\n"
+            "Buttons under a quote: <i>Another</i>, <i>Context</i>, <i>Source</i>, <i>Card</i>."
         ),
         "zh-Hans": (
             "<b>用法</b>\n"
@@ -104,8 +106,10 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/sources:引语出处\n"
             "/daily HH:MM [时区] 或 /daily off:每日一句\n"
             "/lang en | zh-hans | zh-hant | auto:本聊天的界面语言\n"
-            "/script traditional | simplified | original:引语显示为繁体/简体/原文\n\n"
-            "引语下方的按钮:<i>换一句</i>、<i>上下文</i>、<i>出处</i>。"
+            "/script traditional | simplified | original:引语显示为繁体/简体/原文\n"
+            "/card:把上一句引语做成图片(或用 /card 回复我发的引语)\n"
+            "/theme light | dark:图片的浅色/深色配色\n\n"
+            "引语下方的按钮:<i>换一句</i>、<i>上下文</i>、<i>出处</i>、<i>卡片</i>。"
         ),
         "zh-Hant": (
             "<b>用法</b>\n"
@@ -118,8 +122,10 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/sources:引語出處\n"
             "/daily HH:MM [時區] 或 /daily off:每日一句\n"
             "/lang en | zh-hans | zh-hant | auto:本聊天的介面語言\n"
-            "/script traditional | simplified | original:引語顯示為繁體/簡體/原文\n\n"
-            "引語下方的按鈕:<i>換一句</i>、<i>上下文</i>、<i>出處</i>。"
+            "/script traditional | simplified | original:引語顯示為繁體/簡體/原文\n"
+            "/card:把上一句引語做成圖片(或用 /card 回覆我發的引語)\n"
+            "/theme light | dark:圖片的淺色/深色配色\n\n"
+            "引語下方的按鈕:<i>換一句</i>、<i>上下文</i>、<i>出處</i>、<i>卡片</i>。"
         ),
     },
     "button_another": {"en": "Another", "zh-Hans": "换一句", "zh-Hant": "換一句"},
@@ -302,22 +308,45 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hans": "请发给我文字,我会找一句相关的引语。",
         "zh-Hant": "請發給我文字,我會找一句相關的引語。",
     },
-}
-
-# Descriptions for setMyCommands; Telegram keys them by two-letter language code only.
-COMMANDS: dict[str, dict[Language, str]] = {
-    "quote": {"en": "Best quote for a topic", "zh-Hans": "查找相关引语", "zh-Hant": "查找相關引語"},
-    "random": {"en": "A random quote [speaker]", "zh-Hans": "随机一句 [人名]", "zh-Hant": "隨機一句 [人名]"},
-    "speakers": {"en": "Who I can quote", "zh-Hans": "可引用的人物", "zh-Hant": "可引用的人物"},
-    "sources": {"en": "Where the quotes come from", "zh-Hans": "引语出处", "zh-Hant": "引語出處"},
-    "daily": {"en": "A quote every day: HH:MM [zone] | off", "zh-Hans": "每日一句:HH:MM [时区] | off",
-              "zh-Hant": "每日一句:HH:MM [時區] | off"},
-    "lang": {"en": "Bot language: en | zh-hans | zh-hant", "zh-Hans": "界面语言",
-             "zh-Hant": "介面語言"},
-    "script": {"en": "Show quotes in traditional/simplified", "zh-Hans": "引语繁简转换",
-               "zh-Hant": "引語繁簡轉換"},
-    "help": {"en": "How to use me", "zh-Hans": "用法", "zh-Hant": "用法"},
-    "start": {"en": "Welcome", "zh-Hans": "欢迎", "zh-Hant": "歡迎"},
+    # Quote cards (bot/card): the button, /card and /theme.
+    "button_card": {"en": "Card", "zh-Hans": "卡片", "zh-Hant": "卡片"},
+    "card_nothing": {
+        "en": "Ask for a quote first, or reply /card to one of my quotes.",
+        "zh-Hans": "请先查一句引语,或用 /card 回复我发的引语。",
+        "zh-Hant": "請先查一句引語,或用 /card 回覆我發的引語。",
+    },
+    "card_failed": {
+        "en": "I could not send the picture, so here is the quote as text.",
+        "zh-Hans": "图片发送失败,这是文字版引语。",
+        "zh-Hant": "圖片傳送失敗,這是文字版引語。",
+    },
+    "theme_set": {
+        "en": "Cards in this chat now use the {theme} theme.",
+        "zh-Hans": "此聊天的卡片已改用{theme}主题。",
+        "zh-Hant": "此聊天的卡片已改用{theme}主題。",
+    },
+    "theme_usage": {
+        "en": "Use /theme light or /theme dark.",
+        "zh-Hans": "用法:/theme light 或 /theme dark。",
+        "zh-Hant": "用法:/theme light 或 /theme dark。",
+    },
+    "theme_light": {"en": "light", "zh-Hans": "浅色", "zh-Hant": "淺色"},
+    "theme_dark": {"en": "dark", "zh-Hans": "深色", "zh-Hant": "深色"},
+    "card_sent_private": {
+        "en": "I sent the card to our private chat.",
+        "zh-Hans": "卡片已发到我们的私聊。",
+        "zh-Hant": "卡片已發到我們的私聊。",
+    },
+    "card_start_private": {
+        "en": "Open a private chat with me and press Start, then I can send you cards.",
+        "zh-Hans": "请先打开与我的私聊并点“开始”,我才能把卡片发给你。",
+        "zh-Hant": "請先打開與我的私聊並點「開始」,我才能把卡片傳給你。",
+    },
+    "card_saved": {
+        "en": "Card written to {path}",
+        "zh-Hans": "卡片已保存到 {path}",
+        "zh-Hant": "卡片已儲存到 {path}",
+    },
 }
 
 

@@ -1,6 +1,6 @@
 """The hand-kept metadata in `seeds/`: speakers.toml, sources.toml, glossary.toml.
 
-This is the start of the data flow: it imports nothing else from the package.
+This is the start of the data flow: it imports only the leaf `records`.
 """
 
 from __future__ import annotations
@@ -8,6 +8,9 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from bot.records import Source
 
 SPEAKERS_FILE = "speakers.toml"
 SOURCES_FILE = "sources.toml"
@@ -47,16 +50,11 @@ class Monologue:
 class SourceFacts:
     """What sources.toml says about one document; unset fields are extracted from the page."""
 
-    title: str | None = None
-    publisher: str | None = None
-    url: str | None = None
-    date: str | None = None
-    event: str | None = None
-    script: str | None = None
+    source: Source = Source("")
     monologues: tuple[Monologue, ...] = field(default=())
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
@@ -97,7 +95,7 @@ def load_sources(seeds_dir: Path) -> dict[str, SourceFacts]:
         )
         plain = {k: (str(v) if v is not None else None) for k, v in entry.items() if k != "monologue"}
         known = {k: plain[k] for k in ("title", "publisher", "url", "date", "event", "script") if k in plain}
-        facts[file_name] = SourceFacts(**known, monologues=monologues)
+        facts[file_name] = SourceFacts(Source(file_name, **known), monologues=monologues)
     return facts
 
 

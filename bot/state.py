@@ -13,6 +13,7 @@ import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.text import MAX_QUERY_CHARS
 
@@ -23,10 +24,11 @@ MAX_SEEN_PER_QUERY = 500
 
 @dataclass(frozen=True)
 class ChatSettings:
-    """What a chat chose with /lang and /script (None: not chosen)."""
+    """What a chat chose with /lang, /script and /theme (None: not chosen)."""
 
     language: str | None = None
     script: str | None = None
+    theme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,22 @@ class StateStore(ABC):
     @abstractmethod
     def set_script(self, chat_id: int, script: str | None) -> None:
         """Store the chat's script for quotes (None: as published)."""
+
+    @abstractmethod
+    def set_theme(self, chat_id: int, theme: str | None) -> None:
+        """Store the chat's theme for quote cards (None: the default)."""
+
+    @abstractmethod
+    def last_shown(self, chat_id: int) -> int | None:
+        """The id of the quote most recently shown in this chat (what /card alone draws)."""
+
+    @abstractmethod
+    def card_file(self, key: str) -> str | None:
+        """Telegram's file_id of the card uploaded under `key`, or None."""
+
+    @abstractmethod
+    def set_card_file(self, key: str, file_id: str | None) -> None:
+        """Remember the file_id of an uploaded card (None: forget it, it no longer works)."""
 
     @abstractmethod
     def remember_query(self, kind: str, text: str) -> int:
@@ -138,7 +156,12 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_settings (
     chat_id INTEGER PRIMARY KEY,
     language TEXT,
-    script TEXT
+    script TEXT,
+    theme TEXT
+);
+CREATE TABLE IF NOT EXISTS card_files (
+    key TEXT PRIMARY KEY,
+    file_id TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS queries (
     id INTEGER PRIMARY KEY,
@@ -190,14 +213,17 @@ class SQLiteStateStore(StateStore):
                 self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(chat_settings)")}
+            if "theme" not in columns:  # a state database from before /theme
+                self._conn.execute("ALTER TABLE chat_settings ADD COLUMN theme TEXT")
 
-    def _execute(self, sql: str, params: tuple = ()) -> list[tuple]:
+    def _execute(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
     def chat_settings(self, chat_id: int) -> ChatSettings:
         rows = self._execute(
-            "SELECT language, script FROM chat_settings WHERE chat_id = ?", (chat_id,)
+            "SELECT language, script, theme FROM chat_settings WHERE chat_id = ?", (chat_id,)
         )
         return ChatSettings(*rows[0]) if rows else ChatSettings()
 
@@ -214,6 +240,31 @@ class SQLiteStateStore(StateStore):
             "ON CONFLICT (chat_id) DO UPDATE SET script = excluded.script",
             (chat_id, script),
         )
+
+    def set_theme(self, chat_id: int, theme: str | None) -> None:
+        self._execute(
+            "INSERT INTO chat_settings (chat_id, theme) VALUES (?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET theme = excluded.theme",
+            (chat_id, theme),
+        )
+
+    def last_shown(self, chat_id: int) -> int | None:
+        rows = self._execute(
+            "SELECT quote_id FROM seen WHERE chat_id = ? ORDER BY shown_at DESC LIMIT 1", (chat_id,)
+        )
+        return rows[0][0] if rows else None
+
+    def card_file(self, key: str) -> str | None:
+        rows = self._execute("SELECT file_id FROM card_files WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_card_file(self, key: str, file_id: str | None) -> None:
+        if file_id is None:
+            self._execute("DELETE FROM card_files WHERE key = ?", (key,))
+        else:
+            self._execute(
+                "INSERT OR REPLACE INTO card_files (key, file_id) VALUES (?, ?)", (key, file_id)
+            )
 
     def remember_query(self, kind: str, text: str) -> int:
         text = text[:MAX_QUERY_CHARS]

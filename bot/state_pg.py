@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -98,6 +99,13 @@ MIGRATIONS: dict[int, str] = {
         updated TIMESTAMPTZ NOT NULL
     );
     """,
+    3: """
+    ALTER TABLE chat_settings ADD COLUMN theme TEXT;
+    CREATE TABLE card_files (
+        key TEXT PRIMARY KEY,
+        file_id TEXT NOT NULL
+    );
+    """,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # Any constant: replicas starting together take turns to migrate.
@@ -161,7 +169,9 @@ class PostgresStateStore(StateStore):
         with self._pool.connection() as conn:
             yield conn
 
-    def _rows(self, sql: str, params: tuple | dict = ()) -> list[tuple]:
+    def _rows(
+        self, sql: str, params: Sequence[object] | Mapping[str, object] = ()
+    ) -> list[tuple[Any, ...]]:
         with self._conn() as conn:
             cursor = conn.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
@@ -177,7 +187,7 @@ class PostgresStateStore(StateStore):
 
     def chat_settings(self, chat_id: int) -> ChatSettings:
         rows = self._rows(
-            "SELECT language, script FROM chat_settings WHERE chat_id = %s", (chat_id,)
+            "SELECT language, script, theme FROM chat_settings WHERE chat_id = %s", (chat_id,)
         )
         return ChatSettings(*rows[0]) if rows else ChatSettings()
 
@@ -195,6 +205,34 @@ class PostgresStateStore(StateStore):
             (chat_id, script),
         )
 
+    def set_theme(self, chat_id: int, theme: str | None) -> None:
+        self._rows(
+            "INSERT INTO chat_settings (chat_id, theme) VALUES (%s, %s) "
+            "ON CONFLICT (chat_id) DO UPDATE SET theme = excluded.theme",
+            (chat_id, theme),
+        )
+
+    def last_shown(self, chat_id: int) -> int | None:
+        rows = self._rows(
+            "SELECT quote_id FROM seen WHERE chat_id = %s ORDER BY shown_at DESC LIMIT 1",
+            (chat_id,),
+        )
+        return int(rows[0][0]) if rows else None
+
+    def card_file(self, key: str) -> str | None:
+        rows = self._rows("SELECT file_id FROM card_files WHERE key = %s", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_card_file(self, key: str, file_id: str | None) -> None:
+        if file_id is None:
+            self._rows("DELETE FROM card_files WHERE key = %s", (key,))
+        else:
+            self._rows(
+                "INSERT INTO card_files (key, file_id) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET file_id = excluded.file_id",
+                (key, file_id),
+            )
+
     def remember_query(self, kind: str, text: str) -> int:
         text = text[:MAX_QUERY_CHARS]
         with self._conn() as conn:
@@ -205,6 +243,7 @@ class PostgresStateStore(StateStore):
             row = conn.execute(
                 "SELECT id FROM queries WHERE kind = %s AND text = %s", (kind, text)
             ).fetchone()
+        assert row is not None  # inserted just now or before
         return int(row[0])
 
     def query(self, query_id: int) -> StoredQuery | None:
@@ -306,7 +345,7 @@ class PostgresStateStore(StateStore):
 
     # The durable record of received updates, shared by every replica.
 
-    def record_update(self, update_id: int, payload: dict) -> bool:
+    def record_update(self, update_id: int, payload: dict[str, Any]) -> bool:
         """Record an update before answering it; False when it was already recorded
         (a duplicate delivery, here or at another replica)."""
         return bool(
@@ -329,7 +368,7 @@ class PostgresStateStore(StateStore):
             (self.holder,),
         )
 
-    def pending_updates(self) -> list[dict]:
+    def pending_updates(self) -> list[dict[str, Any]]:
         """Unfinished updates of replicas that stopped beating, claimed by this one
         atomically (two replicas never adopt the same update), oldest first."""
         self.beat()
@@ -357,7 +396,7 @@ class PostgresStateStore(StateStore):
             "RETURNING state",
             {"sender": sender, "burst": float(burst), "rate": per_minute / 60.0},
         )
-        return rows[0][0]
+        return str(rows[0][0])
 
     def take_send_slot(self, per_second: float, burst: float = 3.0) -> bool:
         """Take one message from the bot's overall budget, a token bucket shared by every

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import opencc
 
 # Han ideographs: extension A, the unified block and the compatibility ideographs.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -39,7 +43,7 @@ def count_han(text: str) -> int:
 
 
 @lru_cache(maxsize=4)
-def converter(config: str):
+def converter(config: str) -> opencc.OpenCC:
     """One OpenCC converter per configuration (`t2s`, `s2t`), loaded on first use."""
     import opencc
 
@@ -48,9 +52,11 @@ def converter(config: str):
 
 def to_simplified(text: str) -> str:
     """The text in simplified script (OpenCC t2s)."""
-    return converter("t2s").convert(text)
+    simplified: str = converter("t2s").convert(text)  # opencc leaves `convert` unannotated
+    return simplified
 
 
 def to_traditional(text: str) -> str:
     """The text in traditional script (OpenCC s2t)."""
-    return converter("s2t").convert(text)
+    traditional: str = converter("s2t").convert(text)
+    return traditional

@@ -3,7 +3,8 @@
 The server (tornado, already installed with python-telegram-bot's webhooks extra)
 answers the methods the bot uses, records every call, serves queued updates to
 getUpdates with long-poll semantics, and can be told to fail the next N calls with
-429 retry-after, 500, or a slow answer. `running_bot` starts the real `Application`,
+429 retry-after, 500, 400, or a slow answer. sendPhoto takes a multipart upload (kept
+as `Upload`) or the file_id of a photo it returned before. `running_bot` starts the real `Application`,
 with its real HTTPX stack, pointed at it through the API base URL.
 """
 
@@ -13,6 +14,7 @@ import asyncio
 import itertools
 import json
 import re
+import struct
 import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -21,8 +23,11 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import tornado.httpserver
+import tornado.httputil
 import tornado.netutil
 import tornado.web
+
+from tests.telegram_html import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS, telegram_html_errors
 
 BOT_ID = 4242
 # Methods the stand-in records and answers with a plain `true`, as Telegram does.
@@ -36,8 +41,16 @@ BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Quote Bot", "username":
 # Parameters Telegram takes as plain strings; everything else arrives JSON-encoded.
 _STRING_PARAMS = {
     "text", "parse_mode", "callback_query_id", "inline_query_id", "inline_message_id",
-    "url", "secret_token", "language_code", "description", "next_offset",
+    "url", "secret_token", "language_code", "description", "next_offset", "caption", "photo",
 }
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded in a multipart request."""
+
+    filename: str
+    content: bytes
 
 
 @dataclass
@@ -63,6 +76,11 @@ class Call:
         return [button for row in markup.get("inline_keyboard", []) for button in row]
 
     @property
+    def uploaded(self) -> bool:
+        """True when this call carried the photo as a file upload, not as a file_id."""
+        return isinstance(self.params.get("photo"), Upload)
+
+    @property
     def reply_to(self) -> int | None:
         parameters = self.params.get("reply_parameters") or {}
         return parameters.get("message_id")
@@ -70,8 +88,8 @@ class Call:
 
 @dataclass
 class Fault:
-    """Fail the next `remaining` calls of `methods`: "429", "500", "403" (blocked), or
-    "slow" (wait `delay` seconds, then answer unless the client has given up)."""
+    """Fail the next `remaining` calls of `methods`: "429", "500", "400", "403" (blocked),
+    or "slow" (wait `delay` seconds, then answer unless the client has given up)."""
 
     kind: str
     methods: frozenset[str]
@@ -95,6 +113,7 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1000)
         self._messages: dict[tuple[int, int], dict] = {}
         self._chats: dict[int, dict] = {}
+        self._photos: set[str] = set()  # file_ids of photos uploaded so far
         self._arrived = asyncio.Event()
         self._closing = False
         self._server: tornado.httpserver.HTTPServer | None = None
@@ -142,7 +161,7 @@ class FakeBotAPI:
         retry_after: int = 1,
         delay: float = 0.0,
     ) -> None:
-        """Answer the next `n` calls of `methods` with 429 / 500 / 403, or slowly ("slow")."""
+        """Answer the next `n` calls of `methods` with 429 / 500 / 400 / 403, or slowly ("slow")."""
         self.faults.append(Fault(kind, frozenset(methods), n, retry_after, delay))
 
     def push(self, payload: dict) -> int:
@@ -317,6 +336,9 @@ class FakeBotAPI:
         if fault is not None and fault.kind == "403":
             return 403, {"ok": False, "error_code": 403,
                          "description": "Forbidden: bot was blocked by the user"}
+        if fault is not None and fault.kind == "400":
+            return 400, {"ok": False, "error_code": 400,
+                         "description": "Bad Request: IMAGE_PROCESS_FAILED"}
         if fault is not None and fault.kind == "500":
             return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
         if fault is not None and fault.kind == "slow":
@@ -329,6 +351,10 @@ class FakeBotAPI:
         if handler is None:
             return 400, {"ok": False, "error_code": 400,
                          "description": f"Bad Request: {method} is not in the fake API"}
+        refused = html_refusal(params)
+        if refused:  # as Telegram does: the message is not sent, the edit not made
+            return 400, {"ok": False, "error_code": 400,
+                         "description": f"Bad Request: can't parse entities: {refused}"}
         status, result = await handler(params)
         if status != 200:
             return status, {"ok": False, "error_code": status, "description": result}
@@ -362,20 +388,44 @@ class FakeBotAPI:
         limit = int(params.get("limit") or 100)
         return 200, self._updates[:limit]
 
-    async def _api_sendMessage(self, params: dict):
+    def _sent_message(self, params: dict, **content) -> dict:
+        """The message the bot sent with `params`, stored so tests can reply to or press it."""
         chat_id = int(params["chat_id"])
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": self.chat(chat_id),
             "from": BOT_USER,
-            "text": params.get("text", ""),
+            **content,
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self._messages[(chat_id, message["message_id"])] = message
         params["_message_id"] = message["message_id"]
-        return 200, message
+        return message
+
+    async def _api_sendMessage(self, params: dict):
+        return 200, self._sent_message(params, text=params.get("text", ""))
+
+    async def _api_sendPhoto(self, params: dict):
+        photo = params.get("photo")
+        if isinstance(photo, Upload):
+            if photo.content[:8] != b"\x89PNG\r\n\x1a\n":
+                return 400, "Bad Request: IMAGE_PROCESS_FAILED"
+            width, height = struct.unpack(">II", photo.content[16:24])
+            file_id = f"photo-{next(self._message_ids)}"
+            self._photos.add(file_id)
+        elif photo in self._photos:
+            file_id, width, height = photo, 1080, 1080
+        else:
+            return 400, "Bad Request: wrong file identifier/HTTP URL specified"
+        # Telegram answers with thumbnails first and the photo as sent last.
+        sizes = [
+            {"file_id": f"thumb-{file_id}", "file_unique_id": f"t{file_id}",
+             "width": 90, "height": max(1, 90 * height // width)},
+            {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": width, "height": height},
+        ]
+        return 200, self._sent_message(params, caption=params.get("caption", ""), photo=sizes)
 
     async def _api_editMessageText(self, params: dict):
         if params.get("inline_message_id"):
@@ -425,13 +475,41 @@ class _Handler(tornado.web.RequestHandler):
     get = post
 
     def _params(self) -> dict:
-        body = self.request.body.decode() if self.request.body else ""
         content_type = self.request.headers.get("Content-Type", "")
+        if content_type.startswith("multipart/form-data"):
+            return self._multipart(content_type)
+        body = self.request.body.decode() if self.request.body else ""
         if content_type.startswith("application/json") and body:
             return json.loads(body)
         pairs = parse_qsl(body, keep_blank_values=True) if body else []
         pairs += [(k, v[-1].decode()) for k, v in self.request.query_arguments.items()]
         return {key: _decode(key, value) for key, value in pairs}
+
+    def _multipart(self, content_type: str) -> dict:
+        """The fields of a file upload, each file kept as an `Upload`."""
+        fields: dict[str, list[bytes]] = {}
+        files: dict[str, list[tornado.httputil.HTTPFile]] = {}
+        tornado.httputil.parse_body_arguments(content_type, self.request.body, fields, files)
+        params: dict = {key: _decode(key, values[-1].decode()) for key, values in fields.items()}
+        for key, uploads in files.items():
+            params[key] = Upload(uploads[-1].filename, uploads[-1].body)
+        return params
+
+
+def html_refusal(params: dict) -> str | None:
+    """Why Telegram would refuse the HTML of a message, a caption or an inline result, or None."""
+    texts = []  # (HTML, Telegram's limit for it)
+    if params.get("parse_mode") == "HTML":
+        texts += [(params[key], limit) for key, limit in (("text", MAX_MESSAGE_CHARS),
+                                                          ("caption", MAX_CAPTION_CHARS)) if key in params]
+    for result in params.get("results") or []:
+        content = result.get("input_message_content") or {}
+        if content.get("parse_mode") == "HTML":
+            texts.append((content.get("message_text", ""), MAX_MESSAGE_CHARS))
+        if result.get("parse_mode") == "HTML" and "caption" in result:
+            texts.append((result["caption"], MAX_CAPTION_CHARS))
+    errors = [error for text, limit in texts for error in telegram_html_errors(text, limit)]
+    return "; ".join(errors) or None
 
 
 def _decode(key: str, value: str):

@@ -1,5 +1,8 @@
 """The data flows one way: extract -> normalize -> index -> search -> reply -> telegram.
 
+The quote database (`bot.quotedb`) sits below both the builder and the searcher,
+so searching never needs the build path.
+
 A module imports only from modules to its left (or from its own package); the
 small leaf modules (settings, metadata, the bot's words, state) import nothing of ours.
 """
@@ -15,16 +18,24 @@ from tests.conftest import ROOT
 # Position in the flow; a module may import only from lower positions.
 LAYERS = {
     "bot.text": -1,  # text primitives: below everything, imports nothing of ours
+    "bot.records": -1,  # records every layer shares (a source): imports nothing of ours
     "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0, "bot.state": 0,
-    "bot.extract": 1, "bot.state_pg": 1,
+    "bot.pick": 0,  # the picker: pure, imports nothing of ours
+    "bot.extract": 1, "bot.state_pg": 1,  # PostgreSQL state: implements bot.state's interface
     "bot.normalize": 2,
-    "bot.lexicon": 3,
-    "bot.index": 4,
-    "bot.search": 5,
-    "bot.reply": 6,
-    "bot.chat": 7, "bot.telegram": 7,
-    "bot.cli": 8,
-    "bot.__main__": 9,
+    "bot.terms": 3,
+    "bot.lexicon": 4,
+    "bot.quotedb": 5,
+    "bot.index": 6,
+    "bot.search": 7,
+    "bot.reply": 8.9,  # the package's face re-exports its modules, which import down this order:
+    "bot.reply.markup": 8.1, "bot.reply.payload": 8.2, "bot.reply.language": 8.2,
+    "bot.reply.schedule": 8.2, "bot.reply.render": 8.3, "bot.reply.conversation": 8.4,
+    "bot.reply.commands": 8.5,
+    "bot.card": 8.95,  # quote cards: drawn from a reply's quote, used by chat and telegram
+    "bot.chat": 9, "bot.telegram": 9,
+    "bot.cli": 10,
+    "bot.__main__": 11,
 }
 MODULES = sorted((ROOT / "bot").rglob("*.py"))
 
@@ -69,3 +80,16 @@ def test_imports_point_down_the_flow(path):
 
 def test_every_module_has_a_place_in_the_flow():
     assert all(layer_of(module_name(p)) for p in MODULES if module_name(p) != "bot")
+
+
+def test_the_searcher_never_pulls_in_the_builder():
+    """Nothing under bot.search reaches bot.index, not even through another module."""
+    graph = {module_name(p): imported_modules(p) for p in MODULES}
+    todo = [name for name in graph if name == "bot.search" or name.startswith("bot.search.")]
+    reached: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in reached:
+            reached.add(name)
+            todo.extend(graph.get(name, ()))
+    assert not [name for name in reached if layer_of(name)[0] == "bot.index"], sorted(reached)

@@ -56,7 +56,7 @@ async def test_context_source_and_back(api, bot):
     assert message["text"].startswith("<b>Context</b>")
     assert "<b>" in message["text"] and [b["text"] for b in
                                          message["reply_markup"]["inline_keyboard"][0]] == [
-        "Another", "Quote", "Source"]
+        "Another", "Quote", "Source", "Card"]
     await press(api, message, "Source", 2)
     assert "Title:" in message["text"] and "Date: 2023-04-11" in message["text"]
     assert f"https://t.me/{BOT_USERNAME}?start=q" in message["text"]

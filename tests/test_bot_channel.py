@@ -9,7 +9,7 @@ async def test_quote_posted_in_channel_is_answered_with_a_post(api, bot):
     api.channel_post(CHANNEL, "/quote alignment")
     [post] = await api.wait_sent(CHANNEL)
     assert "\n— " in post.text
-    assert [button["text"] for button in post.buttons] == ["Another", "Context", "Source"]
+    assert [button["text"] for button in post.buttons] == ["Another", "Context", "Source", "Card"]
 
 
 async def test_channel_chatter_is_ignored(api, bot):

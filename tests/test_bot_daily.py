@@ -30,7 +30,7 @@ async def test_subscription_is_scheduled_in_the_chats_time_zone_and_fires(
         await job.run(bot)
         posts = await api.wait_sent(USER, count=2)
         assert posts[1].text.startswith("<b>Quote of the day</b>")
-        assert len(posts[1].buttons) == 3
+        assert len(posts[1].buttons) == 4
 
 
 async def test_default_zone_is_utc_and_status_is_shown(api, quotes_db, tmp_path):

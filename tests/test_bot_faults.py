@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.telegram.common import services
+from bot.telegram.context import services
 from tests.fake_bot_api import FakeBotAPI, fast_options, running_bot
 
 

@@ -12,7 +12,7 @@ async def test_quote_at_botname_is_answered_as_a_reply(api, bot):
     asked = api.message_id(update)
     [reply] = await api.wait_sent(GROUP)
     assert reply.reply_to == asked
-    assert "\n— " in reply.text and len(reply.buttons) == 3
+    assert "\n— " in reply.text and len(reply.buttons) == 4
 
 
 async def test_plain_quote_command_and_mention_are_answered(api, bot):
@@ -56,7 +56,7 @@ async def test_bare_quote_gives_a_random_quote(api, bot):
     chat = GROUP - 5
     api.group_text(chat, 7, "/quote")
     [reply] = await api.wait_sent(chat)
-    assert len(reply.buttons) == 3  # a real quote, with its buttons
+    assert len(reply.buttons) == 4  # a real quote, with its buttons
 
 
 async def test_only_admins_change_daily_in_groups(api, bot):

@@ -25,7 +25,7 @@ async def test_query_offers_articles_with_formatted_quotes(api, bot):
         content = result["input_message_content"]
         assert content["parse_mode"] == "HTML"
         assert "\n— " + result["title"] in content["message_text"]
-        assert len(result["reply_markup"]["inline_keyboard"][0]) == 3
+        assert len(result["reply_markup"]["inline_keyboard"][0]) == 4
     assert answer["cache_time"] == 300
     assert answer.get("is_personal") in (None, False)
 

@@ -23,7 +23,7 @@ async def test_private_query_gets_quote_with_source_and_buttons(api, bot):
     assert reply.params["parse_mode"] == "HTML"
     assert "\n— " in reply.text  # the English attribution line
     labels = [button["text"] for button in reply.buttons]
-    assert labels == ["Another", "Context", "Source"]
+    assert labels == ["Another", "Context", "Source", "Card"]
     assert all(len(button["callback_data"].encode()) <= 64 for button in reply.buttons)
     assert reply.reply_to is None  # private chats are not quoted back
 
@@ -33,7 +33,7 @@ async def test_chinese_user_gets_hitokoto_convention(api, bot):
     [reply] = await api.wait_sent(102)
     assert reply.text.startswith("「")
     assert "」\n——" in reply.text and "《" in reply.text and "》" in reply.text
-    assert [button["text"] for button in reply.buttons] == ["换一句", "上下文", "出处"]
+    assert [button["text"] for button in reply.buttons] == ["换一句", "上下文", "出处", "卡片"]
 
 
 async def test_no_match_names_the_query_and_suggests(api, bot):

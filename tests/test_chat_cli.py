@@ -22,7 +22,7 @@ def run_chat(quotes_db, lines: str, *args: str) -> str:
 def test_a_short_session(quotes_db):
     output = run_chat(quotes_db, "alignment\n2\n3\n明天天气怎么样\n/speakers\n/quit\nnever read\n")
     assert output.startswith("Hello!")
-    assert "› alignment" in output and "[1] Another  [2] Context  [3] Source" in output
+    assert "› alignment" in output and "[1] Another  [2] Context  [3] Source  [4] Card" in output
     assert "Context\n" in output and "[2] Quote" in output  # button 2 opened the context
     assert "Title:" in output  # button 3 opened the source
     assert "没有找到关于“明天天气怎么样”的引语" in output
@@ -34,7 +34,7 @@ def test_a_short_session(quotes_db):
 def test_answers_are_the_replier_answers(quotes_db):
     searcher = Searcher(quotes_db)
     chat = TerminalChat(Replier(searcher, SQLiteStateStore(":memory:"), rng=random.Random(0)))
-    direct = Replier(searcher, SQLiteStateStore(":memory:")).answer(LOCAL_CHAT_ID, "对齐", "zh-Hans")
+    direct = Replier(searcher, SQLiteStateStore(":memory:")).answer(LOCAL_CHAT_ID, "zh-Hans", "对齐")
     assert chat.handle("对齐").startswith(direct.plain())
 
 
@@ -58,3 +58,26 @@ def test_buttons_speak_the_language_of_their_message(quotes_db):
     output = run_chat(quotes_db, "印刷机\n2\n")
     assert "[1] 换一句  [2] 上下文  [3] 出处" in output
     assert "\n上下文\n" in output and "[2] 引语" in output  # not "Context" / "Quote"
+
+
+def test_card_choice_writes_the_png_and_prints_its_path(quotes_db, tmp_path):
+    replier = Replier(Searcher(quotes_db), SQLiteStateStore(":memory:"))
+    chat = TerminalChat(replier, cards_dir=tmp_path / "cards")
+    shown = chat.handle("alignment")
+    assert "[4] Card" in shown
+    written = chat.handle("4")
+    path = tmp_path / "cards" / f"card-{replier.state.last_shown(LOCAL_CHAT_ID)}-en-original-light.png"
+    assert written == f"Card written to {path}"
+    assert path.read_bytes().startswith(b"\x89PNG")
+    chat.handle("/theme dark")
+    assert chat.handle("/card").endswith("-dark.png")
+    assert chat.handle("2").startswith("Context")  # the quote's buttons still answer
+
+
+def test_card_choice_says_so_when_the_folder_cannot_be_written(quotes_db, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    chat = TerminalChat(Replier(Searcher(quotes_db), SQLiteStateStore(":memory:")),
+                        cards_dir=blocker / "cards")
+    chat.handle("alignment")
+    assert chat.handle("4").startswith(f"cannot write {blocker / 'cards'}")

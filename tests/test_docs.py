@@ -16,7 +16,7 @@ def test_first_screen_has_the_two_commands():
 
 
 def test_every_bot_command_is_documented_with_an_example():
-    from bot.messages import COMMANDS
+    from bot.reply import DESCRIPTIONS as COMMANDS
 
     table = README.split("## Using the bot", 1)[1].split("\n## ", 1)[0]
     for name in COMMANDS:

@@ -99,3 +99,49 @@ def test_turn_links_to_the_one_before(tmp_path):
     doc = extract_text(tmp_path, "Lex Fridman:其中有多少是梗?\n\nSam Altman:並不多。也許如果多一點會更有趣。\n")
     assert [p.speaker for p in doc.passages] == ["Lex Fridman", "Sam Altman"]
     assert [p.line for p in doc.passages] == [1, 3]
+
+
+
+def _page_lines(first: int, last: int) -> str:
+    """Lines `first`..`last` (1-based, inclusive) of the Lex Fridman page, verbatim."""
+    from tests.conftest import SEEDS
+
+    lines = (SEEDS / "002_22918ceff47ecff6.txt").read_text(encoding="utf-8").splitlines()
+    return "\n".join(lines[first - 1:last]) + "\n"
+
+
+def test_lost_label_after_a_question_closing_a_long_speech(tmp_path):
+    # The real page: Lex's turn about Ex Machina ends asking `你認為人工智能可以有意識嗎?`,
+    # the unlabelled paragraph after it is Sam's answer, and the next label is Lex's again.
+    doc = extract_text(tmp_path, _page_lines(514, 528))
+    assert [s for s, _ in turns(doc)] == [
+        "Lex Fridman", "Sam Altman", "Lex Fridman", "Sam Altman", "Lex Fridman",
+    ]
+    assert speaker_of(doc, "我肯定相信意識在某種程度上是基礎物質") == ["Sam Altman"]
+    assert speaker_of(doc, "矽穀的模擬宗教和婆羅門教") == ["Sam Altman"]
+    assert speaker_of(doc, "你認為人工智能可以有意識嗎") == ["Lex Fridman"]
+    assert speaker_of(doc, "她微笑是因為她正在體驗自由") == ["Lex Fridman"]
+
+
+def test_rhetorical_question_inside_a_speech_does_not_move_it(tmp_path):
+    # No question to the other person before the unlabelled text: nothing is given away.
+    doc = extract_text(
+        tmp_path,
+        "Sam Altman:我們從中學到了很多。\n\n"
+        "Lex Fridman:很多人擔心這件事,我在節目裏聽過很多這樣的聲音。\n\n"
+        "可是這真的有那麼可怕嗎?\n\n"
+        "我認為答案是否定的,技術總是在進步,人類也總會適應新的工具。\n\n"
+        "Lex Fridman:讓我們談談下一個話題。\n",
+    )
+    assert speaker_of(doc, "我認為答案是否定的") == ["Lex Fridman"]
+
+
+def test_question_to_the_other_person_in_english(tmp_path):
+    doc = extract_text(
+        tmp_path,
+        "Sam Altman: We learned a lot from it, and we keep learning every day.\n\n"
+        "Lex Fridman: Many people worry about this. It feels strange. Do you think it can be conscious?\n\n"
+        "I think it is far from that, and we should say so clearly and often.\n\n"
+        "Lex Fridman: Let us turn to alignment.\n",
+    )
+    assert speaker_of(doc, "I think it is far from that") == ["Sam Altman"]

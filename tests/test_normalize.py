@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import normalize
-from bot.normalize import fold, segment, words
+from bot import normalize, terms
+from bot.normalize import Segmenter, fold, words
 from bot.normalize import normalize as norm
+
+segment = Segmenter().segment
 
 
 @pytest.mark.parametrize(
@@ -68,9 +70,9 @@ def test_chinese_numerals_parse():
 
 
 def test_approximate_number_groups_close_numbers():
-    assert normalize.approximate_number("22000") == normalize.approximate_number("20000") == "2e4"
-    assert normalize.approximate_number("30000") != normalize.approximate_number("20000")
-    assert normalize.approximate_number("999") is None
+    assert terms.approximate_number("22000") == terms.approximate_number("20000") == "2e4"
+    assert terms.approximate_number("30000") != terms.approximate_number("20000")
+    assert terms.approximate_number("999") is None
 
 
 def test_segmentation_joins_back_to_the_comparison_form():
@@ -80,41 +82,41 @@ def test_segmentation_joins_back_to_the_comparison_form():
 
 
 def test_user_words_are_never_split():
-    normalize.set_user_words(["可扩展监督", "伊利亚·苏茨克维"])
-    assert "可扩展监督" in segment("其中一个是可扩展监督。")
-    assert "伊利亚苏茨克维" in segment("伊利亚·苏茨克维说")
+    segmenter = Segmenter(["可扩展监督", "伊利亚·苏茨克维"])
+    assert "可扩展监督" in segmenter.segment("其中一个是可扩展监督。")
+    assert "伊利亚苏茨克维" in segmenter.segment("伊利亚·苏茨克维说")
 
 
 def test_latin_words_stay_whole_whatever_the_user_words():
     # `ng` (Andrew Ng) and `agi` are user words; they must not cut English words apart.
-    normalize.set_user_words(["ng", "agi", "对齐"])
-    assert segment("language training magic") == ["language", "training", "magic"]
-    assert segment("AGI对齐问题") == ["agi", "对齐", "问题"]
+    segmenter = Segmenter(["ng", "agi", "对齐"])
+    assert segmenter.segment("language training magic") == ["language", "training", "magic"]
+    assert segmenter.segment("AGI对齐问题") == ["agi", "对齐", "问题"]
 
 
 def test_index_terms_hold_words_bigrams_and_number_sizes_not_function_words():
-    terms = normalize.index_terms(segment("装满洗碗机需要22,000年"))
-    assert {"洗碗", "碗机", "装满", normalize.APPROX_PREFIX + "2e4"} <= terms
-    assert "的" not in normalize.index_terms(segment("我的书"))
+    found = terms.index_terms(segment("装满洗碗机需要22,000年"))
+    assert {"洗碗", "碗机", "装满", terms.APPROX_PREFIX + "2e4"} <= found
+    assert "的" not in terms.index_terms(segment("我的书"))
 
 
 def test_private_prefixes_cannot_come_from_user_input():
-    assert norm(normalize.SPEAKER_PREFIX + "1") == "s1"
-    assert norm(normalize.APPROX_PREFIX + "2e4") == "n2e4"
+    assert norm(terms.SPEAKER_PREFIX + "1") == "s1"
+    assert norm(terms.APPROX_PREFIX + "2e4") == "n2e4"
 
 
 def test_quotability_prefers_complete_statements():
     statement = "当一项新技术出现时,我们需要做的是确保它的积极效果最大化,负面效果最小化。"
     question = "你认为会有一个奇点,机器会超过人类在学习和适应速度方面的进步吗?"
-    assert normalize.quotability(statement) > normalize.quotability(question)
-    assert normalize.quotability(statement) > normalize.quotability("是的。")
-    assert normalize.quotability(statement) > normalize.quotability(statement * 12)
+    assert terms.quotability(statement) > terms.quotability(question)
+    assert terms.quotability(statement) > terms.quotability("是的。")
+    assert terms.quotability(statement) > terms.quotability(statement * 12)
 
 
 def test_search_fields_match_the_index_columns():
-    from bot.index import SEARCH_COLUMNS
+    from bot.quotedb import SEARCH_COLUMNS
 
-    assert set(normalize.search_fields("一句话。")) == set(SEARCH_COLUMNS)
+    assert set(terms.search_fields("一句话。", Segmenter())) == set(SEARCH_COLUMNS)
 
 
 def test_cache_dir_is_configurable(tmp_path, monkeypatch):

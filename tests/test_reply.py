@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from bot.messages import _TEXTS, COMMANDS, LANGUAGES, language_from_code, say
+from bot.messages import _TEXTS, LANGUAGES, language_from_code, say
+from bot.reply import DESCRIPTIONS as COMMANDS
 from bot.reply import (
     MAX_MESSAGE_CHARS,
     Notice,
@@ -134,24 +135,24 @@ def test_language_falls_back_to_the_text(replier):
 
 
 def test_answer_no_match_and_random(replier):
-    reply = replier.answer(1, "alignment", "en")
-    assert reply.quote_id and len(reply.buttons) == 3
-    no_match = replier.answer(1, "明天天气怎么样", "zh-Hans")
+    reply = replier.answer(1, "en", "alignment")
+    assert reply.quote_id and len(reply.buttons) == 4
+    no_match = replier.answer(1, "zh-Hans", "明天天气怎么样")
     assert no_match.quote_id is None and not no_match.buttons
     assert "明天天气怎么样" in no_match.html
-    assert replier.answer(1, "   ", "en").quote_id  # nothing to match: a random quote
+    assert replier.answer(1, "en", "   ").quote_id  # nothing to match: a random quote
     unknown = replier.random_quote(1, "en", "Nobody Atall")
     assert unknown.quote_id is None and "Nobody Atall" in unknown.html
     assert replier.random_quote(1, "en", "Ilya").quote_id
 
 
 def test_another_walks_the_matches_then_says_so(replier, searcher):
-    first = replier.answer(2, "印刷机", "en")
+    first = replier.answer(2, "en", "印刷机")
     total = len(searcher.search("印刷机", limit=100))
     shown = {first.quote_id}
     result = first
     for _ in range(total + 1):
-        result = replier.press(2, first.buttons[0].payload, "en")
+        result = replier.press(2, "en", first.buttons[0].payload)
         if isinstance(result, Notice):
             break
         assert result.quote_id not in shown
@@ -161,20 +162,47 @@ def test_another_walks_the_matches_then_says_so(replier, searcher):
 
 
 def test_views_keep_a_way_back(replier):
-    first = replier.answer(3, "开源", "zh-Hans")
-    context = replier.press(3, first.buttons[1].payload, "zh-Hans")
-    assert [b.label for b in context.buttons] == ["换一句", "引语", "出处"]
-    back = replier.press(3, context.buttons[1].payload, "zh-Hans")
+    first = replier.answer(3, "zh-Hans", "开源")
+    context = replier.press(3, "zh-Hans", first.buttons[1].payload)
+    assert [b.label for b in context.buttons] == ["换一句", "引语", "出处", "卡片"]
+    back = replier.press(3, "zh-Hans", context.buttons[1].payload)
     assert back.html == first.html
-    source = replier.press(3, first.buttons[2].payload, "zh-Hans")
+    source = replier.press(3, "zh-Hans", first.buttons[2].payload)
     assert "https://t.me/QuoteTestBot?start=q" in source.html
     assert replier.start(3, "zh-Hans", f"q{first.quote_id}").html == first.html
-    assert isinstance(replier.press(3, "s:999999999:1", "en"), Notice)
+    assert isinstance(replier.press(3, "en", "s:999999999:1"), Notice)
 
 
 def test_inline_results(replier):
-    results = replier.inline(9, "alignment", "en", None)
+    results = replier.inline(9, "en", "alignment")
     assert 1 <= len(results) <= 10
     assert all(r.title and r.description and r.reply.buttons for r in results)
-    assert len(replier.inline(9, "", "en", None)) == 10
-    assert replier.inline(9, "how do I bake bread", "en", None) == []
+    assert len(replier.inline(9, "en", "")) == 10
+    assert replier.inline(9, "en", "how do I bake bread") == []
+
+
+def test_card_of_the_last_quote_a_replied_quote_or_a_query(replier):
+    assert replier.card(10, "en").html == say("en", "card_nothing")
+    shown = replier.answer(10, "en", "alignment")
+    card = replier.card(10, "en")
+    assert card.card is not None and card.card.quote.id == shown.quote_id
+    assert (card.card.lang, card.card.script, card.card.theme) == ("en", None, "light")
+    assert card.html == shown.html and card.buttons  # the text, should the picture fail
+    pressed = replier.press(10, "en", shown.buttons[3].payload)
+    assert pressed.card == card.card
+    other = replier.answer(11, "en", "印刷机")
+    assert replier.card_of(10, "en", other.quote_id).card.quote.id == other.quote_id
+    assert replier.card(10, "en", "印刷机").card.quote.id == other.quote_id
+    assert replier.card_of(10, "en", 999999999).html == say("en", "card_nothing")
+    assert replier.card_of(10, "en", None).html == say("en", "card_nothing")
+    assert replier.card(10, "en", "how do I bake bread").card is None  # a no-match answer
+
+
+def test_theme_is_a_chat_setting_the_card_follows(replier):
+    assert replier.set_theme(12, "en", "blue").html == say("en", "theme_usage")
+    assert "深色" in replier.set_theme(12, "zh-Hans", " Dark ").html
+    replier.set_script(12, "en", "traditional")
+    replier.answer(12, "en", "alignment")
+    card = replier.card(12, "en").card
+    assert (card.script, card.theme) == ("traditional", "dark")
+    assert all(item.card.theme == "dark" for item in replier.inline(12, "en", "alignment"))

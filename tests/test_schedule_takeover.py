@@ -71,14 +71,14 @@ def test_due_days_are_local_days_in_the_window():
 
 
 async def test_a_job_follows_a_subscription_changed_at_another_replica(api, quotes_db, tmp_path):
-    from bot.telegram.common import SERVICES
+    from bot.telegram.context import services
     from tests.fake_bot_api import running_bot
 
     async with running_bot(api, quotes_db, tmp_path / "state.db") as bot:
         api.private_text(601, "/daily 08:30 Asia/Shanghai")
         await api.wait_sent(601)
         [job] = bot.job_queue.get_jobs_by_name("daily:601")
-        state = bot.bot_data[SERVICES].state
+        state = services(bot).state
         state.set_daily(DailySubscription(601, "21:00", "UTC", "en"))  # as another replica would
         await job.run(bot)
         [moved] = bot.job_queue.get_jobs_by_name("daily:601")

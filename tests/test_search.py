@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import index, search
+from bot import index
 from bot.extract.model import Document, Passage, QuoteUnit
 from bot.metadata import load_speakers
 from bot.normalize import normalize
+from bot.records import Source
 from bot.search import Match, Searcher, SearchError, quote_fts
+from bot.search import searcher as searcher_module
 from tests.conftest import SEEDS, read_jsonl
 
 
@@ -26,9 +28,9 @@ def searcher(quotes_db) -> Searcher:
 
 
 def _hit(line: dict, match: Match) -> bool:
-    if line["speaker"] and match.speaker != line["speaker"]:
+    if line["speaker"] and match.quote.speaker != line["speaker"]:
         return False
-    return any(normalize(e) in normalize(match.text) for e in line["expect_any"])
+    return any(normalize(e) in normalize(match.quote.text) for e in line["expect_any"])
 
 
 @pytest.mark.parametrize("line", read_jsonl("queries.jsonl"), ids=lambda line: line["query"])
@@ -38,7 +40,7 @@ def test_dev_set_top_1(searcher, line):
         assert found == []
     else:
         assert found, "no match"
-        assert _hit(line, found[0]), [m.text[:40] for m in found]
+        assert _hit(line, found[0]), [m.quote.text[:40] for m in found]
 
 
 @pytest.mark.parametrize(
@@ -52,33 +54,33 @@ def test_chatter_gets_no_match(searcher, query):
 
 def test_results_carry_the_quote_score_and_terms(searcher):
     [match] = searcher.search("可扩展监督", limit=1)
-    assert match.speaker == "Sam Altman" and match.id == match.quote.id
+    assert match.quote.speaker == "Sam Altman"
     assert 0 < match.score <= 1
     assert match.terms and all(isinstance(t, str) for t in match.terms)
-    assert match.source.file.endswith(".txt") and match.passage_id == match.quote.passage_id
+    assert match.quote.source.file.endswith(".txt")
 
 
 def test_english_words_expand_into_chinese(searcher):
-    assert any("对齐" in normalize(m.text) for m in searcher.search("alignment"))
-    assert any("印刷机" in normalize(m.text) for m in searcher.search("printing press"))
-    assert "意识" in normalize(searcher.search("consciousness")[0].text)
-    assert "自动驾驶" in normalize(searcher.search("self-driving")[0].text)
+    assert any("对齐" in normalize(m.quote.text) for m in searcher.search("alignment"))
+    assert any("印刷机" in normalize(m.quote.text) for m in searcher.search("printing press"))
+    assert "意识" in normalize(searcher.search("consciousness")[0].quote.text)
+    assert "自动驾驶" in normalize(searcher.search("self-driving")[0].quote.text)
 
 
 def test_glossary_phrases_may_start_with_a_function_word(searcher):
     # "for" is a stop word, but "for-profit" is a hand-kept glossary term.
     found = searcher.search("for-profit")
-    assert found and any(term in normalize(found[0].text) for term in ("营利", "盈利"))
+    assert found and any(term in normalize(found[0].quote.text) for term in ("营利", "盈利"))
 
 
 def test_two_english_words_find_the_chinese_compound(searcher):
     # CC-CEDICT has data -> 数据 and center -> 中心, not "data center" -> 数据中心.
     found = searcher.search("data centers")
-    assert found and "数据中心" in normalize(found[0].text)
+    assert found and "数据中心" in normalize(found[0].quote.text)
 
 
 def test_typo_homophone_finds_the_right_word(searcher):
-    assert "洗碗机" in searcher.search("装满洗晚机")[0].text
+    assert "洗碗机" in searcher.search("装满洗晚机")[0].quote.text
 
 
 @pytest.mark.parametrize(
@@ -88,29 +90,29 @@ def test_typo_homophone_finds_the_right_word(searcher):
 )
 def test_a_name_in_the_query_filters_by_speaker(searcher, query, speaker):
     found = searcher.search(query)
-    assert found and all(m.speaker == speaker for m in found)
+    assert found and all(m.quote.speaker == speaker for m in found)
 
 
 def test_a_short_name_inside_a_chinese_word_is_not_a_speaker(searcher):
     # 拉维 (Ravi) inside 莫拉维克悖论 (Moravec's paradox), which only Yann LeCun mentions.
     for query in ("莫拉维克悖论", "莫拉維克悖論"):
         found = searcher.search(query)
-        assert found and found[0].speaker == "Yann LeCun"
-    assert searcher.search("拉维 奇点")[0].speaker == "Ravi Belani"
+        assert found and found[0].quote.speaker == "Yann LeCun"
+    assert searcher.search("拉维 奇点")[0].quote.speaker == "Ravi Belani"
 
 
 def test_a_name_alone_returns_that_speakers_quotes(searcher):
     found = searcher.search("吴恩达", limit=2)
-    assert len(found) == 2 and {m.speaker for m in found} == {"Andrew Ng"}
+    assert len(found) == 2 and {m.quote.speaker for m in found} == {"Andrew Ng"}
 
 
 def test_speaker_argument_alone_returns_that_speakers_quotes(searcher):
     found = searcher.search("", speaker="Lex", limit=2, exclude=[1])
-    assert len(found) == 2 and {m.speaker for m in found} == {"Lex Fridman"}
+    assert len(found) == 2 and {m.quote.speaker for m in found} == {"Lex Fridman"}
 
 
 def test_speaker_argument_takes_any_alias(searcher):
-    assert {m.speaker for m in searcher.search("开源", speaker="伊利亚", limit=3)} == {
+    assert {m.quote.speaker for m in searcher.search("开源", speaker="伊利亚", limit=3)} == {
         "Ilya Sutskever"
     }
     assert searcher.search("开源", speaker="Nobody Atall") == []
@@ -118,13 +120,13 @@ def test_speaker_argument_takes_any_alias(searcher):
 
 def test_exclude_gives_another_quote(searcher):
     first = searcher.search("印刷机", limit=1)[0]
-    second = searcher.search("印刷机", limit=1, exclude=[first.id])[0]
-    assert second.id != first.id and "印刷机" in second.text
+    second = searcher.search("印刷机", limit=1, exclude=[first.quote.id])[0]
+    assert second.quote.id != first.quote.id and "印刷机" in second.quote.text
 
 
 def test_no_near_duplicates_in_one_list(searcher):
     for query in ["可解释性", "使用GPT-4来解释GPT-2中的神经元", "AGI安全", "千里之行"]:
-        norms = [normalize(m.text) for m in searcher.search(query, limit=10)]
+        norms = [normalize(m.quote.text) for m in searcher.search(query, limit=10)]
         for i, a in enumerate(norms):
             for b in norms[i + 1 :]:
                 assert a != b and not (a in b and len(a) > 0.6 * len(b))
@@ -159,7 +161,7 @@ def test_any_text_gives_a_valid_answer(searcher, query, limit):
     found = searcher.search(query, limit=limit)
     assert len(found) <= limit
     assert all(0 <= m.score <= 1 for m in found)
-    assert len({m.id for m in found}) == len(found)
+    assert len({m.quote.id for m in found}) == len(found)
 
 
 def test_quote_fts_makes_every_input_a_string_literal():
@@ -220,7 +222,8 @@ def test_the_database_is_opened_read_only(searcher):
 
 def _tiny_db(path, sentence: str) -> None:
     speakers = load_speakers(SEEDS)
-    document = Document(file="tiny.txt", title="Tiny", passages=[Passage("Yann LeCun", sentence, 1)])
+    passages = [Passage("Yann LeCun", sentence, 1)]
+    document = Document(Source("tiny.txt", title="Tiny"), passages=passages)
     document.quotes.append(QuoteUnit(0, sentence))
     index.build([document], speakers, path)
 
@@ -231,7 +234,7 @@ def test_a_rebuilt_database_is_picked_up_without_restart(tmp_path, monkeypatch):
     live = Searcher(path)
     assert live.search("火星探测车") and not live.search("深海潜水艇")
     _tiny_db(path, "深海潜水艇记录鲸鱼的歌声。")  # built aside, renamed into place
-    monkeypatch.setattr(search, "RELOAD_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(searcher_module, "RELOAD_CHECK_SECONDS", 0.0)
     assert live.search("深海潜水艇") and not live.search("火星探测车")
 
 
@@ -239,7 +242,7 @@ def test_a_half_built_file_is_never_served(tmp_path, monkeypatch):
     path = tmp_path / "quotes.db"
     _tiny_db(path, "火星上的探测车在寻找水。")
     live = Searcher(path)
-    monkeypatch.setattr(search, "RELOAD_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(searcher_module, "RELOAD_CHECK_SECONDS", 0.0)
     os.replace(tmp_path / "quotes.db", tmp_path / "moved.db")  # the name is briefly missing
     (tmp_path / "quotes.db").write_bytes(b"garbage")  # and then not a database
     assert live.search("火星探测车")  # the open file keeps answering
@@ -247,9 +250,9 @@ def test_a_half_built_file_is_never_served(tmp_path, monkeypatch):
 
 def test_shared_across_threads(searcher):
     queries = ["对齐", "开源", "印刷机", "Ilya 意识", "装满洗晚机", "今天晚饭吃什么"] * 10
-    expected = [[m.id for m in searcher.search(q)] for q in queries]
+    expected = [[m.quote.id for m in searcher.search(q)] for q in queries]
     with ThreadPoolExecutor(8) as pool:
-        got = list(pool.map(lambda q: [m.id for m in searcher.search(q)], queries))
+        got = list(pool.map(lambda q: [m.quote.id for m in searcher.search(q)], queries))
     assert got == expected
 
 
@@ -278,9 +281,9 @@ def test_a_big_build_segments_in_worker_processes_alike(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("query", ["alignment", "开源", "意识"])
 def test_another_one_walks_exactly_the_matches_once(searcher, query):
-    everything = [m.id for m in searcher.search(query, limit=100)]
+    everything = [m.quote.id for m in searcher.search(query, limit=100)]
     shown: list[int] = []
     while found := searcher.search(query, limit=1, exclude=shown):
-        shown.append(found[0].id)
+        shown.append(found[0].quote.id)
         assert len(shown) <= len(everything)
     assert shown == everything

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
-from bot.state import MAX_SEEN_PER_QUERY, DailySubscription, SQLiteStateStore
+from bot.state import MAX_SEEN_PER_QUERY, ChatSettings, DailySubscription, SQLiteStateStore
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -118,3 +120,37 @@ def test_a_lease_has_one_holder_until_it_expires_or_is_released(store):
 
     time.sleep(0.3)
     assert store.hold_lease("daily", "a", 30) is True  # b's lease expired
+
+
+def test_theme_last_shown_quote_and_card_file_ids(open_store):
+    store = open_store()
+    assert store.last_shown(3) is None and store.card_file("card:1:en:original:light") is None
+    store.set_language(3, "en")
+    store.set_theme(3, "dark")
+    query_id = store.remember_query("search", "alignment")
+    store.mark_seen(3, query_id, 11)
+    store.mark_seen(3, store.remember_query("random", ""), 12)
+    store.mark_seen(4, query_id, 13)  # another chat does not count
+    store.set_card_file("card:12:en:original:dark", "file-a")
+    store.close()
+
+    reopened = open_store()
+    assert reopened.chat_settings(3) == ChatSettings("en", None, "dark")
+    assert reopened.last_shown(3) == 12
+    reopened.mark_seen(3, query_id, 11)  # shown again: the latest once more
+    assert reopened.last_shown(3) == 11
+    assert reopened.card_file("card:12:en:original:dark") == "file-a"
+    reopened.set_card_file("card:12:en:original:dark", None)
+    assert reopened.card_file("card:12:en:original:dark") is None
+
+
+def test_a_state_database_from_before_themes_gains_the_column(tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE chat_settings (chat_id INTEGER PRIMARY KEY, language TEXT, "
+                    "script TEXT)")
+        old.execute("INSERT INTO chat_settings VALUES (9, 'zh-Hant', 'traditional')")
+    store = SQLiteStateStore(path)
+    assert store.chat_settings(9) == ChatSettings("zh-Hant", "traditional", None)
+    store.set_theme(9, "light")
+    assert store.chat_settings(9).theme == "light"

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from bot.config import Settings
-from bot.state import DailySubscription, SQLiteStateStore
+from bot.state import ChatSettings, DailySubscription, SQLiteStateStore
 from bot.state_pg import (
     SCHEMA_VERSION,
     PostgresStateStore,
@@ -51,6 +51,22 @@ def test_a_version_1_schema_is_upgraded_keeping_its_rows(pg_url):
         store.close()
     PostgresStateStore(pg_url).close()  # opening again changes nothing
     assert versions(pg_url) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_a_version_2_schema_gains_themes_and_card_files(pg_url):
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        migrate(conn, target=2)
+        conn.execute("INSERT INTO chat_settings VALUES (9, 'zh-Hant', 'traditional')")
+    store = PostgresStateStore(pg_url)
+    try:
+        assert versions(pg_url) == list(range(1, SCHEMA_VERSION + 1))
+        assert store.chat_settings(9) == ChatSettings("zh-Hant", "traditional", None)
+        store.set_theme(9, "dark")
+        store.set_card_file("card:1:en:original:dark", "file-a")
+        assert store.chat_settings(9).theme == "dark"
+        assert store.card_file("card:1:en:original:dark") == "file-a"
+    finally:
+        store.close()
 
 
 def test_a_newer_schema_is_refused_not_dropped(pg_url):

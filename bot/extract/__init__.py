@@ -12,10 +12,11 @@ from bot.extract import source_info
 from bot.extract.decode import read_text
 from bot.extract.labels import LabelMatcher, name_alternation
 from bot.extract.model import Document, Dropped, Passage, QuoteUnit
-from bot.extract.paragraphs import split_paragraphs
+from bot.extract.paragraphs import Paragraph, split_paragraphs
 from bot.extract.quotes import paragraph_quotes, reported_quotes
 from bot.extract.turns import attribute
 from bot.metadata import SourceFacts, Speaker
+from bot.records import Source
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 
@@ -35,9 +36,10 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
     """Read one document and attribute its speech; messages go to `Document.notes`."""
     path = Path(path)
     facts = facts or SourceFacts()
-    document = Document(file=path.name)
+    document = Document(Source(path.name))
     text, document.notes = read_text(path)
     if not text.strip():
+        document.skipped = True
         if not document.notes:
             document.notes.append("empty: skipped")
         return document
@@ -48,6 +50,7 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
     document.dropped = attribution.dropped
     for turn in attribution.turns:
         index = len(document.passages)
+        assert turn.line is not None  # a turn is kept only once a paragraph has set its line
         document.passages.append(Passage(turn.speaker, "\n".join(turn.paragraphs), turn.line))
         for paragraph in turn.paragraphs:
             document.quotes.extend(QuoteUnit(index, q) for q in paragraph_quotes(paragraph))
@@ -69,17 +72,25 @@ def _order_by_line(document: Document) -> None:
     )
 
 
-def _describe_source(document: Document, text: str, paragraphs, facts: SourceFacts) -> None:
+def _describe_source(
+    document: Document, text: str, paragraphs: list[Paragraph], facts: SourceFacts
+) -> None:
     """Fill title, publisher, URL, date and script: sources.toml first, then the page."""
-    document.title = facts.title or source_info.find_title(paragraphs) or document.file
-    document.publisher = facts.publisher or source_info.find_publisher(text)
-    document.url = facts.url or source_info.find_url(text)
-    document.date = facts.date or source_info.find_date(text)
-    document.event = facts.event
-    document.script = facts.script or source_info.detect_script(text)
+    known, file = facts.source, document.source.file
+    document.source = Source(
+        file,
+        title=known.title or source_info.find_title(paragraphs) or file,
+        publisher=known.publisher or source_info.find_publisher(text),
+        url=known.url or source_info.find_url(text),
+        date=known.date or source_info.find_date(text),
+        event=known.event,
+        script=known.script or source_info.detect_script(text),
+    )
 
 
-def _add_reported(document: Document, narration, speakers: list[Speaker]) -> None:
+def _add_reported(
+    document: Document, narration: list[Paragraph], speakers: list[Speaker]
+) -> None:
     """Quotations the journalist attributes to a speaker by name, marked `reported`."""
     for speaker in speakers:
         names = name_alternation(list(speaker.all_names))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.metadata import Speaker
 from bot.text import HAN, to_simplified
@@ -40,13 +41,16 @@ def fold_for_labels(text: str) -> str:
     return folded if len(folded) == len(text) else text.lower()
 
 
+LabelStyle = Literal["colon", "bare", "glued"]
+
+
 @dataclass(frozen=True)
 class Label:
     """A recognised speaker label and the speech after it ('' when the label stands alone)."""
 
     speaker: str
     rest: str
-    style: str  # "colon" | "bare" | "glued"
+    style: LabelStyle
 
 
 def name_alternation(names: list[str]) -> str:
@@ -95,15 +99,20 @@ class LabelMatcher:
         head = fold_for_labels(text[:LABEL_WINDOW])
         bare = self._bare.match(head.strip()) if len(text) <= LABEL_WINDOW else None
         if bare:
-            return Label(self.speaker_for(bare["name"]), "", "bare")
+            return self._label(bare["name"], "", "bare")
         colon = self._colon.match(head)
         if colon:
-            return Label(self.speaker_for(colon["name"]), text[colon.end() :].strip(), "colon")
+            return self._label(colon["name"], text[colon.end() :].strip(), "colon")
         if allow_glued and self._glued:
             glued = self._glued.match(head)
             if glued and not NARRATION_AFTER_NAME.match(head[glued.end() :]):
-                return Label(self.speaker_for(glued["name"]), text[glued.end() :].strip(), "glued")
+                return self._label(glued["name"], text[glued.end() :].strip(), "glued")
         return None
+
+    def _label(self, name: str, rest: str, style: LabelStyle) -> Label | None:
+        # Only a known speaker makes a label (with no speakers the name pattern is empty).
+        speaker = self.speaker_for(name)
+        return Label(speaker, rest, style) if speaker else None
 
     def starts_turn(self, line: str) -> bool:
         """True when `line` opens with a `Name:` label (used to split unspaced transcripts)."""

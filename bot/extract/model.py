@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.records import Source, SpeechKind
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -12,7 +14,7 @@ class Passage:
     speaker: str  # canonical name
     text: str  # paragraphs joined with a blank line, editors' notes removed
     line: int  # 1-based line in the source file where the turn starts
-    kind: str = "speech"  # "speech" | "reported" (a journalist quoting the speaker)
+    kind: SpeechKind = "speech"
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class QuoteUnit:
 
     passage: int  # index into Document.passages
     text: str
-    kind: str = "speech"
+    kind: SpeechKind = "speech"
 
 
 @dataclass(frozen=True)
@@ -37,17 +39,12 @@ class Dropped:
 class Document:
     """One source document after extraction."""
 
-    file: str
-    title: str | None = None
-    publisher: str | None = None
-    url: str | None = None
-    date: str | None = None
-    event: str | None = None
-    script: str | None = None
+    source: Source
     passages: list[Passage] = field(default_factory=list)
     quotes: list[QuoteUnit] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line messages: converted, skipped, ...
+    skipped: bool = False  # unreadable, empty or not text: nothing of it is stored
 
     @property
     def unattributed(self) -> list[Dropped]:

@@ -8,6 +8,7 @@ monologue there. What is not speech is dropped with a reason, for the report.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.extract import classify
@@ -42,7 +43,9 @@ class Attribution:
 
 
 def _starts_with(text: str, marker: str | None) -> bool:
-    return bool(marker) and fold_for_labels(text).startswith(fold_for_labels(marker))
+    if not marker:
+        return False
+    return fold_for_labels(text).startswith(fold_for_labels(marker))
 
 
 class _Attributor:
@@ -176,26 +179,68 @@ def attribute(
     return attributor.result
 
 
+# The question marks a turn can end on, before any closing quote or bracket.
+_QUESTION_END = ("?", "？")
+CLOSERS = "”」』’\"）)]】"
+# A question put to the other person addresses them: 你/您 (both scripts), or `you` in English.
+SECOND_PERSON = re.compile(r"[你您妳]|\byou(?:r|rs)?\b", re.I)
+
+
+def _last_sentence(paragraph: str) -> str:
+    """The paragraph's final sentence (what its closing question mark belongs to)."""
+    body = paragraph.rstrip().rstrip(CLOSERS).rstrip("?？")
+    cut = max(body.rfind(mark) for mark in "。！？!?.")
+    return body[cut + 1:]
+
+
+def ends_with_question(paragraph: str) -> bool:
+    """Does the text end on a question mark (closing quotes and brackets aside)?"""
+    return paragraph.rstrip().rstrip(CLOSERS).endswith(_QUESTION_END)
+
+
+def _asks_other_person(paragraph: str, first: bool) -> bool:
+    """Does this paragraph end the asker's part of the turn with a question for the other person?
+
+    A one-line question opening the turn (`你能詳細說說嗎?`, `能說說嗎?`)
+    is always one; a question at the end of a longer speech must address
+    the other person in its last sentence, so a rhetorical question in the
+    middle of an answer does not split it.
+    """
+    if not ends_with_question(paragraph):
+        return False
+    return first or bool(SECOND_PERSON.search(_last_sentence(paragraph)))
+
+
+def _lost_reply_start(turn: Turn) -> int | None:
+    """Where the reply with a lost label starts in `turn`: after its last question to the other person."""
+    for index in range(len(turn.paragraphs) - 2, -1, -1):
+        if _asks_other_person(turn.paragraphs[index], first=index == 0):
+            return index + 1
+    return None
+
+
 def restore_lost_labels(turns: list[Turn]) -> list[Turn]:
     """Give back a reply whose label the page lost, when the dialogue shows whose it is.
 
     `Sam Altman:你能詳細說說嗎?` followed by an unlabelled paragraph and then
-    another `Sam Altman:` turn: a one-line question is answered by the other
-    person, and the same speaker never takes two turns in a row, so the
-    unlabelled paragraphs are the answer of the person asked (the speaker of
-    the turn before the question).
+    another `Sam Altman:` turn: the same speaker never takes two turns in a
+    row, and a question is answered by the person asked, so the paragraphs
+    after the turn's last question to the other person are the answer of the
+    person asked (the speaker of the turn before). The question may close a
+    long speech (`…你認為人工智能可以有意識嗎?` at the end of Lex's paragraphs
+    about a film): everything up to it stays with the asker.
     """
     repaired: list[Turn] = []
     for index, turn in enumerate(turns):
         before = repaired[-1] if repaired else None
         after = turns[index + 1] if index + 1 < len(turns) else None
-        asks = turn.paragraphs[0].rstrip().endswith(("?", "？"))
+        cut = _lost_reply_start(turn) if before and after else None
         if (
-            before and after and asks and len(turn.paragraphs) > 1
+            cut and before and after
             and after.speaker == turn.speaker and before.speaker != turn.speaker
         ):
-            repaired.append(Turn(turn.speaker, turn.line, turn.paragraphs[:1], turn.lines[:1]))
-            repaired.append(Turn(before.speaker, turn.lines[1], turn.paragraphs[1:], turn.lines[1:]))
+            repaired.append(Turn(turn.speaker, turn.line, turn.paragraphs[:cut], turn.lines[:cut]))
+            repaired.append(Turn(before.speaker, turn.lines[cut], turn.paragraphs[cut:], turn.lines[cut:]))
         else:
             repaired.append(turn)
     return repaired

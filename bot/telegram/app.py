@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -22,29 +23,23 @@ from telegram.ext import (
     filters,
 )
 
+from bot.card import warm_up
 from bot.config import Settings
 from bot.heartbeat import schedule_heartbeat
-from bot.messages import COMMANDS
-from bot.reply import Replier
+from bot.messages import Language
+from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
 from bot.state import StateStore
 from bot.state_pg import PostgresStateStore, StateStoreUnavailable, open_state_store
 from bot.telegram.buttons import button_pressed
-from bot.telegram.common import SERVICES, Services
-from bot.telegram.daily import daily_command, schedule_all
+from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
+from bot.telegram.daily import follow, schedule_all
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import (
+    command_callback,
     group_message,
-    help_command,
-    lang_command,
     private_other,
     private_text,
-    quote_command,
-    random_command,
-    script_command,
-    sources_command,
-    speakers_command,
-    start,
     unknown_command,
 )
 from bot.telegram.inline import inline_query
@@ -111,14 +106,14 @@ def build_application(
     options: BotOptions | None = None,
     heartbeat: bool = False,
     polling: bool = True,
-) -> Application:
+) -> QuoteBotApp:
     """The Application with every handler, the rate limiter and the error handler.
 
     With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow. Without
     `polling` it has no updater: the webhook server (`webhook.serve`) feeds it instead.
     """
     options = options or BotOptions()
-    limits = dict(
+    limits: dict[str, Any] = dict(
         overall_max_rate=options.overall_per_second,
         overall_time_period=1,
         group_max_rate=options.group_per_minute,
@@ -128,18 +123,18 @@ def build_application(
         backoff=options.retry_backoff,
     )
     # On a shared store, the limits hold for all replicas together.
-    shared = isinstance(state, PostgresStateStore)
+    shared = state if isinstance(state, PostgresStateStore) else None
     limiter = (
-        SharedBudgetLimiter(state, options.overall_per_second, **limits)
-        if shared
+        SharedBudgetLimiter(shared, options.overall_per_second, **limits)
+        if shared is not None
         else RetryingRateLimiter(**limits)
     )
-    builder = ApplicationBuilder() if polling else ApplicationBuilder().updater(None)
-    application = (
-        builder
+    builder = (
+        (ApplicationBuilder() if polling else ApplicationBuilder().updater(None))
         .token(check_token(settings.token))
         .base_url(settings.api_base_url)
         .base_file_url(file_base_url(settings.api_base_url))
+        .context_types(CONTEXT_TYPES)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -157,36 +152,35 @@ def build_application(
         .application_class(TrackedApplication)
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
-        .build()
     )
+    # PTB's builder types the job queue for its default context even after context_types().
+    application = cast(QuoteBotApp, builder.build())
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise StartupError("python-telegram-bot's job queue is missing: install the project again.")
     throttle = (
-        SharedThrottle(state, options.flood_burst, options.flood_per_minute)
-        if isinstance(state, PostgresStateStore)
+        SharedThrottle(shared, options.flood_burst, options.flood_per_minute)
+        if shared is not None
         else Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
     )
-    application.bot_data[SERVICES] = Services(
-        Replier(searcher, state), state, throttle, settings.heartbeat_path if heartbeat else None
-    )
+    replier = Replier(searcher, state)
+    # /daily stores the subscription; the job queue follows what was stored.
+    replier.on_daily_change = functools.partial(follow, job_queue, state)
+    Services(
+        replier, state, throttle, settings.heartbeat_path if heartbeat else None
+    ).attach(application)
     add_handlers(application)
     return application
 
 
-def add_handlers(application: Application) -> None:
+def add_handlers(application: QuoteBotApp) -> None:
     """Register the handlers; the first match in a group wins, so order matters."""
     # Commands in channels arrive as channel_post updates, which CommandHandler skips by default.
     commands = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-    for name, callback in (
-        ("start", start),
-        ("help", help_command),
-        ("quote", quote_command),
-        ("random", random_command),
-        ("speakers", speakers_command),
-        ("sources", sources_command),
-        ("daily", daily_command),
-        ("lang", lang_command),
-        ("script", script_command),
-    ):
-        application.add_handler(CommandHandler(name, callback, filters=commands))
+    for command in COMMANDS:
+        application.add_handler(
+            CommandHandler(command.name, command_callback(command), filters=commands)
+        )
     private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, private_text))
@@ -198,12 +192,16 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(on_error)
 
 
-async def on_startup(application: Application) -> None:
+async def on_startup(application: QuoteBotApp) -> None:
     """After getMe: tell the replier its username, register the commands, schedule /daily."""
-    shared: Services = application.bot_data[SERVICES]
+    shared = services(application)
     shared.replier.bot_username = application.bot.username
     # Load the matcher's dictionaries now rather than on the first person's message.
     shared.replier.searcher.search("warm up", limit=1)
+    try:
+        await asyncio.to_thread(warm_up)  # the card fonts, so the first card is as fast as any
+    except (OSError, ImportError) as error:
+        log.warning("card fonts not readable (%s): cards will be sent as text", error)
     await register_commands(application)
     scheduled = schedule_all(application)
     schedule_sweep(application)
@@ -212,15 +210,16 @@ async def on_startup(application: Application) -> None:
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
 
 
-async def on_shutdown(application: Application) -> None:
+async def on_shutdown(application: QuoteBotApp) -> None:
     """Give the daily schedule up, so another replica takes it over without waiting."""
-    await give_up_schedule(application.bot_data[SERVICES].state)
+    await give_up_schedule(services(application).state)
 
 
-async def register_commands(application: Application) -> None:
+async def register_commands(application: QuoteBotApp) -> None:
     """setMyCommands in English (default) and Chinese, so clients show the command list."""
-    for language_code, lang in ((None, "en"), ("zh", "zh-Hans")):
-        commands = [BotCommand(name, texts[lang]) for name, texts in COMMANDS.items()]
+    menus: tuple[tuple[str | None, Language], ...] = ((None, "en"), ("zh", "zh-Hans"))
+    for language_code, lang in menus:
+        commands = [BotCommand(command.name, command.descriptions[lang]) for command in COMMANDS]
         try:
             await application.bot.set_my_commands(commands, language_code=language_code)
         except TelegramError as error:
@@ -290,6 +289,6 @@ def register_webhook(settings: Settings, options: BotOptions | None = None) -> N
             settings.api_base_url
         ).build()
         async with application:
-            await set_webhook(application, settings, ALLOWED_UPDATES)
+            await set_webhook(application.bot, settings, ALLOWED_UPDATES)
 
     asyncio.run(register())

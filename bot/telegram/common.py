@@ -1,12 +1,11 @@
-"""What the handlers share: the services they use, how a reply is sent, flood control."""
+"""What the handlers share: the language of an update, how a reply is sent, flood control, admins."""
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import (
     ChatMember,
@@ -17,33 +16,15 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
 
 from bot.messages import Language, say
-from bot.reply import Replier, Reply
-from bot.state import StateStore
-from bot.telegram.limits import Throttle, Verdict
+from bot.reply import Reply
+from bot.telegram.context import QuoteBotContext
+from bot.telegram.limits import Verdict
 
 log = logging.getLogger("bot.telegram")
 
-SERVICES = "quotebot"
-
-Callback = Callable[..., Awaitable[None]]
-
-
-@dataclass
-class Services:
-    """The objects every handler needs, kept in `application.bot_data`."""
-
-    replier: Replier
-    state: StateStore
-    throttle: Throttle
-    heartbeat_path: Path | None = None  # touched by a job while updates flow (`quotebot health`)
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The bot's services from a handler's or job's context."""
-    return context.bot_data[SERVICES]
+Callback = Callable[..., Coroutine[Any, Any, None]]
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -61,11 +42,11 @@ def sender_key(update: Update) -> int:
     return update.effective_chat.id if update.effective_chat else 0
 
 
-def language(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str = "") -> Language:
+def language(update: Update, context: QuoteBotContext, text: str = "") -> Language:
     """The language to answer this update in (chat setting, Telegram language, the text)."""
     chat_id = update.effective_chat.id if update.effective_chat else 0
     user = update.effective_user
-    return services(context).replier.language(chat_id, user.language_code if user else None, text)
+    return context.services.replier.language(chat_id, user.language_code if user else None, text)
 
 
 def command_text(message: Message) -> str:
@@ -74,17 +55,22 @@ def command_text(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
-async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
-    """Send a reply to the update's chat; in groups and channels it quotes the message."""
+def reply_parameters(update: Update) -> ReplyParameters | None:
+    """In groups and channels an answer quotes the message it answers; in private chats not."""
     chat = update.effective_chat
     message = update.effective_message
+    if message is None or chat is None or chat.type == ChatType.PRIVATE:
+        return None
+    return ReplyParameters(message.message_id, allow_sending_without_reply=True)
+
+
+async def send_reply(update: Update, context: QuoteBotContext, reply: Reply) -> None:
+    """Send a reply to the update's chat; in groups and channels it quotes the message."""
+    chat = update.effective_chat
     if chat is None:
         return
-    reply_parameters = None
-    if message is not None and chat.type != ChatType.PRIVATE:
-        reply_parameters = ReplyParameters(message.message_id, allow_sending_without_reply=True)
     await context.bot.send_message(
-        chat.id, reply.html, reply_markup=markup(reply), reply_parameters=reply_parameters
+        chat.id, reply.html, reply_markup=markup(reply), reply_parameters=reply_parameters(update)
     )
     log.info("answered chat=%s type=%s quote=%s", chat.id, chat.type, reply.quote_id)
 
@@ -93,8 +79,8 @@ def answering(callback: Callback) -> Callback:
     """Run a handler only while the sender is within the flood limit; warn them once if not."""
 
     @functools.wraps(callback)
-    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE, *args: object) -> None:
-        verdict = services(context).throttle.check(sender_key(update))
+    async def guarded(update: Update, context: QuoteBotContext, *args: object) -> None:
+        verdict = context.services.throttle.check(sender_key(update))
         if verdict is Verdict.ALLOW:
             await callback(update, context, *args)
         elif verdict is Verdict.WARN:
@@ -104,7 +90,7 @@ def answering(callback: Callback) -> Callback:
     return guarded
 
 
-async def may_change_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def may_change_settings(update: Update, context: QuoteBotContext) -> bool:
     """Private chats and channels: yes. Groups: only admins (or the group posting anonymously)."""
     chat = update.effective_chat
     message = update.effective_message

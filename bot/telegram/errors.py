@@ -7,17 +7,17 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
 
 from bot.messages import say
-from bot.telegram.common import SERVICES, language
+from bot.telegram.common import language
+from bot.telegram.context import QuoteBotContext, has_services
 from bot.telegram.daily import unschedule
 from bot.telegram.metrics import ERRORS
 
 log = logging.getLogger(__name__)
 
 
-def describe(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
+def describe(update: object, context: QuoteBotContext) -> str:
     """Where the error happened, without any message text: update id, chat, user, job."""
     if isinstance(update, Update):
         chat = update.effective_chat
@@ -31,7 +31,7 @@ def describe(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
     return "no update"
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: QuoteBotContext) -> None:
     """Log the error with its context and, where it helps, tell the chat briefly."""
     error = context.error
     ERRORS.labels(type(error).__name__).inc()
@@ -40,8 +40,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Blocked by the user or removed from the chat: nobody to answer; stop daily posts.
         log.info("forbidden (%s): %s", error.message, where)
         chat_id = _chat_id(update, context)
-        if chat_id is not None and SERVICES in context.bot_data:
-            context.bot_data[SERVICES].state.remove_daily(chat_id)
+        if chat_id is not None and has_services(context):
+            context.services.state.remove_daily(chat_id)
             if context.job_queue:
                 unschedule(context.job_queue, chat_id)
         return
@@ -60,7 +60,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
 
 
-def _chat_id(update: object, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+def _chat_id(update: object, context: QuoteBotContext) -> int | None:
     if isinstance(update, Update) and update.effective_chat:
         return update.effective_chat.id
     return context.job.chat_id if context.job is not None else None

@@ -1,115 +1,110 @@
-"""Message and command handlers: one small async callback per job."""
+"""Message and command handlers: one generic callback per command row, one per kind of message.
+
+Every command in `bot.reply.commands.COMMANDS` is answered by `command_callback(row)`:
+flood control, the admin rule for settings in groups, then the row's `Replier` action.
+"""
 
 from __future__ import annotations
 
-from telegram import MessageEntity, Update
-from telegram.ext import ContextTypes
+from telegram import Message, MessageEntity, Update
 
 from bot.messages import say
-from bot.reply import Reply
+from bot.reply import Command, Reply
+from bot.reply.payload import quote_id_in
+from bot.telegram.cards import send_card
 from bot.telegram.common import (
+    Callback,
     answering,
     command_text,
     language,
     may_change_settings,
+    reply_parameters,
     send_reply,
-    services,
 )
+from bot.telegram.context import QuoteBotContext
 from bot.telegram.metrics import count_query
 
 
-@answering
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send the welcome, or the quote a deep link (/start q123) points at."""
-    payload = context.args[0] if context.args else ""
-    chat_id = update.effective_chat.id
-    reply = services(context).replier.start(chat_id, language(update, context), payload)
-    await send_reply(update, context, reply)
+def command_callback(command: Command) -> Callback:
+    """The handler callback for one row of the command table."""
+
+    @answering
+    async def run_command(update: Update, context: QuoteBotContext) -> None:
+        """Answer the command with its Replier action."""
+        await answer_command(update, context, command)
+
+    run_command.__name__ = run_command.__qualname__ = f"{command.name}_command"
+    return run_command
 
 
-@answering
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send the list of commands and buttons."""
-    await send_reply(update, context, services(context).replier.help(language(update, context)))
-
-
-@answering
-async def quote_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer /quote TEXT; as a reply to a message, use that message's text; bare: a random quote."""
-    message = update.effective_message
-    text = command_text(message)
-    if not text and message.reply_to_message:
-        replied = message.reply_to_message
-        text = replied.text or replied.caption or ""
-    await answer_query(update, context, text)
-
-
-@answering
-async def random_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send a random quote, from one speaker when /random names one."""
-    text = command_text(update.effective_message)
-    lang = language(update, context, text)
-    reply = services(context).replier.random_quote(update.effective_chat.id, lang, text)
-    await send_reply(update, context, reply)
-
-
-@answering
-async def speakers_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the speakers with their quote counts."""
-    reply = services(context).replier.speakers(language(update, context))
-    await send_reply(update, context, reply)
-
-
-@answering
-async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the sources with titles, dates and quote counts."""
-    reply = services(context).replier.sources(language(update, context))
-    await send_reply(update, context, reply)
-
-
-@answering
-async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Set the chat's language: /lang en | zh-hans | zh-hant | auto."""
-    await change_setting(update, context, services(context).replier.set_language)
-
-
-@answering
-async def script_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Set how quotes are written here: /script traditional | simplified | original."""
-    await change_setting(update, context, services(context).replier.set_script)
-
-
-async def change_setting(update: Update, context: ContextTypes.DEFAULT_TYPE, setter) -> None:
-    """Apply `setter(chat_id, argument, language)`; in groups, only admins may change it."""
-    lang = language(update, context)
-    arg = command_text(update.effective_message)
-    if arg and not await may_change_settings(update, context):
-        await send_reply(update, context, Reply(say(lang, "admins_only")))
+async def answer_command(update: Update, context: QuoteBotContext, command: Command) -> None:
+    """Run `command` on what follows it (or, where the row says so, on the replied message)."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
         return
-    await send_reply(update, context, setter(update.effective_chat.id, arg, lang))
+    text = command_text(message)
+    replied = message.reply_to_message
+    to_bot = replied is not None and sent_by(replied, context.bot.id)
+    if not text and replied is not None and command.uses_replied_text and not (
+        to_bot and command.on_replied_quote
+    ):
+        text = replied.text or replied.caption or ""
+    lang = language(update, context, text if command.takes_query else "")
+    replier = context.services.replier
+    if text and command.admin_only and not await may_change_settings(update, context):
+        reply = Reply(say(lang, "admins_only"))
+    elif not text and to_bot and command.on_replied_quote is not None:
+        assert replied is not None
+        reply = command.on_replied_quote(replier, chat.id, lang, quote_shown(replied))
+    else:
+        reply = command.action(replier, chat.id, lang, text)
+    if reply.card is not None:
+        await send_card(context, chat.id, reply, reply_parameters(update))
+    else:
+        await send_reply(update, context, reply)
+    if command.takes_query and text:
+        count_query(reply.quote_id is not None)
+
+
+def sent_by(message: Message, bot_id: int) -> bool:
+    """True for a message the bot sent (itself, or through inline mode)."""
+    sender = message.via_bot or message.from_user
+    return sender is not None and sender.id == bot_id
+
+
+def quote_shown(message: Message) -> int | None:
+    """The id of the quote one of the bot's messages shows, read from its buttons' payloads."""
+    if message.reply_markup is None:
+        return None
+    rows = message.reply_markup.inline_keyboard
+    return quote_id_in([button.callback_data for row in rows for button in row
+                        if isinstance(button.callback_data, str)])
 
 
 @answering
-async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_text(update: Update, context: QuoteBotContext) -> None:
     """Answer any text in a private chat with the best quote."""
-    await answer_query(update, context, update.effective_message.text or "")
+    message = update.effective_message
+    await answer_query(update, context, message.text or "" if message else "")
 
 
 @answering
-async def private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_other(update: Update, context: QuoteBotContext) -> None:
     """Answer a sticker, photo or other non-text message in a private chat with a hint."""
     await send_reply(update, context, Reply(say(language(update, context), "not_text")))
 
 
 @answering
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: QuoteBotContext) -> None:
     """Point a private chat that used an unknown command to /help."""
     await send_reply(update, context, Reply(say(language(update, context), "unknown_command")))
 
 
-async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def group_message(update: Update, context: QuoteBotContext) -> None:
     """Answer a group message addressed to the bot (@BotName TEXT, or a reply to it); ignore chatter."""
     message = update.effective_message
+    if message is None:
+        return
     text = message.text or ""
     username = (context.bot.username or "").lower()
     mentions = message.parse_entities([MessageEntity.MENTION])
@@ -124,7 +119,7 @@ async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @answering
-async def _answer_addressed(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def _answer_addressed(update: Update, context: QuoteBotContext, text: str) -> None:
     """Throttled part of group_message: only messages addressed to the bot count."""
     await answer_query(update, context, text)
 
@@ -136,11 +131,12 @@ def _cut_entity(text: str, entity: MessageEntity) -> str:
     return (encoded[:start] + " ".encode("utf-16-le") + encoded[end:]).decode("utf-16-le")
 
 
-async def answer_query(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def answer_query(update: Update, context: QuoteBotContext, text: str) -> None:
     """Send the best quote for `text` (a random one when it is empty)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
     lang = language(update, context, text)
-    replier = services(context).replier
-    chat_id = update.effective_chat.id
-    reply = replier.answer(chat_id, text, lang) if text.strip() else replier.random_quote(chat_id, lang)
+    reply = context.services.replier.answer(chat.id, lang, text)
     await send_reply(update, context, reply)
     count_query(reply.quote_id is not None)

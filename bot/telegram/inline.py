@@ -2,43 +2,67 @@
 
 from __future__ import annotations
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.ext import ContextTypes
+from telegram import (
+    InlineQueryResult,
+    InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
+    InputTextMessageContent,
+    Update,
+)
 
-from bot.messages import DEFAULT_LANGUAGE, parse_language
-from bot.reply import has_chinese
-from bot.telegram.common import markup, services
+from bot.reply import InlineQuote, answer_language
+from bot.state import StateStore
+from bot.telegram.cards import caption_of, key_of
+from bot.telegram.common import markup
+from bot.telegram.context import QuoteBotContext
 
 SEARCH_CACHE_SECONDS = 300
 RANDOM_CACHE_SECONDS = 10
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Offer up to 10 matching quotes as articles; a random selection for an empty query."""
+async def inline_query(update: Update, context: QuoteBotContext) -> None:
+    """Offer up to 10 matching quotes as articles (and as photos once their card was uploaded)."""
     query = update.inline_query
-    shared = services(context)
+    if query is None:
+        return
+    shared = context.services
     text = query.query or ""
     # Results must not depend on who asks unless marked personal: they follow the query's
     # language, unless the person chose a language or script in their private chat.
     chosen = shared.state.chat_settings(query.from_user.id)
-    lang = parse_language(chosen.language or "") or (
-        "zh-Hans" if has_chinese(text) else DEFAULT_LANGUAGE
-    )
+    lang = answer_language(chosen.language, text=text)
     empty = not text.strip()
-    personal = empty or bool(chosen.language or chosen.script)
-    offered = shared.replier.inline(query.from_user.id, text, lang, chosen.script)
-    results = [
-        InlineQueryResultArticle(
+    personal = empty or bool(chosen.language or chosen.script or chosen.theme)
+    offered = shared.replier.inline(query.from_user.id, lang, text)
+    results: list[InlineQueryResult] = []
+    for item in offered:
+        results.append(InlineQueryResultArticle(
             id=f"q{item.quote_id}",
             title=item.title,
             description=item.description,
             input_message_content=InputTextMessageContent(item.reply.html),
             reply_markup=markup(item.reply),
-        )
-        for item in offered
-    ]
+        ))
+        photo = cached_photo(item, shared.state)
+        if photo is not None:
+            results.append(photo)
     await query.answer(
         results,
         cache_time=RANDOM_CACHE_SECONDS if empty else SEARCH_CACHE_SECONDS,
         is_personal=personal,
+    )
+
+
+def cached_photo(item: InlineQuote, state: StateStore) -> InlineQueryResultCachedPhoto | None:
+    """The quote's card as a photo result, when that card was already uploaded (no buttons:
+    a photo has no text for Another or Context to replace)."""
+    file_id = state.card_file(key_of(item.card)) if item.card is not None else None
+    if item.card is None or file_id is None:
+        return None
+    return InlineQueryResultCachedPhoto(
+        id=f"p{item.quote_id}",
+        photo_file_id=file_id,
+        title=item.title,
+        description=item.description,
+        caption=caption_of(item.card),
     )

@@ -36,13 +36,13 @@ class RetryingRateLimiter(AIORateLimiter):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict | list[dict]]],
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | dict | list[dict]:
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         await self.before_request(data)
         for attempt in range(self.network_retries + 1):
             try:

@@ -16,10 +16,8 @@ import logging
 import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram.ext import Application, ContextTypes
-
 from bot.state import DailySubscription
-from bot.telegram.common import services
+from bot.telegram.context import QuoteBotApp, QuoteBotContext
 from bot.telegram.daily import deliver_daily
 from bot.telegram.lease import DAILY_LEASE, LEASE_SECONDS, PROCESS_ID, holds_schedule
 
@@ -48,14 +46,19 @@ def due_days(subscription: DailySubscription, since: float, until: float) -> lis
     return days
 
 
-def schedule_sweep(application: Application, every: float = SWEEP_SECONDS) -> None:
+def schedule_sweep(application: QuoteBotApp, every: float = SWEEP_SECONDS) -> None:
     """Run the sweep on the job queue from now on."""
-    application.job_queue.run_repeating(sweep, interval=every, first=0.5, name="daily-sweep")
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(sweep, interval=every, first=0.5, name="daily-sweep")
 
 
-async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sweep(context: QuoteBotContext) -> None:
     """If this replica holds the schedule, send what fell due since the last sweep."""
-    state = services(context).state
+    shared = context.services
+    state = shared.state
+    job_queue = context.job_queue
+    if job_queue is None:
+        return
     leading = await holds_schedule(state)
     if leading != context.bot_data.get(LEADING, False):
         context.bot_data[LEADING] = leading
@@ -65,7 +68,7 @@ async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
     now = time.time()
     since = await asyncio.to_thread(state.watermark, DAILY_LEASE)
     since = max(now if since is None else since, now - MAX_CATCH_UP_SECONDS)
-    due = []
+    due: list[tuple[int, str]] = []
     for subscription in await asyncio.to_thread(state.all_daily):
         try:
             due.extend((subscription.chat_id, day) for day in due_days(subscription, since, now))
@@ -80,7 +83,7 @@ async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
             renewed = time.monotonic()
         await asyncio.gather(
             *(
-                deliver_daily(context.bot, services(context), context.job_queue, chat_id, day)
+                deliver_daily(context.bot, shared, job_queue, chat_id, day)
                 for chat_id, day in due[start : start + SWEEP_BATCH]
             )
         )

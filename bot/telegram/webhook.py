@@ -18,18 +18,19 @@ import logging
 import signal
 import time
 from http import HTTPStatus
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 import tornado.web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from telegram import Update
-from telegram.ext import Application, ContextTypes
+from telegram import Bot, Update
 from tornado.httpserver import HTTPServer
 
 from bot.config import Settings
+from bot.search import Searcher
 from bot.state import StateStore
 from bot.state_pg import PostgresStateStore
-from bot.telegram.common import SERVICES, Services, services
+from bot.telegram.context import QuoteBotApp, QuoteBotContext, services
 from bot.telegram.metrics import (
     ANSWER_SECONDS,
     UPDATES_ANSWERED,
@@ -44,15 +45,30 @@ ADOPT_EVERY_SECONDS = 2.0
 PURGE_EVERY_SECONDS = 3600.0
 
 
-def records_updates(state: StateStore) -> bool:
-    """Whether the store keeps the durable record of received updates."""
-    return callable(getattr(state, "record_update", None))
+@runtime_checkable
+class UpdateRecord(Protocol):
+    """A store that keeps the durable record of received updates (PostgreSQL today)."""
+
+    def record_update(self, update_id: int, payload: dict[str, Any]) -> bool:
+        """Record an update before answering it; False when it was recorded before."""
+
+    def finish_update(self, update_id: int) -> None:
+        """Mark an update answered."""
+
+    def pending_updates(self) -> list[dict[str, Any]]:
+        """Recorded updates nobody is answering any more, claimed by this process."""
 
 
-class TrackedApplication(Application):
+def records_updates(state: StateStore) -> UpdateRecord | None:
+    """The store as a record of received updates, or None when it keeps none."""
+    return state if isinstance(state, UpdateRecord) else None
+
+
+class TrackedApplication(QuoteBotApp):
     """The Application that marks each update answered in the store and times it."""
 
     async def process_update(self, update: object) -> None:
+        """Handle the update as PTB does, then count it, time it and mark it answered."""
         started = time.perf_counter()
         UPDATES_RECEIVED.inc()
         try:
@@ -60,20 +76,15 @@ class TrackedApplication(Application):
         finally:
             ANSWER_SECONDS.observe(time.perf_counter() - started)
             UPDATES_ANSWERED.inc()
-            state = services_of(self).state
-            if isinstance(update, Update) and records_updates(state):
-                await asyncio.to_thread(state.finish_update, update.update_id)
-
-
-def services_of(application: Application) -> Services:
-    """The bot's services from the application (outside a handler)."""
-    return application.bot_data[SERVICES]
+            record = records_updates(services(self).state)
+            if isinstance(update, Update) and record is not None:
+                await asyncio.to_thread(record.finish_update, update.update_id)
 
 
 class UpdateHandler(tornado.web.RequestHandler):
     """POST of one update from Telegram."""
 
-    def initialize(self, bot_app: Application, secret: str | None) -> None:
+    def initialize(self, bot_app: QuoteBotApp, secret: str | None) -> None:
         self.bot_app = bot_app
         self.secret = secret
 
@@ -86,10 +97,10 @@ class UpdateHandler(tornado.web.RequestHandler):
             update_id = int(payload["update_id"])
         except (ValueError, TypeError, KeyError) as error:
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from error
-        state = services_of(self.bot_app).state
-        if records_updates(state):
+        record = records_updates(services(self.bot_app).state)
+        if record is not None:
             try:
-                fresh = await asyncio.to_thread(state.record_update, update_id, payload)
+                fresh = await asyncio.to_thread(record.record_update, update_id, payload)
             except Exception as error:  # the store is down: let Telegram deliver it again
                 log.warning("cannot record update %s: %s", update_id, type(error).__name__)
                 raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from error
@@ -103,11 +114,11 @@ class UpdateHandler(tornado.web.RequestHandler):
 class HealthHandler(tornado.web.RequestHandler):
     """200 when the quote database and the state store answer; 503 otherwise."""
 
-    def initialize(self, bot_app: Application) -> None:
+    def initialize(self, bot_app: QuoteBotApp) -> None:
         self.bot_app = bot_app
 
     async def get(self) -> None:
-        shared = services_of(self.bot_app)
+        shared = services(self.bot_app)
         checks = {
             "quotes": await asyncio.to_thread(_quotes_reachable, shared.replier.searcher),
             "state": await asyncio.to_thread(shared.state.ping),
@@ -116,7 +127,7 @@ class HealthHandler(tornado.web.RequestHandler):
         self.finish(checks)
 
 
-def _quotes_reachable(searcher) -> bool:
+def _quotes_reachable(searcher: Searcher) -> bool:
     try:
         return bool(searcher.speakers())
     except Exception:  # any failure to read means not ready
@@ -131,7 +142,7 @@ class MetricsHandler(tornado.web.RequestHandler):
         self.finish(generate_latest())
 
 
-def web_app(application: Application, settings: Settings) -> tornado.web.Application:
+def web_app(application: QuoteBotApp, settings: Settings) -> tornado.web.Application:
     """The routes: the webhook path, /healthz and /metrics."""
     path = urlsplit(settings.webhook_url or "").path.rstrip("/") or "/"
     secret = {"bot_app": application, "secret": settings.webhook_secret}
@@ -145,11 +156,13 @@ def web_app(application: Application, settings: Settings) -> tornado.web.Applica
     )
 
 
-async def adopt_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def adopt_pending(context: QuoteBotContext) -> None:
     """Answer the updates a dead replica recorded but never answered."""
-    state = services(context).state
+    record = records_updates(context.services.state)
+    if record is None:
+        return
     try:
-        pending = await asyncio.to_thread(state.pending_updates)
+        pending = await asyncio.to_thread(record.pending_updates)
     except Exception as error:  # the store is away: try again at the next round
         log.warning("cannot look for pending updates: %s", type(error).__name__)
         return
@@ -158,25 +171,28 @@ async def adopt_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.application.update_queue.put(Update.de_json(payload, context.bot))
 
 
-async def purge_old(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def purge_old(context: QuoteBotContext) -> None:
     """Delete old update records, daily claims and flood buckets from the shared store."""
+    state = context.services.state
+    if not isinstance(state, PostgresStateStore):
+        return
     try:
-        deleted = await asyncio.to_thread(services(context).state.purge)
+        deleted = await asyncio.to_thread(state.purge)
     except Exception as error:  # the next round tries again
         log.warning("cannot purge old state: %s", type(error).__name__)
         return
     log.info("purged %d old state rows", deleted)
 
 
-async def set_webhook(application: Application, settings: Settings, allowed: list[str]) -> None:
+async def set_webhook(bot: Bot, settings: Settings, allowed: list[str]) -> None:
     """setWebhook with the configured URL and secret (one process does this, not each replica)."""
-    await application.bot.set_webhook(
+    await bot.set_webhook(
         url=settings.webhook_url or "", allowed_updates=allowed, secret_token=settings.webhook_secret
     )
 
 
 async def serve(
-    application: Application, settings: Settings, allowed: list[str], register: bool
+    application: QuoteBotApp, settings: Settings, allowed: list[str], register: bool
 ) -> None:
     """Run the Application behind the webhook server until SIGTERM or SIGINT."""
     stop = asyncio.Event()
@@ -188,16 +204,17 @@ async def serve(
         if application.post_init:
             await application.post_init(application)
         if register:
-            await set_webhook(application, settings, allowed)
+            await set_webhook(application.bot, settings, allowed)
         await application.start()
-        state = services_of(application).state
-        if isinstance(state, PostgresStateStore):
+        state = services(application).state
+        job_queue = application.job_queue
+        if job_queue is not None and isinstance(state, PostgresStateStore):
             # Shared store: keep adopting what replicas that died leave behind.
-            application.job_queue.run_repeating(adopt_pending, ADOPT_EVERY_SECONDS, first=0.1)
-            application.job_queue.run_repeating(purge_old, PURGE_EVERY_SECONDS, first=60)
-        elif records_updates(state):
+            job_queue.run_repeating(adopt_pending, ADOPT_EVERY_SECONDS, first=0.1)
+            job_queue.run_repeating(purge_old, PURGE_EVERY_SECONDS, first=60)
+        elif job_queue is not None and records_updates(state) is not None:
             # One process: what is pending was left by this bot's last run; take it once.
-            application.job_queue.run_once(adopt_pending, 0)
+            job_queue.run_once(adopt_pending, 0)
         server = HTTPServer(web_app(application, settings), max_body_size=MAX_BODY_BYTES)
         server.listen(settings.webhook_port, settings.webhook_listen)
         log.info("webhook server on %s:%s", settings.webhook_listen, settings.webhook_port)

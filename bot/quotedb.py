@@ -1,0 +1,392 @@
+"""The quote database's one owner: its tables, its version, how it is opened and read.
+
+The builder (`bot.index`) creates the schema here and writes the rows; everything
+that reads (the searcher, the CLI, the benches) opens the file here, read-only,
+and reads through these queries. A file that is missing, unreadable, not a quote
+database or built by another version is one error, `DatabaseError`, whose message
+says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from bot import normalize
+from bot.metadata import Speaker
+from bot.records import Source, SpeechKind
+
+# Bump when a table changes: a database of another version must be rebuilt.
+SCHEMA_VERSION = 1
+
+# Columns the matcher reads: the segmented comparison form (the comparison form
+# itself is it without spaces, so it is not stored twice) and the quotability prior.
+SEARCH_COLUMNS = {"tokens": str, "quality": float}
+# The search tables: a contentless FTS5 index of each quote's words, CJK bigrams,
+# number sizes and speaker; the document frequency of every term (to pick a query's
+# selective terms without touching the index); English -> Chinese translations that
+# occur in the corpus; characters' readings (for homophone typos).
+FTS_TABLE = "quotes_fts"
+VOCAB_TABLE = "vocab"
+LEXICON_TABLE = "lexicon"
+READINGS_TABLE = "readings"
+TABLES = ("meta", "speakers", "sources", "passages", "quotes", FTS_TABLE, VOCAB_TABLE,
+          LEXICON_TABLE, READINGS_TABLE)
+
+MISSING = "no quote database at {path} (build it with `quotebot ingest`)"
+
+
+class DatabaseError(Exception):
+    """The quote database is missing, unreadable, not a quote database, or of another version."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One quote, verbatim, with its speaker and source."""
+
+    id: int
+    text: str
+    speaker: str
+    speaker_zh: str
+    kind: SpeechKind
+    passage_id: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class Context:
+    """A quote's whole turn and the turn before it (usually the question)."""
+
+    quote: Quote
+    passage: str
+    previous_speaker: str | None
+    previous: str | None
+    previous_speaker_zh: str | None = None  # the Chinese name, for Chinese chats
+
+
+@dataclass(frozen=True)
+class StoredSpeaker:
+    """A speaker as stored: the database's id, the person, how many quotes they have."""
+
+    id: int
+    speaker: Speaker
+    quotes: int
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    """A source as stored, with its passage and quote counts."""
+
+    source: Source
+    passages: int
+    quotes: int
+
+
+# -- writing (the builder) ----------------------------------------------------------
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """The tables of speakers, sources, passages and quotes (the search tables come later)."""
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("speakers").create(
+        {"id": int, "name": str, "name_zh": str, "aliases": str}, pk="id", not_null={"name"}
+    )
+    db.table("speakers").create_index(["name"], unique=True)
+    db.table("sources").create(
+        {"id": int, **{name: str for name in Source.__dataclass_fields__}},
+        pk="id",
+        not_null={"file"},
+    )
+    db.table("sources").create_index(["file"], unique=True)
+    db.table("passages").create(
+        {"id": int, "source_id": int, "speaker_id": int, "position": int, "prev_id": int,
+         "line": int, "kind": str, "text": str},
+        pk="id",
+        foreign_keys=[
+            ("source_id", "sources", "id"),
+            ("speaker_id", "speakers", "id"),
+            ("prev_id", "passages", "id"),
+        ],
+    )
+    db.table("quotes").create(
+        {"id": int, "passage_id": int, "speaker_id": int, "source_id": int, "position": int,
+         "kind": str, "text": str, **SEARCH_COLUMNS},
+        pk="id",
+        foreign_keys=[
+            ("passage_id", "passages", "id"),
+            ("speaker_id", "speakers", "id"),
+            ("source_id", "sources", "id"),
+        ],
+    )
+    db.table("quotes").create_index(["speaker_id"])
+    db.table("quotes").create_index(["passage_id"])
+
+
+def speaker_row(number: int, speaker: Speaker) -> dict[str, Any]:
+    """The stored row of a speaker."""
+    aliases = json.dumps(list(speaker.aliases), ensure_ascii=False)
+    return {"id": number, "name": speaker.name, "name_zh": speaker.name_zh, "aliases": aliases}
+
+
+def write_meta(db: sqlite_utils.Database, values: dict[str, str]) -> None:
+    """Set keys of the meta table."""
+    db.table("meta").insert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+
+
+def version_meta() -> dict[str, str]:
+    """The versions a reader checks on open."""
+    return {"schema_version": str(SCHEMA_VERSION), "normalizer_version": str(normalize.VERSION)}
+
+
+# -- reading ------------------------------------------------------------------------
+
+
+class QuoteDB:
+    """One quote database, opened read-only and checked; speakers and sources read once.
+
+    Not locked: a caller sharing it across threads holds its own lock (the searcher does).
+    """
+
+    def __init__(self, path: str | Path, cache_kib: int | None = None) -> None:
+        self.path = Path(path)
+        try:
+            stat = os.stat(self.path)
+        except OSError as error:
+            raise DatabaseError(MISSING.format(path=self.path)) from error
+        # Which file this is: a rebuild renames a new one into place.
+        self.identity = (stat.st_ino, stat.st_mtime_ns)
+        try:
+            self.conn = sqlite3.connect(
+                self.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise DatabaseError(f"{self.path} is not a quote database ({error})") from error
+        try:
+            if cache_kib:
+                self.conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+            self._load()
+        except (sqlite3.Error, DatabaseError) as error:
+            self.conn.close()
+            if isinstance(error, DatabaseError):
+                raise
+            raise DatabaseError(f"{self.path} is not a quote database ({error})") from error
+
+    def _load(self) -> None:
+        meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        for key, ours in version_meta().items():
+            if str(meta.get(key)) != ours:
+                raise DatabaseError(
+                    f"{self.path} was built by another version ({key} {meta.get(key)}, "
+                    f"this program reads {ours}): rebuild it with `quotebot ingest`"
+                )
+        present = {name for (name,) in self.conn.execute("SELECT name FROM sqlite_master")}
+        for table in TABLES:
+            if table not in present:
+                raise DatabaseError(f"{self.path} is not a quote database (no table {table})")
+        self.total = max(1, int(meta.get("search_quotes") or 1))
+        self.user_words: list[str] = json.loads(meta.get("user_words") or "[]")
+        self.speakers_by_id: dict[int, Speaker] = {
+            sid: Speaker(name, name_zh or "", tuple(json.loads(aliases or "[]")))
+            for sid, name, name_zh, aliases in self.conn.execute(
+                "SELECT id, name, name_zh, aliases FROM speakers"
+            )
+        }
+        columns = ", ".join(Source.__dataclass_fields__)
+        self._sources: dict[int, Source] = {
+            row[0]: Source(*row[1:])
+            for row in self.conn.execute(f"SELECT id, {columns} FROM sources")
+        }
+
+    def close(self) -> None:
+        """Close the file."""
+        self.conn.close()
+
+    # -- what people see --
+
+    def speakers(self) -> list[StoredSpeaker]:
+        """Every speaker with a quote count, most quoted first."""
+        rows = self.conn.execute(
+            """SELECT sp.id, COUNT(q.id) AS n FROM speakers sp
+               LEFT JOIN quotes q ON q.speaker_id = sp.id
+               GROUP BY sp.id ORDER BY n DESC, sp.name"""
+        ).fetchall()
+        return [StoredSpeaker(sid, self.speakers_by_id[sid], n) for sid, n in rows]
+
+    def sources(self) -> list[StoredSource]:
+        """Every source with its passage and quote counts, oldest first."""
+        rows = self.conn.execute(
+            """SELECT s.id, (SELECT COUNT(*) FROM passages p WHERE p.source_id = s.id),
+                      (SELECT COUNT(*) FROM quotes q WHERE q.source_id = s.id)
+               FROM sources s ORDER BY s.date IS NULL, s.date, s.file"""
+        ).fetchall()
+        return [StoredSource(self._sources[sid], passages, n) for sid, passages, n in rows]
+
+    def quote(self, quote_id: int) -> Quote | None:
+        """The quote with this id, or None."""
+        quotes = self._quotes("WHERE id = ?", (int(quote_id),))
+        return quotes[0] if quotes else None
+
+    def quotes(self, speaker: str | None = None) -> list[Quote]:
+        """Every quote (of the speaker with this canonical name), in id order."""
+        if speaker is None:
+            return self._quotes("ORDER BY id")
+        ids = [sid for sid, s in self.speakers_by_id.items() if s.name == speaker]
+        return self._quotes("WHERE speaker_id = ? ORDER BY id", (ids[0] if ids else -1,))
+
+    def _quotes(self, where: str, params: tuple[object, ...] = ()) -> list[Quote]:
+        rows = self.conn.execute(
+            f"SELECT id, text, speaker_id, kind, passage_id, source_id FROM quotes {where}", params
+        ).fetchall()
+        return [self._quote(*row) for row in rows]
+
+    def _quote(
+        self, qid: int, text: str, sid: int, kind: SpeechKind, passage_id: int, source_id: int
+    ) -> Quote:
+        speaker = self.speakers_by_id[sid]
+        source = self._sources.get(source_id) or Source("")
+        return Quote(qid, text, speaker.name, speaker.name_zh, kind, passage_id, source)
+
+    def context(self, quote_id: int) -> Context | None:
+        """The quote's whole turn and the turn before it."""
+        quote = self.quote(quote_id)
+        if quote is None:
+            return None
+        row = self.conn.execute(
+            """SELECT p.text, prev.text, sp.name, sp.name_zh FROM passages p
+               LEFT JOIN passages prev ON prev.id = p.prev_id
+               LEFT JOIN speakers sp ON sp.id = prev.speaker_id
+               WHERE p.id = ?""",
+            (quote.passage_id,),
+        ).fetchone()
+        if row is None:
+            return Context(quote, quote.text, None, None)
+        if row[1] is None:
+            return Context(quote, row[0], None, None)
+        return Context(quote, row[0], row[2], row[1], row[3] or None)
+
+    def passage_lines(self) -> dict[int, int]:
+        """The source line where each passage starts, by passage id."""
+        return dict(self.conn.execute("SELECT id, line FROM passages").fetchall())
+
+    # -- what the matcher reads --
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many quotes hold each of `terms` (absent terms left out)."""
+        terms = list(dict.fromkeys(t for t in terms if t))
+        found: dict[str, int] = {}
+        for start in range(0, len(terms), 500):
+            chunk = terms[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self.conn.execute(
+                    f"SELECT term, df FROM {VOCAB_TABLE} WHERE term IN ({marks})", chunk
+                ).fetchall()
+            )
+        return found
+
+    def translations(self, keys: Iterable[str]) -> dict[str, list[tuple[str, float]]]:
+        """English key -> [(Chinese term, weight)] for the keys the lexicon holds."""
+        keys = list(keys)
+        found: dict[str, list[tuple[str, float]]] = {}
+        if not keys:
+            return found
+        marks = ",".join("?" * len(keys))
+        for en, zh, weight in self.conn.execute(
+            f"SELECT en, zh, weight FROM {LEXICON_TABLE} WHERE en IN ({marks})", keys
+        ):
+            found.setdefault(en, []).append((zh, weight))
+        return found
+
+    def translated_keys(self, min_weight: float) -> set[str]:
+        """The English keys with a translation of at least this weight."""
+        rows = self.conn.execute(
+            f"SELECT DISTINCT en FROM {LEXICON_TABLE} WHERE weight >= ?", (min_weight,)
+        )
+        return {en for (en,) in rows}
+
+    def homophones(self, char: str) -> tuple[str, ...]:
+        """The characters the corpus uses that share a reading with `char`."""
+        rows = self.conn.execute(
+            f"""SELECT DISTINCT b.char FROM {READINGS_TABLE} a
+                JOIN {READINGS_TABLE} b ON b.py = a.py AND b.in_corpus = 1
+                WHERE a.char = ?""",
+            (char,),
+        ).fetchall()
+        return tuple(r[0] for r in rows)
+
+    def corpus_readings(self) -> list[tuple[str, str]]:
+        """(character, reading) of every character the corpus uses."""
+        return self.conn.execute(
+            f"SELECT char, py FROM {READINGS_TABLE} WHERE in_corpus = 1"
+        ).fetchall()
+
+    def topic_words(self, min_weight: float, n: int) -> list[str]:
+        """Translated terms of two or more characters, most frequent in the corpus first."""
+        rows = self.conn.execute(
+            f"""SELECT l.zh, v.df FROM {LEXICON_TABLE} l JOIN {VOCAB_TABLE} v ON v.term = l.zh
+                WHERE l.weight >= ? AND length(l.zh) >= 2
+                GROUP BY l.zh ORDER BY v.df DESC, l.zh LIMIT ?""",
+            (min_weight, max(0, int(n))),
+        ).fetchall()
+        return [zh for zh, _df in rows]
+
+    def full_text(self, expression: str, limit: int, ranked: bool) -> dict[int, float]:
+        """Quote id -> bm25 for an FTS5 expression (0 for all when not `ranked`, taken as found)."""
+        score = f"bm25({FTS_TABLE})" if ranked else "0"
+        order = "ORDER BY rank" if ranked else ""
+        rows = self.conn.execute(
+            f"SELECT rowid, {score} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? {order} LIMIT ?",
+            (expression, limit),
+        ).fetchall()
+        return dict(rows)
+
+    def search_fields(self, ids: Iterable[int]) -> list[tuple[int, str, float]]:
+        """(id, tokens, quality) of these quotes."""
+        ids = list(ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT id, tokens, quality FROM quotes WHERE id IN ({marks})", ids
+        ).fetchall()
+        return [(qid, tokens or "", quality or 0.0) for qid, tokens, quality in rows]
+
+    def all_search_fields(self) -> list[tuple[int, str, str]]:
+        """(id, text, tokens) of every quote, in id order."""
+        return self.conn.execute("SELECT id, text, tokens FROM quotes ORDER BY id").fetchall()
+
+    def best_quality(self, speaker_id: int, count: int) -> list[tuple[int, float]]:
+        """(id, quality) of a speaker's `count` most quotable quotes, best first."""
+        return self.conn.execute(
+            "SELECT id, quality FROM quotes WHERE speaker_id = ? ORDER BY quality DESC, id",
+            (speaker_id,),
+        ).fetchmany(count)
+
+    def id_range(self) -> tuple[int | None, int | None]:
+        """The smallest and largest quote id."""
+        low, high = self.conn.execute("SELECT MIN(id), MAX(id) FROM quotes").fetchone()
+        return low, high
+
+    def next_quotable(self, start: int, min_quality: float, speaker_id: int | None) -> int | None:
+        """The first quote id from `start` on of at least this quality (of the speaker)."""
+        where = "quality >= ?" + (" AND speaker_id = ?" if speaker_id is not None else "")
+        params = (min_quality,) + ((speaker_id,) if speaker_id is not None else ())
+        row = self.conn.execute(
+            f"SELECT id FROM quotes WHERE id >= ? AND {where} ORDER BY id LIMIT 1", (start, *params)
+        ).fetchone()
+        return row[0] if row else None
+
+    def quote_ids(self, speaker_id: int | None) -> list[int]:
+        """Every quote id (of the speaker)."""
+        if speaker_id is None:
+            rows = self.conn.execute("SELECT id FROM quotes")
+        else:
+            rows = self.conn.execute("SELECT id FROM quotes WHERE speaker_id = ?", (speaker_id,))
+        return [r[0] for r in rows]

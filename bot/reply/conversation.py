@@ -1,0 +1,350 @@
+"""The conversation: what the bot answers to a message, a command or a button press.
+
+`Replier` is the one place that decides what to answer; the Telegram handlers and the
+terminal chat both call it, so they cannot drift apart. It reads the searcher and the
+chat's state and leaves the HTML to `bot.reply.render`. Every method takes the chat's
+id and the answer's language first, then what is specific to it, so a command in
+`bot.reply.commands` is one row naming a method.
+"""
+
+from __future__ import annotations
+
+import random as random_module
+import re
+from collections.abc import Callable
+
+from bot.messages import Language, parse_language, say
+from bot.reply.language import DEFAULT_THEME, answer_language, in_script, parse_script, parse_theme
+from bot.reply.markup import CardRequest, InlineQuote, Notice, Reply, clip
+from bot.reply.payload import ANOTHER, CARD, CONTEXT, SOURCE, buttons, parse_payload
+from bot.reply.render import (
+    context_html,
+    no_match_html,
+    quote_html,
+    source_html,
+    sources_html,
+    speaker_name,
+    speakers_html,
+    unknown_speaker_html,
+)
+from bot.reply.schedule import DEFAULT_ZONE, OFF_WORDS, parse_time, parse_zone
+from bot.search import Quote, Searcher
+from bot.state import DailySubscription, StateStore
+from bot.text import MAX_QUERY_CHARS
+
+INLINE_RESULTS = 10
+SEARCH, RANDOM = "search", "random"  # the kinds of stored query a button refers to
+
+
+def clean_query(text: str) -> str:
+    """The query as searched: white space collapsed, cut to MAX_QUERY_CHARS."""
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+class Replier:
+    """What the bot answers, for Telegram and the terminal alike.
+
+    `chat_id` keys what a chat has already seen and what it chose with /lang and
+    /script; the Telegram layer passes the chat's id, the terminal a fixed one.
+    """
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        state: StateStore,
+        bot_username: str | None = None,
+        rng: random_module.Random | None = None,
+    ) -> None:
+        self.searcher = searcher
+        self.state = state
+        self.bot_username = bot_username
+        self.rng = rng or random_module.Random()
+        # Told the chat's id after /daily changed its subscription (Telegram schedules it).
+        self.on_daily_change: Callable[[int], None] | None = None
+
+    # settings
+
+    def language(self, chat_id: int, language_code: str | None = None, text: str = "") -> Language:
+        """The chat's /lang choice, else the person's Telegram language, else the text's."""
+        chosen = self.state.chat_settings(chat_id).language
+        return answer_language(chosen, language_code=language_code, text=text)
+
+    def script(self, chat_id: int) -> str | None:
+        """The chat's /script choice (None: quotes as published)."""
+        return self.state.chat_settings(chat_id).script
+
+    def set_language(self, chat_id: int, lang: Language, arg: str) -> Reply:
+        """/lang: set (or with "auto", clear) the chat's language."""
+        arg = arg.strip()
+        if arg.lower() == "auto":
+            self.state.set_language(chat_id, None)
+            return Reply(say(lang, "lang_auto"))
+        chosen = parse_language(arg)
+        if not chosen:
+            return Reply(say(lang, "lang_usage"))
+        self.state.set_language(chat_id, chosen)
+        return Reply(say(chosen, "lang_set"))
+
+    def set_script(self, chat_id: int, lang: Language, arg: str) -> Reply:
+        """/script: show quotes in traditional or simplified characters, or as published."""
+        script = parse_script(arg)
+        if script is None:
+            return Reply(say(lang, "script_usage"))
+        self.state.set_script(chat_id, None if script == "original" else script)
+        return Reply(say(lang, f"script_set_{script}"))
+
+    def set_theme(self, chat_id: int, lang: Language, arg: str) -> Reply:
+        """/theme: draw this chat's quote cards light or dark."""
+        theme = parse_theme(arg)
+        if theme is None:
+            return Reply(say(lang, "theme_usage"))
+        self.state.set_theme(chat_id, theme)
+        return Reply(say(lang, "theme_set", theme=say(lang, f"theme_{theme}")))
+
+    def card_request(self, chat_id: int, lang: Language, quote: Quote) -> CardRequest:
+        """The card of `quote` as this chat would see it: its script and its theme."""
+        settings = self.state.chat_settings(chat_id)
+        return CardRequest(quote, lang, settings.script, settings.theme or DEFAULT_THEME)
+
+    def daily(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
+        """/daily: show the chat's daily quote, set it (HH:MM [time zone]) or stop it (off)."""
+        args = arg.split()
+        if not args:
+            current = self.state.daily(chat_id)
+            if current is None:
+                return Reply(say(lang, "daily_none"))
+            return Reply(say(lang, "daily_status", time=current.time, zone=current.timezone))
+        if args[0].lower() in OFF_WORDS:
+            self.state.remove_daily(chat_id)
+            self._daily_changed(chat_id)
+            return Reply(say(lang, "daily_off"))
+        at = parse_time(args[0])
+        if at is None:
+            return Reply(say(lang, "daily_bad_time", value=args[0][:20]))
+        zone_name = args[1] if len(args) > 1 else DEFAULT_ZONE
+        if parse_zone(zone_name) is None:
+            return Reply(say(lang, "daily_bad_zone", value=zone_name[:40]))
+        # The daily post has no sender to take a language from: keep the subscriber's.
+        self.state.set_daily(DailySubscription(chat_id, at.strftime("%H:%M"), zone_name, lang))
+        self._daily_changed(chat_id)
+        return Reply(say(lang, "daily_set", time=at.strftime("%H:%M"), zone=zone_name))
+
+    # fixed texts
+
+    def start(self, chat_id: int, lang: Language, deep_link: str = "") -> Reply:
+        """/start: the welcome, or the quote a deep link ("q123") points at."""
+        match = re.fullmatch(r"q(\d{1,12})", (deep_link.split() or [""])[0])
+        if match:
+            return self.open_quote(chat_id, lang, int(match.group(1)))
+        return Reply(say(lang, "welcome"))
+
+    def help(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
+        """/help: every command and button."""
+        return Reply(say(lang, "help", bot=self.bot_username or "QuoteBot"))
+
+    def speakers(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
+        """/speakers: who can be quoted, with counts."""
+        return Reply(speakers_html(self.searcher.speakers(), lang))
+
+    def sources(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
+        """/sources: the documents quoted, with dates and counts."""
+        return Reply(sources_html(self.searcher.sources(), lang))
+
+    # quotes
+
+    def answer(self, chat_id: int, lang: Language, text: str) -> Reply:
+        """The best quote for `text` not yet shown in this chat; a no-match answer if none fits."""
+        query = clean_query(text)
+        if not query:
+            return self.random_quote(chat_id, lang)
+        query_id = self.state.remember_query(SEARCH, query.casefold())
+        seen = self.state.seen(chat_id, query_id)
+        matches = self.searcher.search(query, limit=1, exclude=tuple(seen))
+        if not matches and seen:
+            # Everything was shown before: asking again starts the list over.
+            self.state.forget_seen(chat_id, query_id)
+            matches = self.searcher.search(query, limit=1)
+        if not matches:
+            return self.no_match(chat_id, lang, query)
+        return self._show(chat_id, lang, matches[0].quote, query_id)
+
+    def random_quote(self, chat_id: int, lang: Language, speaker_text: str = "") -> Reply:
+        """A random quote, from one speaker when a name is given; never a repeat until all were shown."""
+        speaker = None
+        if speaker_text.strip():
+            speaker = self.searcher.resolve_speaker(clean_query(speaker_text))
+            if not speaker:
+                return Reply(unknown_speaker_html(speaker_text, lang, self.searcher.speakers()))
+        query_id = self.state.remember_query(RANDOM, speaker or "")
+        quote = self._next_random(chat_id, query_id, speaker)
+        if quote is None:
+            return Reply(say(lang, "empty_database"))
+        return self._show(chat_id, lang, quote, query_id)
+
+    def daily_quote(self, chat_id: int, lang: Language) -> Reply:
+        """The quote of the day for a subscribed chat."""
+        query_id = self.state.remember_query(RANDOM, "")
+        quote = self._next_random(chat_id, query_id, None)
+        if quote is None:
+            return Reply(say(lang, "empty_database"))
+        self.state.mark_seen(chat_id, query_id, quote.id)
+        return Reply(
+            quote_html(quote, lang, self.script(chat_id), header=say(lang, "daily_header")),
+            buttons(lang, quote.id, query_id),
+            quote.id,
+        )
+
+    def open_quote(self, chat_id: int, lang: Language, quote_id: int) -> Reply:
+        """One quote by id (deep links); "Another" then continues with random quotes."""
+        quote = self.searcher.get(quote_id)
+        if quote is None:
+            return Reply(say(lang, "quote_not_found"))
+        return self._show(chat_id, lang, quote, self.state.remember_query(RANDOM, ""))
+
+    def card(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
+        """/card: the card of the quote last shown here, or of the best match for `arg`."""
+        query = clean_query(arg)
+        if not query:
+            return self.card_of(chat_id, lang, self.state.last_shown(chat_id))
+        matches = self.searcher.search(query, limit=1)
+        if not matches:
+            return self.no_match(chat_id, lang, query)
+        return self.card_of(chat_id, lang, matches[0].quote.id)
+
+    def card_of(self, chat_id: int, lang: Language, quote_id: int | None) -> Reply:
+        """/card as a reply to one of the bot's messages: the card of the quote it shows."""
+        quote = self.searcher.get(quote_id) if quote_id is not None else None
+        if quote is None:
+            return Reply(say(lang, "card_nothing"))
+        return self._card(chat_id, lang, quote, self.state.remember_query(RANDOM, ""))
+
+    def no_match(self, chat_id: int, lang: Language, query: str) -> Reply:
+        """A friendly no: names the query, suggests topics and speakers that do exist."""
+        return Reply(no_match_html(query, lang, self.searcher.suggestions(6), self.searcher.speakers()))
+
+    # buttons
+
+    def press(self, chat_id: int, lang: Language, data: str | None) -> Reply | Notice:
+        """A button press: the message to put in place, or a short notice."""
+        parsed = parse_payload(data)
+        if parsed is None:
+            return Notice(say(lang, "button_expired"))
+        action, ids = parsed
+        if action == ANOTHER:
+            return self.another(chat_id, lang, ids[0])
+        quote_id, query_id = ids
+        if action == CONTEXT:
+            return self.context(chat_id, lang, quote_id, query_id)
+        if action == SOURCE:
+            return self.source(chat_id, lang, quote_id, query_id)
+        quote = self.searcher.get(quote_id)
+        if quote is None:
+            return Notice(say(lang, "quote_not_found"))
+        if action == CARD:
+            return self._card(chat_id, lang, quote, query_id)
+        return self._render(chat_id, lang, quote, query_id)
+
+    def another(self, chat_id: int, lang: Language, query_id: int) -> Reply | Notice:
+        """The next best quote for the same query, never one this chat has already seen for it."""
+        stored = self.state.query(query_id)
+        if stored is None:
+            return Notice(say(lang, "button_expired"))
+        seen = tuple(self.state.seen(chat_id, query_id))
+        if stored.kind == SEARCH:
+            matches = self.searcher.search(stored.text, limit=1, exclude=seen)
+            quote = matches[0].quote if matches else None
+        else:
+            quote = self.searcher.random(speaker=stored.text or None, exclude=seen, rng=self.rng)
+        if quote is None:
+            return Notice(say(lang, "no_more"))
+        return self._show(chat_id, lang, quote, query_id)
+
+    def context(self, chat_id: int, lang: Language, quote_id: int, query_id: int) -> Reply | Notice:
+        """The passage around a quote and the question it answered."""
+        context = self.searcher.context(quote_id)
+        if context is None:
+            return Notice(say(lang, "quote_not_found"))
+        return Reply(
+            context_html(context, lang, self.script(chat_id)),
+            buttons(lang, quote_id, query_id, showing=CONTEXT),
+            quote_id,
+        )
+
+    def source(self, chat_id: int, lang: Language, quote_id: int, query_id: int) -> Reply | Notice:
+        """Full details of a quote's source, with a link to share the quote."""
+        quote = self.searcher.get(quote_id)
+        if quote is None:
+            return Notice(say(lang, "quote_not_found"))
+        return Reply(
+            source_html(quote, lang, self.script(chat_id), self.share_link(quote_id)),
+            buttons(lang, quote_id, query_id, showing=SOURCE),
+            quote_id,
+        )
+
+    def share_link(self, quote_id: int) -> str | None:
+        """A t.me deep link that opens this quote in a private chat with the bot."""
+        return f"https://t.me/{self.bot_username}?start=q{quote_id}" if self.bot_username else None
+
+    # inline mode
+
+    def inline(
+        self, chat_id: int, lang: Language, text: str, limit: int = INLINE_RESULTS
+    ) -> list[InlineQuote]:
+        """Up to `limit` quotes for an inline query; a random selection when it is empty.
+
+        `chat_id` is the asking person's private chat, whose /script choice applies.
+        """
+        script = self.script(chat_id)
+        query = clean_query(text)
+        if query:
+            query_id = self.state.remember_query(SEARCH, query.casefold())
+            quotes = [match.quote for match in self.searcher.search(query, limit=limit)]
+        else:
+            query_id = self.state.remember_query(RANDOM, "")
+            quotes = []
+            for _ in range(limit):
+                quote = self.searcher.random(exclude=tuple(q.id for q in quotes), rng=self.rng)
+                if quote is None:
+                    break
+                quotes.append(quote)
+        return [
+            InlineQuote(
+                quote_id=quote.id,
+                title=speaker_name(quote, lang, script),
+                description=clip(in_script(quote.text, script), 100),
+                reply=Reply(quote_html(quote, lang, script), buttons(lang, quote.id, query_id),
+                            quote.id),
+                card=self.card_request(chat_id, lang, quote),
+            )
+            for quote in quotes
+        ]
+
+    # helpers
+
+    def _show(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
+        """Render a quote with its buttons and remember that this chat has seen it."""
+        self.state.mark_seen(chat_id, query_id, quote.id)
+        return self._render(chat_id, lang, quote, query_id)
+
+    def _render(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
+        return Reply(
+            quote_html(quote, lang, self.script(chat_id)), buttons(lang, quote.id, query_id), quote.id
+        )
+
+    def _card(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
+        """The quote's card, with the quote as text to send should the picture fail."""
+        text = self._render(chat_id, lang, quote, query_id)
+        return Reply(text.html, text.buttons, quote.id, self.card_request(chat_id, lang, quote))
+
+    def _next_random(self, chat_id: int, query_id: int, speaker: str | None) -> Quote | None:
+        seen = tuple(self.state.seen(chat_id, query_id))
+        quote = self.searcher.random(speaker=speaker, exclude=seen, rng=self.rng)
+        if quote is None and seen:
+            # Every quote was shown: begin a new round.
+            self.state.forget_seen(chat_id, query_id)
+            quote = self.searcher.random(speaker=speaker, rng=self.rng)
+        return quote
+
+    def _daily_changed(self, chat_id: int) -> None:
+        if self.on_daily_change is not None:
+            self.on_daily_change(chat_id)

@@ -1,0 +1,32 @@
+"""Find the quotes that answer a message: a package by pipeline stage.
+
+    aliases   speaker names in a query (any alias, script or case) -> a filter
+    analyze   the query -> weighted concepts, each satisfied by alternative terms
+    retrieve  the stages that find candidates (FTS5 today), merged before ranking
+    rank      score, no-match threshold, near-duplicates
+    sample    random picks and a speaker's best quotes
+    searcher  the Searcher: one open database and the pipeline over it
+    tuning    every weight and threshold, as one frozen value
+    types     the values passed between the stages, and Match
+
+Results are `Match(quote, score, terms)`; the quote and its source are the quote
+database's own records (`bot.quotedb.Quote`, `bot.records.Source`).
+"""
+
+from bot.quotedb import Context, Quote
+from bot.records import Source
+from bot.search.retrieve import quote_fts
+from bot.search.searcher import Searcher, SearchError
+from bot.search.tuning import Tuning
+from bot.search.types import Match
+
+__all__ = [
+    "Context",
+    "Match",
+    "Quote",
+    "SearchError",
+    "Searcher",
+    "Source",
+    "Tuning",
+    "quote_fts",
+]

@@ -1,0 +1,228 @@
+"""The Searcher: one open quote database and the pipeline over it, reopened on rebuild.
+
+    analyze (speaker names, concepts) -> retrieve (every stage in STAGES, merged)
+    -> rank (score, threshold) -> distinct (no repeats, no excluded ids)
+"""
+
+from __future__ import annotations
+
+import os
+import random as random_module
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot import lexicon
+from bot.normalize import Segmenter
+from bot.quotedb import Context, DatabaseError, Quote, QuoteDB
+from bot.records import Source
+from bot.search import rank, retrieve, sample
+from bot.search.aliases import SpeakerAliases
+from bot.search.analyze import Analyzer
+from bot.search.tuning import DEFAULT, Tuning
+from bot.search.types import Analysis, Candidate, Match
+from bot.text import MAX_QUERY_CHARS
+
+# The retrieval stages, each one module of this package; their findings are merged
+# before ranking. A new stage (say, nearest neighbours by meaning) is added here.
+STAGES: tuple[retrieve.Retriever, ...] = (retrieve.LexicalRetriever(),)
+
+# SQLite's page cache per searcher (KiB): the searching process must stay small.
+PAGE_CACHE_KIB = 64 * 1024
+# How often (seconds) the database file is checked for a rebuild.
+RELOAD_CHECK_SECONDS = 1.0
+
+SearchError = DatabaseError
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """Everything read from one database file, replaced whole when the file is rebuilt."""
+
+    db: QuoteDB
+    aliases: SpeakerAliases
+    analyzer: Analyzer
+
+
+class Searcher:
+    """Searches one quote database; safe to share across threads and asyncio tasks.
+
+    The database is opened read-only. When the file is replaced (a rebuild renames
+    a new file into place) the searcher notices within about a second and reopens.
+    """
+
+    def __init__(self, db_path: str | Path, tuning: Tuning = DEFAULT) -> None:
+        self.db_path = Path(db_path)
+        self.tuning = tuning
+        self._lock = threading.RLock()
+        self._opened: _Opened | None = None
+        self._checked = 0.0
+        self._open()
+
+    # -- opening and reloading --
+
+    def _open(self) -> None:
+        """Open (or reopen) the file; SearchError when it is not a quote database."""
+        db = QuoteDB(self.db_path, cache_kib=PAGE_CACHE_KIB)
+        aliases = SpeakerAliases(db.speakers_by_id)
+        analyzer = Analyzer(db, aliases, Segmenter(db.user_words), self.tuning)
+        old, self._opened = self._opened, _Opened(db, aliases, analyzer)
+        self._checked = time.monotonic()
+        if old is not None:
+            old.db.close()
+
+    def _fresh(self) -> _Opened:
+        """The open database, reopened first when the file was replaced since the last check."""
+        now = time.monotonic()
+        if now - self._checked >= RELOAD_CHECK_SECONDS and self._opened is not None:
+            self._checked = now
+            try:
+                stat = os.stat(self.db_path)
+                if (stat.st_ino, stat.st_mtime_ns) != self._opened.db.identity:
+                    self._open()
+            except (OSError, DatabaseError):
+                pass  # keep serving the file we have open
+        if self._opened is None:
+            raise SearchError(f"{self.db_path} is closed")
+        return self._opened
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """The open SQLite connection (read-only)."""
+        return self._fresh().db.conn
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            if self._opened is not None:
+                self._opened.db.close()
+                self._opened = None
+
+    # -- the interface --
+
+    def search(
+        self, query: str, limit: int = 3, speaker: str | None = None, exclude: Iterable[int] = ()
+    ) -> list[Match]:
+        """The best quotes for `query` (at most `limit`), or [] when nothing matches well.
+
+        `speaker` (any alias) keeps only that speaker's quotes; `exclude` lists quote
+        ids already shown. A name inside the query filters the same way.
+        """
+        if limit <= 0 or not isinstance(query, str):
+            return []
+        excluded = {int(i) for i in exclude}
+        with self._lock:
+            opened = self._fresh()
+            known, speaker_id = _named_speaker(opened, speaker)
+            if not known:
+                return []
+            analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
+            if analysis.speaker_id is not None:
+                if speaker_id is not None and speaker_id != analysis.speaker_id:
+                    return []
+                speaker_id = analysis.speaker_id
+            if not analysis.has_content:
+                if speaker_id is None:
+                    return []
+                picked = sample.speaker_best(opened.db, speaker_id, limit, excluded)
+                return [self._match(opened, qid, 0.5 + 0.5 * q, ()) for qid, q in picked]
+            ranked = rank.rank(analysis, self._candidates(opened, analysis, speaker_id), self.tuning)
+            chosen = rank.distinct(ranked, limit, self.tuning, excluded)
+            return [self._match(opened, c.id, c.score, c.terms) for c in chosen]
+
+    @staticmethod
+    def _match(opened: _Opened, quote_id: int, score: float, terms: tuple[str, ...]) -> Match:
+        quote = opened.db.quote(quote_id)
+        assert quote is not None  # found in this very file
+        return Match(quote, round(score, 4), terms)
+
+    def _candidates(
+        self, opened: _Opened, analysis: Analysis, speaker_id: int | None
+    ) -> list[Candidate]:
+        found = [stage.retrieve(opened.db, analysis, speaker_id, self.tuning) for stage in STAGES]
+        return retrieve.merge(opened.db, found)
+
+    def explain(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
+        """The best candidates with their features, no threshold applied (for calibration)."""
+        with self._lock:
+            opened = self._fresh()
+            analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
+            if not analysis.has_content:
+                return []
+            candidates = self._candidates(opened, analysis, analysis.speaker_id)
+            open_tuning = self.tuning.without_threshold()
+            ranked = rank.rank(analysis, candidates, open_tuning)
+            return [
+                {"id": c.id, "score": c.score, "coverage": c.coverage, "evidence": c.evidence,
+                 "terms": c.terms}
+                for c in rank.distinct(ranked, limit, open_tuning)
+            ]
+
+    def random(
+        self,
+        speaker: str | None = None,
+        exclude: Iterable[int] = (),
+        rng: random_module.Random | None = None,
+    ) -> Quote | None:
+        """A random quotable quote (of `speaker`, any alias), not one of `exclude`."""
+        excluded = {int(i) for i in exclude}
+        with self._lock:
+            opened = self._fresh()
+            known, speaker_id = _named_speaker(opened, speaker)
+            if not known:
+                return None
+            quote_id = sample.random_id(opened.db, speaker_id, excluded, rng or random_module)
+            return opened.db.quote(quote_id) if quote_id is not None else None
+
+    def get(self, quote_id: int) -> Quote | None:
+        """The quote with this id, or None."""
+        return self._by_id(QuoteDB.quote, quote_id)
+
+    def context(self, quote_id: int) -> Context | None:
+        """The quote's whole turn and the turn before it."""
+        return self._by_id(QuoteDB.context, quote_id)
+
+    def _by_id(self, read: Callable[[QuoteDB, int], T], quote_id: int) -> T | None:
+        """What `read` gives for this quote id; None for an id that is not a stored quote's."""
+        with self._lock:
+            try:
+                return read(self._fresh().db, int(quote_id))
+            except (LookupError, ValueError, TypeError, OverflowError):
+                return None
+
+    def speakers(self) -> list[tuple[str, str, int]]:
+        """(name, Chinese name, quote count) for every speaker, most quotes first."""
+        with self._lock:
+            stored = self._fresh().db.speakers()
+        return [(s.speaker.name, s.speaker.name_zh, s.quotes) for s in stored]
+
+    def sources(self) -> list[tuple[Source, int]]:
+        """Every source with its quote count, oldest first."""
+        with self._lock:
+            stored = self._fresh().db.sources()
+        return [(s.source, s.quotes) for s in stored]
+
+    def resolve_speaker(self, text: str) -> str | None:
+        """The canonical name for any alias of a speaker (any script or case), else None."""
+        with self._lock:
+            aliases = self._fresh().aliases
+            speaker_id = aliases.speaker_id(text) if isinstance(text, str) else None
+            return aliases.names[speaker_id] if speaker_id is not None else None
+
+    def suggestions(self, n: int = 6) -> list[str]:
+        """Topic words that really occur in the corpus (for a "no match" reply)."""
+        with self._lock:
+            return self._fresh().db.topic_words(lexicon.GLOSSARY_WEIGHT, n)
+
+
+def _named_speaker(opened: _Opened, speaker: str | None) -> tuple[bool, int | None]:
+    """(whether the filter names a known speaker or none at all, that speaker's id)."""
+    if not speaker:
+        return True, None
+    speaker_id = opened.aliases.speaker_id(speaker)
+    return speaker_id is not None, speaker_id

@@ -1,0 +1,73 @@
+"""The matcher's tuning: one frozen value, passed in, swept by bench/calibrate.py.
+
+    Searcher(db, tuning=Tuning(min_score=0.65))
+    dataclasses.replace(searcher.tuning, min_coverage=0.4)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Every number the matcher weighs or cuts by, with the values calibrated on the seeds."""
+
+    # Retrieval takes the rarest terms until their summed document frequency passes this.
+    posting_budget: int = 800
+    max_retrieval_terms: int = 16
+    # When every term is common, candidates must hold this many of the rarest ones.
+    common_terms_anded: int = 2
+    # How many candidates retrieval hands to the re-ranker; also the most answers one
+    # query has, however many are asked for.
+    candidates: int = 100
+
+    # Concept weights relative to a term's IDF.
+    seam_weight: float = 0.35  # a character pair across a word boundary (个人 in 一个人要)
+    stop_weight: float = 0.15  # function words
+    single_char_weight: float = 0.5  # one CJK character is weak evidence
+    number_weight: float = 0.5  # numbers support a match but never make one
+    noise_weight: float = 0.12  # a pair no quote holds that is neither a word nor a typo of one
+    typo_credit: float = 0.8  # a homophone stands in for the typed pair
+    approx_number_credit: float = 0.7
+    translation_credit: float = 0.9
+
+    # Score = weighted sum of these features (each 0..1).
+    coverage_weight: float = 0.55
+    chars_weight: float = 0.2
+    tokens_weight: float = 0.05
+    bm25_weight: float = 0.1
+    quality_weight: float = 0.1
+
+    # The no-match threshold (calibrated by bench/calibrate.py; see its output for the
+    # data). Evidence is in units of the IDF of a term no quote holds, so it means the
+    # same at any corpus size. `bench/calibrate.py --seed 0` on the seeds (1576 generated
+    # positives, 150 negatives): positives answered right 93-98% by kind, 1 of 50 chatter
+    # lines and 4 of 100 random strings answered.
+    min_coverage: float = 0.3
+    min_evidence: float = 0.25
+    min_score: float = 0.6
+
+    # Two results this similar (rapidfuzz ratio on comparison forms) are one quote.
+    near_duplicate: int = 88
+
+    def feature_weights(self) -> dict[str, float]:
+        """The score's weight of each feature, in the order they are summed."""
+        return {
+            "coverage": self.coverage_weight,
+            "chars": self.chars_weight,
+            "tokens": self.tokens_weight,
+            "bm25": self.bm25_weight,
+            "quality": self.quality_weight,
+        }
+
+    def thresholds(self) -> dict[str, float]:
+        """The no-match threshold by feature (what bench/calibrate.py prints)."""
+        return {"coverage": self.min_coverage, "evidence": self.min_evidence, "score": self.min_score}
+
+    def without_threshold(self) -> Tuning:
+        """The same tuning answering every candidate (for explain and calibration)."""
+        return replace(self, min_coverage=0.0, min_evidence=0.0, min_score=0.0)
+
+
+DEFAULT = Tuning()

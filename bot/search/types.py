@@ -1,0 +1,64 @@
+"""The values passed between the search stages, and the result type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.quotedb import Quote
+
+# "text": CJK text, matched inside a quote's comparison form; "word": a Latin word,
+# matched as a whole word; "number": matched whole or by its rough size.
+ConceptKind = Literal["text", "word", "number"]
+# How a query token is analysed.
+TokenKind = Literal["cjk", "latin", "number", "end"]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A quote found for a query, its score (0..1) and the query terms it matched."""
+
+    quote: Quote
+    score: float
+    terms: tuple[str, ...]
+
+
+@dataclass
+class Concept:
+    """One thing the query asks for, satisfied by any of its alternative terms."""
+
+    label: str
+    alts: list[tuple[str, float]]  # (term in comparison form, credit 0..1)
+    weight: float
+    kind: ConceptKind = "text"
+    retrieval: list[str] = field(default_factory=list)  # FTS terms that find it
+
+
+@dataclass
+class Analysis:
+    """A query taken apart: the speaker it names, its comparison form, its concepts."""
+
+    speaker_id: int | None
+    norm: str
+    tokens: list[str]
+    concepts: list[Concept]
+    max_idf: float = 1.0
+
+    @property
+    def has_content(self) -> bool:
+        return any(c.weight > 0 and c.kind != "number" for c in self.concepts)
+
+
+@dataclass
+class Candidate:
+    """A quote a retrieval stage found, with what each stage found it by, then its score."""
+
+    id: int
+    tokens: str
+    quality: float
+    signals: dict[str, float] = field(default_factory=dict)  # stage evidence: {"bm25": -3.1}
+    score: float = 0.0
+    terms: tuple[str, ...] = ()
+    norm: str = ""
+    coverage: float = 0.0
+    evidence: float = 0.0  # in units of the largest IDF

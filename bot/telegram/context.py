@@ -1,0 +1,67 @@
+"""The typed context every callback receives: `context.services` instead of a dict key.
+
+`Services` holds the objects the handlers and jobs share. It is kept in `bot_data`
+under one key that only this module reads; the application is built with
+`ContextTypes(context=QuoteBotContext)`, as in python-telegram-bot's contexttypesbot.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+
+from bot.reply import Replier
+from bot.state import StateStore
+from bot.telegram.limits import Throttle
+
+_SERVICES = "quotebot"
+
+
+@dataclass
+class Services:
+    """The objects every handler needs, kept in `application.bot_data`."""
+
+    replier: Replier
+    state: StateStore
+    throttle: Throttle
+    heartbeat_path: Path | None = None  # touched by a job while updates flow (`quotebot health`)
+
+    def attach(self, application: QuoteBotApp) -> None:
+        """Make these the services of `application` (once, while building it)."""
+        application.bot_data[_SERVICES] = self
+
+
+def services(owner: QuoteBotApp | QuoteBotContext) -> Services:
+    """The bot's services from the application or from a callback's context."""
+    shared: Services = owner.bot_data[_SERVICES]
+    return shared
+
+
+def has_services(owner: QuoteBotApp | QuoteBotContext) -> bool:
+    """True once `Services.attach` ran (an error early in start-up may come before)."""
+    return _SERVICES in owner.bot_data
+
+
+class QuoteBotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context, with the bot's services as a typed property."""
+
+    @property
+    def services(self) -> Services:
+        """The replier, the state store, flood control and the heartbeat path."""
+        return services(self)
+
+
+CONTEXT_TYPES = ContextTypes(context=QuoteBotContext)
+
+# The application as built (`AIORateLimiter` passes an int to each call, hence ExtBot[int]).
+QuoteBotApp = Application[
+    ExtBot[int],
+    QuoteBotContext,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[QuoteBotContext],
+]
