@@ -3,12 +3,13 @@
 - precision and recall of `bot.extract.postable` on the hand-labelled sample
   (tests/data/postable.jsonl);
 - the share of quotes judged postable, per document and per speaker;
-- 200 picks in a row in a fresh chat (bot.pick over the whole corpus, with the
-  judge's flags and near-duplicates counted as shown): the share postable by
-  the judge, and by the sample's labels for the picks that are labelled;
-- the first 20 picks as a reader would see them.
+- 200 `/random` picks in a row in a fresh chat, and as many `/daily` picks,
+  through the real path: a quote database built from the seeds (or --db), the
+  Searcher, the Replier and an in-memory state store. The share postable by the
+  stored flags, and by the sample's labels for the picks that are labelled;
+- the first 20 picks as a reader would see them (the reply's text).
 
-    python bench/postable.py [--picks 200] [--seed 13] [--show 20] [--chats 10]
+    python bench/postable.py [--picks 200] [--seed 13] [--show 20] [--chats 10] [--db PATH]
 """
 
 from __future__ import annotations
@@ -26,15 +27,14 @@ SEEDS = ROOT / "seeds"
 LABELS = ROOT / "tests" / "data" / "postable.jsonl"
 sys.path.insert(0, str(ROOT))
 
+from bench.common import db_help, quote_database  # noqa: E402
 from bot.extract import extract_document, find_documents  # noqa: E402
 from bot.extract.postable import Judgement, judge_document  # noqa: E402
 from bot.metadata import load_sources, load_speakers  # noqa: E402
-from bot.pick import Candidate, pick_next  # noqa: E402
-
-# Two quotes are the same words twice (the BAAI talk is on its page as a summary
-# and in full) when one holds most of the other, or they are nearly equal.
-NEAR_DUPLICATE_RATIO = 90
-CONTAINED_SHARE = 0.6
+from bot.reply import Replier  # noqa: E402
+from bot.reply.markup import Reply  # noqa: E402
+from bot.search import Quote, Searcher  # noqa: E402
+from bot.state import SQLiteStateStore  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -92,44 +92,37 @@ def shares(quotes: list[JudgedQuote], key) -> list[tuple[str, int, int]]:
     return [(group, good[group], total[group]) for group in sorted(total)]
 
 
-def comparable(text: str) -> str:
-    """Letters and digits only, simplified script, lower case: what near-duplicates share."""
-    from bot.text import to_simplified
-
-    return "".join(ch for ch in to_simplified(text).lower() if ch.isalnum())
-
-
-def near_duplicates(quotes: list[JudgedQuote]) -> dict[int, set[int]]:
-    """For each quote id, the ids of the other quotes that say the same words."""
-    from rapidfuzz import fuzz
-
-    forms = [(q.id, comparable(q.text)) for q in quotes]
-    twins: dict[int, set[int]] = {}
-    for index, (a_id, a) in enumerate(forms):
-        for b_id, b in forms[index + 1:]:
-            shorter, longer = sorted((a, b), key=len)
-            contained = bool(shorter) and shorter in longer and len(shorter) >= CONTAINED_SHARE * len(longer)
-            if contained or fuzz.ratio(a, b, score_cutoff=NEAR_DUPLICATE_RATIO):
-                twins.setdefault(a_id, set()).add(b_id)
-                twins.setdefault(b_id, set()).add(a_id)
-    return twins
+@dataclass(frozen=True)
+class Picked:
+    reply: Reply
+    quote: Quote
 
 
-def simulate(
-    quotes: list[JudgedQuote], picks: int, seed: int, twins: dict[int, set[int]] | None = None
-) -> list[JudgedQuote]:
-    """`picks` picks in a row in one fresh chat, over the whole corpus."""
-    twins = near_duplicates(quotes) if twins is None else twins
-    by_id = {q.id: q for q in quotes}
-    candidates = [
-        Candidate(q.id, q.speaker, q.file, q.judgement.postable, q.judgement.score) for q in quotes
-    ]
-    rng = random.Random(seed)
-    shown: list[int] = []
+def reader_picks(searcher: Searcher, picks: int, seed: int, daily: bool = False) -> list[Picked]:
+    """`picks` picks in a row in one fresh chat, as the bot makes them (/random or /daily)."""
+    replier = Replier(searcher, SQLiteStateStore(":memory:"), None, random.Random(seed))
+    result = []
     for _ in range(picks):
-        pick = pick_next(candidates, shown, lambda a, b: b in twins.get(a, ()), rng)
-        shown.append(pick.id)
-    return [by_id[i] for i in shown]
+        reply = replier.daily_quote(1, "en") if daily else replier.random_quote(1, "en")
+        quote = searcher.get(reply.quote_id) if reply.quote_id is not None else None
+        if quote is None:
+            raise SystemExit(f"no quote picked: {reply.plain()}")
+        result.append(Picked(reply, quote))
+    return result
+
+
+def describe(name: str, picked: list[Picked], label_of: dict) -> None:
+    """The share of picks postable by the stored flags and by the sample's labels."""
+    stored = sum(p.quote.postable for p in picked)
+    labelled = [label_of[(p.quote.source.file, p.quote.text)] for p in picked
+                if (p.quote.source.file, p.quote.text) in label_of]
+    print(f"\n{len(picked)} {name} picks in a row in a fresh chat:")
+    print(f"  postable by the stored judgement: {stored} ({stored / len(picked):.1%})")
+    if labelled:
+        share = sum(labelled) / len(labelled)
+        print(f"  postable by the sample's labels: {sum(labelled)} of the {len(labelled)} labelled picks ({share:.1%})")
+    speakers = dict(Counter(p.quote.speaker for p in picked))
+    print(f"  distinct quotes: {len({p.quote.id for p in picked})}, speakers: {speakers}")
 
 
 def main() -> None:
@@ -138,6 +131,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--show", type=int, default=20, help="picks to print as a reader sees them")
     parser.add_argument("--chats", type=int, default=10, help="fresh chats (seeds from --seed on) for the pooled share")
+    parser.add_argument("--db", type=Path, default=None, help=db_help())
     args = parser.parse_args()
 
     quotes = judged_quotes()
@@ -161,31 +155,28 @@ def main() -> None:
     for group, n_good, n_all in shares(quotes, lambda q: q.speaker):
         print(f"    {group:28} {n_good:4} of {n_all:4} ({n_good / n_all:.0%})")
 
-    twins = near_duplicates(quotes)
-    picked = simulate(quotes, args.picks, args.seed, twins)
     label_of = {(label["file"], label["text"]): label["postable"] for label in labels}
-    labelled = [label_of[(q.file, q.text)] for q in picked if (q.file, q.text) in label_of]
-    by_judge = sum(q.judgement.postable for q in picked)
-    print(f"\n{len(picked)} picks in a row in a fresh chat (seed {args.seed}):")
-    print(f"  postable by the judge: {by_judge} ({by_judge / len(picked):.1%})")
-    if labelled:
-        share = sum(labelled) / len(labelled)
-        print(f"  postable by the sample's labels: {sum(labelled)} of the {len(labelled)} labelled picks ({share:.1%})")
-    print(f"  distinct quotes: {len({q.id for q in picked})}, speakers: {dict(Counter(q.speaker for q in picked))}")
-    if args.chats > 1:
-        pooled = [
-            label_of[(q.file, q.text)]
-            for chat in range(args.chats)
-            for q in simulate(quotes, args.picks, args.seed + chat, twins)
-            if (q.file, q.text) in label_of
-        ]
-        print(
-            f"  over {args.chats} fresh chats (seeds {args.seed}..{args.seed + args.chats - 1}): postable by the"
-            f" sample's labels {sum(pooled)} of {len(pooled)} labelled picks ({sum(pooled) / max(len(pooled), 1):.1%})"
-        )
-    print(f"\nthe first {args.show} picks as a reader sees them:")
-    for number, quote in enumerate(picked[: args.show], 1):
-        print(f"{number:2}. {quote.text}\n    — {quote.speaker}, {quote.title}")
+    with quote_database(args.db) as db_path:
+        searcher = Searcher(db_path)
+        picked = reader_picks(searcher, args.picks, args.seed)
+        describe("/random", picked, label_of)
+        describe("/daily", reader_picks(searcher, args.picks, args.seed + 1, daily=True), label_of)
+        if args.chats > 1:
+            pooled = [
+                label_of[(p.quote.source.file, p.quote.text)]
+                for chat in range(args.chats)
+                for p in reader_picks(searcher, args.picks, args.seed + chat)
+                if (p.quote.source.file, p.quote.text) in label_of
+            ]
+            print(
+                f"\nover {args.chats} fresh chats of /random (seeds {args.seed}..{args.seed + args.chats - 1}):"
+                f" postable by the sample's labels {sum(pooled)} of {len(pooled)} labelled picks"
+                f" ({sum(pooled) / max(len(pooled), 1):.1%})"
+            )
+        print(f"\nthe first {args.show} /random picks as a reader sees them:")
+        for number, pick in enumerate(picked[: args.show], 1):
+            print(f"{number:2}. " + pick.reply.plain().replace("\n", "\n    "))
+        searcher.close()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the commands import what they use when run, to start fast
     from tqdm import tqdm
 
     from bot.extract import Document
+    from bot.extract.postable import Judgement
     from bot.messages import Language
     from bot.quotedb import Quote, QuoteDB
     from bot.search import Match, Searcher
@@ -107,13 +108,13 @@ def ingest(
         raise click.ClickException(str(error)) from error
     finally:
         progress.close()
-    _print_ingest_report(corpus.documents, verbose)
+    _print_ingest_report(corpus.documents, verbose, corpus.judgements)
     unattributed = sum(len(d.unattributed) for d in corpus.documents)
     if strict and unattributed:
         raise click.ClickException(
             f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
         )
-    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary)
+    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements)
     click.echo(
         f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
         f"{counts['quotes']} quotes"
@@ -128,19 +129,24 @@ def _tick(progress: tqdm[Any]) -> Callable[[Path], None]:
     return on_document
 
 
-def _print_ingest_report(documents: list[Document], verbose: bool) -> None:
-    """Per document: what was found, what was dropped, what could not be attributed."""
+def _print_ingest_report(
+    documents: list[Document], verbose: bool, judgements: list[list[Judgement]]
+) -> None:
+    """Per document: what was found, how much of it stands alone (postable), what was
+    dropped, what could not be attributed."""
     rows = []
     speakers: Counter[str] = Counter()
-    for doc in documents:
+    for doc, judged in zip(documents, judgements, strict=True):
         dropped = Counter(d.reason for d in doc.dropped)
         for unit in doc.quotes:
             speakers[doc.passages[unit.passage].speaker] += 1
         rows.append(
-            [doc.source.file, len(doc.passages), len(doc.quotes), sum(dropped.values()) - len(doc.unattributed),
-             len(doc.unattributed)]
+            [doc.source.file, len(doc.passages), len(doc.quotes), sum(j.postable for j in judged),
+             sum(dropped.values()) - len(doc.unattributed), len(doc.unattributed)]
         )
-    click.echo(tabulate(rows, ["document", "passages", "quotes", "non-speech", "unattributed"]))
+    click.echo(
+        tabulate(rows, ["document", "passages", "quotes", "postable", "non-speech", "unattributed"])
+    )
     click.echo()
     click.echo(tabulate(speakers.most_common(), ["speaker", "quotes"]))
     click.echo()
@@ -186,6 +192,8 @@ def quote_json(quote: Quote) -> dict[str, Any]:
         "kind": quote.kind,
         "passage_id": quote.passage_id,
         "source": quote.source.cited(),
+        "postable": quote.postable,
+        "postable_why": list(quote.postable_why),
     }
 
 

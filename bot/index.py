@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import multiprocessing
 import os
 import sqlite3
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -24,6 +26,7 @@ import sqlite_utils
 from bot import lexicon, normalize, terms
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
+from bot.extract.postable import Judgement, judge_document
 from bot.metadata import SourceFacts, Speaker, load_glossary, load_sources, load_speakers
 from bot.normalize import Segmenter
 from bot.quotedb import (
@@ -42,6 +45,14 @@ from bot.records import Source
 PARALLEL_BUILD_QUOTES = 20_000
 
 
+# Near-duplicate groups: each quote is filed under its TWIN_KEYS rarest character pairs
+# and compared with at most TWIN_CANDIDATES shorter quotes filed under one of its pairs,
+# so the build stays linear in the number of quotes.
+TWIN_KEYS = 6
+TWIN_CANDIDATES = 16
+TWIN_VISITS = 4 * TWIN_CANDIDATES  # candidates looked at, counting those already in the group
+
+
 def build_from_paths(
     paths: Iterable[Path],
     seeds_dir: Path,
@@ -55,15 +66,17 @@ def build_from_paths(
     build goes on with the rest.
     """
     corpus = extract_paths(paths, seeds_dir, on_document)
-    return corpus.documents, build(corpus.documents, corpus.speakers, db_path, corpus.glossary)
+    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements)
+    return corpus.documents, counts
 
 
 class Corpus(NamedTuple):
-    """Extracted documents with the hand-kept metadata the build needs."""
+    """Extracted documents with the hand-kept metadata the build needs, and each quote's judgement."""
 
     documents: list[Document]
     speakers: list[Speaker]
     glossary: dict[str, list[str]]
+    judgements: list[list[Judgement]]  # one list per document, one judgement per quote
 
 
 def extract_paths(
@@ -77,7 +90,8 @@ def extract_paths(
         if on_document:
             on_document(path)
         documents.append(_extract_safely(path, speakers, facts))
-    return Corpus(documents, speakers, load_glossary(Path(seeds_dir)))
+    judgements = [judge_document(document, speakers) for document in documents]
+    return Corpus(documents, speakers, load_glossary(Path(seeds_dir)), judgements)
 
 
 def _extract_safely(
@@ -96,11 +110,17 @@ def build(
     speakers: list[Speaker],
     db_path: Path,
     glossary: dict[str, list[str]] | None = None,
+    judgements: list[list[Judgement]] | None = None,
 ) -> dict[str, int]:
     """Write every document into a fresh database at `db_path`, atomically; return counts.
 
-    `glossary` (English -> Chinese terms) defaults to the repository's seeds/glossary.toml.
+    `glossary` (English -> Chinese terms) defaults to the repository's seeds/glossary.toml;
+    `judgements` (one list per document, as `extract_paths` gives them) are made here
+    when not given, so every stored quote carries its postability judgement.
     """
+    documents = list(documents)
+    if judgements is None:
+        judgements = [judge_document(document, speakers) for document in documents]
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
@@ -113,7 +133,7 @@ def build(
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         db = sqlite_utils.Database(conn)
-        counts = _fill(db, list(documents), speakers, glossary)
+        counts = _fill(db, documents, speakers, glossary, judgements)
         conn.commit()
         conn.execute("VACUUM")
         conn.close()
@@ -130,6 +150,7 @@ def _fill(
     documents: list[Document],
     speakers: list[Speaker],
     glossary: dict[str, list[str]] | None,
+    judgements: list[list[Judgement]],
 ) -> dict[str, int]:
     glossary = lexicon.default_glossary() if glossary is None else glossary
     # Index and query must cut text alike: the words are stored for the searcher.
@@ -138,7 +159,8 @@ def _fill(
     create_schema(db)
     speaker_ids = _insert_speakers(db, speakers)
     seen_quotes: set[tuple[int, str]] = set()
-    documents = [d for d in documents if d.passages or not d.skipped]
+    kept = [i for i, d in enumerate(documents) if d.passages or not d.skipped]
+    documents, judgements = [documents[i] for i in kept], [judgements[i] for i in kept]
     texts = (unit.text for document in documents for unit in document.quotes)
     segmenter.load()
     with _build_pool(sum(len(d.quotes) for d in documents)) as pool:
@@ -147,10 +169,13 @@ def _fill(
         # (The segmenter pickles as its words; a worker reuses its tokenizer.)
         fields_of = functools.partial(_quote_fields, segmenter=segmenter)
         fields = pool.imap(fields_of, texts, chunksize=500) if pool else map(fields_of, texts)
-        for document in documents:
+        for document, judged in zip(documents, judgements, strict=True):
             source_id = int(db.table("sources").insert(vars(document.source)).last_pk or 0)
             passage_ids = _insert_passages(db, document, source_id, speaker_ids)
-            _insert_quotes(db, document, source_id, passage_ids, speaker_ids, seen_quotes, fields)
+            _insert_quotes(
+                db, document, judged, source_id, passage_ids, speaker_ids, seen_quotes, fields
+            )
+    _fill_twin_groups(db.conn)
     _build_search_index(db, glossary)
     counts = {
         "documents": db["sources"].count,
@@ -206,16 +231,18 @@ def _insert_passages(
 def _insert_quotes(
     db: sqlite_utils.Database,
     document: Document,
+    judgements: list[Judgement],
     source_id: int,
     passage_ids: list[int],
     speaker_ids: dict[str, int],
     seen: set[tuple[int, str]],
     fields: Iterator[tuple[str, dict[str, object]]],
 ) -> None:
-    """Insert the document's quotes; `fields` yields each one's _quote_fields, in order."""
+    """Insert the document's quotes with their judgements; `fields` yields each one's
+    _quote_fields, in order."""
     rows = []
     positions: dict[int, int] = {}
-    for unit in document.quotes:
+    for unit, judgement in zip(document.quotes, judgements, strict=True):
         dedupe_key, search_fields = next(fields)
         passage = document.passages[unit.passage]
         speaker_id = speaker_ids[passage.speaker]
@@ -234,6 +261,9 @@ def _insert_quotes(
                 "kind": unit.kind,
                 "text": unit.text,
                 **search_fields,
+                "postable": int(judgement.postable),
+                "postable_score": judgement.score,
+                "postable_why": json.dumps(list(judgement.reasons)),
             }
         )
     db.table("quotes").insert_all(rows)
@@ -242,6 +272,96 @@ def _insert_quotes(
 def _quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict[str, object]]:
     """What the build computes from a quote's text alone: its dedupe key and search fields."""
     return normalize.dedupe_key(text), terms.search_fields(text, segmenter)
+
+
+def _fill_twin_groups(conn: sqlite3.Connection) -> None:
+    """Store each quote's near-duplicate group: the smallest id of the quotes that say
+    the same words (`terms.near_duplicate` on their comparison forms, chained)."""
+    groups = twin_groups(_comparison_forms(conn, "id"), _comparison_forms(conn, "length(tokens), id"))
+    conn.execute("UPDATE quotes SET twin_group = id")
+    conn.executemany(
+        "UPDATE quotes SET twin_group = ? WHERE id = ?",
+        ((group, qid) for qid, group in groups.items() if group != qid),
+    )
+
+
+def _comparison_forms(conn: sqlite3.Connection, order: str) -> Iterator[tuple[int, str]]:
+    """(id, comparison form) of every stored quote, in this SQL order, streamed."""
+    for qid, tokens in conn.execute(f"SELECT id, tokens FROM quotes ORDER BY {order}"):
+        yield qid, (tokens or "").replace(" ", "")
+
+
+def twin_groups(
+    forms: Iterable[tuple[int, str]], shortest_first: Iterable[tuple[int, str]] | None = None
+) -> dict[int, int]:
+    """Quote id -> the smallest id of its near-duplicate group, for every quote that has a
+    near-duplicate (the others are groups of one), from (id, comparison form) pairs;
+    `shortest_first` is the same pairs again, shortest form first (for a stream read twice).
+
+    Quotes are taken shortest first, each filed under its TWIN_KEYS rarest character
+    pairs; each is compared with the latest quotes filed under any of its pairs, rarest
+    pair first, TWIN_CANDIDATES at most, skipping those already in its group. A shorter
+    quote held in a longer one has all its pairs there, and near-equal quotes share most
+    of theirs, so this finds them without comparing every pair of quotes, and memory
+    holds only the latest quotes of each pair.
+    """
+    if shortest_first is None:
+        forms = list(forms)
+        shortest_first = sorted(forms, key=lambda item: (len(item[1]), item[0]))
+    frequency: Counter[str] = Counter()
+    for _qid, form in forms:
+        frequency.update(set(_pairs(form)))
+    parent: dict[int, int] = {}
+
+    def root(qid: int) -> int:
+        while parent.get(qid, qid) != qid:
+            parent[qid] = parent.get(parent[qid], parent[qid])  # halve the path as it is walked
+            qid = parent[qid]
+        return qid
+
+    latest: dict[str, list[int]] = {}
+    held: dict[int, str] = {}  # the forms of the quotes some `latest` list holds
+    holders: Counter[int] = Counter()  # how many `latest` lists hold each
+    for qid, form in shortest_first:
+        pairs = sorted(set(_pairs(form)), key=lambda pair: (frequency[pair], pair))
+        keys = pairs[:TWIN_KEYS]
+        tried = 0
+        filed = (o for pair in pairs for o in reversed(latest.get(pair, ())))
+        for other in itertools.islice(_unique(filed), TWIN_VISITS):
+            if tried == TWIN_CANDIDATES:
+                break
+            if root(other) == root(qid):
+                continue
+            tried += 1
+            if terms.near_duplicate(form, held[other]):
+                low, high = sorted((root(other), root(qid)))
+                parent[high] = low
+        if keys:
+            held[qid] = form
+        for key in keys:
+            ids = latest.setdefault(key, [])
+            ids.append(qid)
+            holders[qid] += 1
+            if len(ids) > TWIN_CANDIDATES:
+                dropped = ids.pop(0)
+                holders[dropped] -= 1
+                if not holders[dropped]:
+                    del held[dropped], holders[dropped]
+    return {qid: root(qid) for qid in parent}
+
+
+def _unique(ids: Iterable[int]) -> Iterator[int]:
+    """`ids` without repeats, lazily."""
+    seen: set[int] = set()
+    for item in ids:
+        if item not in seen:
+            seen.add(item)
+            yield item
+
+
+def _pairs(form: str) -> list[str]:
+    """The character pairs of a comparison form (the single character of a one-character form)."""
+    return [form[i : i + 2] for i in range(len(form) - 1)] or ([form] if form else [])
 
 
 def _build_search_index(db: sqlite_utils.Database, glossary: dict[str, list[str]]) -> None:

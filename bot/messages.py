@@ -347,6 +347,17 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hans": "卡片已保存到 {path}",
         "zh-Hant": "卡片已儲存到 {path}",
     },
+    # Picks (/random, /daily): said when nothing in the scope stands well on its own.
+    "pick_best_of_speaker": {
+        "en": "None of {speaker}'s quotes stands well on its own; this is the closest:",
+        "zh-Hans": "{speaker}的引语都不太适合单独阅读,这是最接近的一句:",
+        "zh-Hant": "{speaker}的引語都不太適合單獨閱讀,這是最接近的一句:",
+    },
+    "pick_best_available": {
+        "en": "None of these quotes stands well on its own; this is the closest:",
+        "zh-Hans": "这些引语都不太适合单独阅读,这是最接近的一句:",
+        "zh-Hant": "這些引語都不太適合單獨閱讀,這是最接近的一句:",
+    },
 }
 
 

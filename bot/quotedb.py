@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -24,11 +24,15 @@ from bot.metadata import Speaker
 from bot.records import Source, SpeechKind
 
 # Bump when a table changes: a database of another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Columns the matcher reads: the segmented comparison form (the comparison form
 # itself is it without spaces, so it is not stored twice) and the quotability prior.
 SEARCH_COLUMNS = {"tokens": str, "quality": float}
+# Columns the picker reads (/random, /daily, an empty inline query): the postability
+# judgement made at ingest (flag, score, reason codes as a JSON list) and the
+# quote's near-duplicate group (the smallest id of the quotes saying the same words).
+PICK_COLUMNS = {"postable": int, "postable_score": float, "postable_why": str, "twin_group": int}
 # The search tables: a contentless FTS5 index of each quote's words, CJK bigrams,
 # number sizes and speaker; the document frequency of every term (to pick a query's
 # selective terms without touching the index); English -> Chinese translations that
@@ -58,6 +62,19 @@ class Quote:
     kind: SpeechKind
     passage_id: int
     source: Source
+    postable: bool = True  # stands on its own for a reader who sees only it (bot.extract.postable)
+    postable_why: tuple[str, ...] = ()  # the judgement's reason codes
+
+
+class Pickable(NamedTuple):
+    """What the picker knows of a quote: who, where, whether it stands alone, its twins."""
+
+    id: int
+    speaker_id: int
+    source_id: int
+    postable: bool
+    score: float
+    twin_group: int
 
 
 @dataclass(frozen=True)
@@ -117,7 +134,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     )
     db.table("quotes").create(
         {"id": int, "passage_id": int, "speaker_id": int, "source_id": int, "position": int,
-         "kind": str, "text": str, **SEARCH_COLUMNS},
+         "kind": str, "text": str, **SEARCH_COLUMNS, **PICK_COLUMNS},
         pk="id",
         foreign_keys=[
             ("passage_id", "passages", "id"),
@@ -242,16 +259,20 @@ class QuoteDB:
 
     def _quotes(self, where: str, params: tuple[object, ...] = ()) -> list[Quote]:
         rows = self.conn.execute(
-            f"SELECT id, text, speaker_id, kind, passage_id, source_id FROM quotes {where}", params
+            "SELECT id, text, speaker_id, kind, passage_id, source_id, postable, postable_why "
+            f"FROM quotes {where}",
+            params,
         ).fetchall()
         return [self._quote(*row) for row in rows]
 
     def _quote(
-        self, qid: int, text: str, sid: int, kind: SpeechKind, passage_id: int, source_id: int
+        self, qid: int, text: str, sid: int, kind: SpeechKind, passage_id: int, source_id: int,
+        postable: int, why: str | None,
     ) -> Quote:
         speaker = self.speakers_by_id[sid]
         source = self._sources.get(source_id) or Source("")
-        return Quote(qid, text, speaker.name, speaker.name_zh, kind, passage_id, source)
+        return Quote(qid, text, speaker.name, speaker.name_zh, kind, passage_id, source,
+                     bool(postable), tuple(json.loads(why or "[]")))
 
     def context(self, quote_id: int) -> Context | None:
         """The quote's whole turn and the turn before it."""
@@ -374,19 +395,35 @@ class QuoteDB:
         low, high = self.conn.execute("SELECT MIN(id), MAX(id) FROM quotes").fetchone()
         return low, high
 
-    def next_quotable(self, start: int, min_quality: float, speaker_id: int | None) -> int | None:
-        """The first quote id from `start` on of at least this quality (of the speaker)."""
-        where = "quality >= ?" + (" AND speaker_id = ?" if speaker_id is not None else "")
-        params = (min_quality,) + ((speaker_id,) if speaker_id is not None else ())
-        row = self.conn.execute(
-            f"SELECT id FROM quotes WHERE id >= ? AND {where} ORDER BY id LIMIT 1", (start, *params)
-        ).fetchone()
-        return row[0] if row else None
+    # -- what the picker reads --
 
-    def quote_ids(self, speaker_id: int | None) -> list[int]:
-        """Every quote id (of the speaker)."""
-        if speaker_id is None:
-            rows = self.conn.execute("SELECT id FROM quotes")
-        else:
-            rows = self.conn.execute("SELECT id FROM quotes WHERE speaker_id = ?", (speaker_id,))
-        return [r[0] for r in rows]
+    def pickables_by_id(self, ids: Iterable[int]) -> list[Pickable]:
+        """These quotes as the picker sees them (ids no quote has are left out)."""
+        ids = list(ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return [Pickable(*row) for row in self.conn.execute(f"{_PICKABLE} WHERE id IN ({marks})", ids)]
+
+    def postable_from(self, start: int, speaker_id: int | None, count: int) -> list[Pickable]:
+        """The first `count` postable quotes of the scope from id `start` on."""
+        where, params = _scope(speaker_id)
+        where = f"{where} {'AND' if where else 'WHERE'} postable = 1 AND id >= ?"
+        rows = self.conn.execute(f"{_PICKABLE} {where} ORDER BY id LIMIT ?", (*params, start, count))
+        return [Pickable(*row) for row in rows]
+
+    def best_scored(self, speaker_id: int | None, count: int) -> list[Pickable]:
+        """The scope's `count` quotes with the best postability score."""
+        where, params = _scope(speaker_id)
+        rows = self.conn.execute(
+            f"{_PICKABLE} {where} ORDER BY postable_score DESC, id LIMIT ?", (*params, count)
+        )
+        return [Pickable(*row) for row in rows]
+
+
+_PICKABLE = "SELECT id, speaker_id, source_id, postable, postable_score, twin_group FROM quotes"
+
+
+def _scope(speaker_id: int | None) -> tuple[str, tuple[int, ...]]:
+    """The WHERE clause (and its parameters) of all quotes, or one speaker's."""
+    return ("", ()) if speaker_id is None else ("WHERE speaker_id = ?", (speaker_id,))

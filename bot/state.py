@@ -95,6 +95,10 @@ class StateStore(ABC):
         """Quote ids already shown in this chat for this query."""
 
     @abstractmethod
+    def seen_in_order(self, chat_id: int, query_id: int) -> list[int]:
+        """Quote ids already shown in this chat for this query, oldest first (for the picker)."""
+
+    @abstractmethod
     def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
         """Record that a quote was shown in this chat for this query."""
 
@@ -286,6 +290,13 @@ class SQLiteStateStore(StateStore):
             "SELECT quote_id FROM seen WHERE chat_id = ? AND query_id = ?", (chat_id, query_id)
         )
         return frozenset(row[0] for row in rows)
+
+    def seen_in_order(self, chat_id: int, query_id: int) -> list[int]:
+        rows = self._execute(
+            "SELECT quote_id FROM seen WHERE chat_id = ? AND query_id = ? ORDER BY shown_at",
+            (chat_id, query_id),
+        )
+        return [row[0] for row in rows]
 
     def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
         with self._lock:

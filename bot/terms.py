@@ -10,11 +10,31 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from bot.normalize import Segmenter, normalize
 from bot.text import CJK_RUN
 
 NUMBER = re.compile(r"\d+")
+# Two quotes this similar (rapidfuzz ratio of their comparison forms) are one quote said twice.
+NEAR_DUPLICATE_RATIO = 88
+# ... and so is a quote whose comparison form holds at least this share of another's.
+NEAR_DUPLICATE_CONTAINED = 0.6
 
+
+
+def near_duplicate(a: str, b: str, ratio: int = NEAR_DUPLICATE_RATIO) -> bool:
+    """Whether two comparison forms are the same words twice (a page's summary and full text).
+
+    The one rule: search answers skip a near-duplicate of a quote already shown, and
+    the build stores each quote's near-duplicate group for the picker.
+    """
+    if not a or not b:
+        return a == b
+    shorter, longer = sorted((a, b), key=len)
+    if shorter in longer and len(shorter) >= NEAR_DUPLICATE_CONTAINED * len(longer):
+        return True
+    return fuzz.ratio(a, b, processor=None, score_cutoff=ratio) > 0
 
 
 def bigrams(norm: str) -> list[str]:

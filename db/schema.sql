@@ -29,7 +29,11 @@ CREATE TABLE "quotes" (
    "kind" TEXT,
    "text" TEXT,
    "tokens" TEXT,
-   "quality" REAL
+   "quality" REAL,
+   "postable" INTEGER,
+   "postable_score" REAL,
+   "postable_why" TEXT,
+   "twin_group" INTEGER
 );
 
 CREATE VIRTUAL TABLE quotes_fts USING fts5(terms, content='', columnsize=0, tokenize='ascii');

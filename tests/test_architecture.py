@@ -23,6 +23,7 @@ LAYERS = {
     "bot.pick": 0,  # the picker: pure, imports nothing of ours
     "bot.extract": 1, "bot.state_pg": 1,  # PostgreSQL state: implements bot.state's interface
     "bot.normalize": 2,
+    "bot.meaning": 2,  # sentence embeddings and the vector index; imports only bot.text
     "bot.terms": 3,
     "bot.lexicon": 4,
     "bot.quotedb": 5,

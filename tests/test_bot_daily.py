@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,6 +32,10 @@ async def test_subscription_is_scheduled_in_the_chats_time_zone_and_fires(
         posts = await api.wait_sent(USER, count=2)
         assert posts[1].text.startswith("<b>Quote of the day</b>")
         assert len(posts[1].buttons) == 4
+        # The picker chose it: a quote that stands on its own.
+        quote_id = int(posts[1].buttons[1]["callback_data"].split(":")[1])
+        with sqlite3.connect(quotes_db) as conn:
+            assert conn.execute("SELECT postable FROM quotes WHERE id = ?", (quote_id,)).fetchone()[0] == 1
 
 
 async def test_default_zone_is_utc_and_status_is_shown(api, quotes_db, tmp_path):

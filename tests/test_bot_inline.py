@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from tests.fake_bot_api import FakeBotAPI
 
 
@@ -35,11 +37,16 @@ async def test_chinese_query_uses_chinese_convention(api, bot):
     assert results and results[0]["input_message_content"]["message_text"].startswith("「")
 
 
-async def test_empty_query_offers_a_personal_random_selection(api, bot):
+async def test_empty_query_offers_a_personal_random_selection(api, bot, quotes_db):
     answer = await inline(api, 403, "")
     assert len(answer["results"]) == 10
     assert answer["is_personal"] is True
     assert answer["cache_time"] < 300
+    # The picker chose them: ten different quotes that stand on their own.
+    ids = {int(result["id"][1:]) for result in answer["results"]}
+    with sqlite3.connect(quotes_db) as conn:
+        flags = [conn.execute("SELECT postable FROM quotes WHERE id = ?", (i,)).fetchone()[0] for i in ids]
+    assert len(ids) == 10 and all(flags)
 
 
 async def test_no_match_offers_nothing(api, bot):

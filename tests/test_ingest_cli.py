@@ -187,3 +187,19 @@ def test_missing_database_is_one_clear_line(tmp_path):
     result = CliRunner().invoke(cli, ["quotes", "--db", str(tmp_path / "none.db")])
     assert result.exit_code != 0
     assert "no quote database" in result.output
+
+
+def test_ingest_report_counts_the_postable_quotes_of_each_document(tmp_path, seeds):
+    (seeds / "talk.txt").write_text(
+        "Yann:开源的人工智能平台会让更多的研究者和创业公司参与进来,这个领域将很快实现民主化,"
+        "就像互联网早期发生的那样,每个人都能在上面建设自己的应用。\n\nAndrew:好的。谢谢大家。\n",
+        encoding="utf-8",
+    )
+    result = run("ingest", "--seeds", seeds, "--db", tmp_path / "q.db")
+    header = next(line for line in result.output.splitlines() if line.startswith("document"))
+    row = next(line for line in result.output.splitlines() if line.startswith("talk.txt"))
+    assert dict(zip(header.split(), row.split(), strict=True))["postable"] == "1"
+    # The user's transcript is judged as the seeds are: the judgement is stored and shown.
+    rows = [json.loads(line) for line in run("quotes", "--json", "--db", tmp_path / "q.db").output.splitlines()]
+    assert [(r["speaker"], r["postable"]) for r in rows] == [("Yann LeCun", True), ("Andrew Ng", False)]
+    assert rows[1]["postable_why"]

@@ -8,12 +8,12 @@ from collections import Counter
 from bot.pick import Candidate, pick_next
 
 
-def run(candidates, picks, same=None, seed=0, shown=()):
+def run(candidates, picks, group=None, seed=0, shown=()):
     """`picks` picks in a row in one chat; the ids in order."""
     history = list(shown)
     rng = random.Random(seed)
     for _ in range(picks):
-        history.append(pick_next(candidates, history, same, rng).id)
+        history.append(pick_next(candidates, history, group, rng).id)
     return history[len(shown):]
 
 
@@ -57,13 +57,16 @@ def test_sources_are_spread_within_a_speaker():
 
 
 def test_a_near_duplicate_of_a_shown_quote_counts_as_shown():
-    twins = {frozenset((1, 2))}
+    twins = {2: 1}  # quote 2 says the words of quote 1 again
 
-    def same(a, b):
-        return frozenset((a, b)) in twins
+    def group(quote_id):
+        return twins.get(quote_id, quote_id)
 
-    picks = run(SCOPE, 4, same=same)
+    picks = run(SCOPE, 4, group=group)
     assert len(set(picks)) == 4 and not {1, 2} <= set(picks)
+    # Four picks used the pool up (1 and 2 are one): the fifth starts a new round.
+    assert pick_next(SCOPE, picks, group, random.Random(0)).new_round
+    assert not pick_next(SCOPE, picks[:3], group, random.Random(0)).new_round
 
 
 def test_a_scope_with_nothing_postable_answers_with_the_best_and_says_so():
@@ -81,3 +84,14 @@ def test_many_picks_stay_fair_over_speakers():
     scope = [Candidate(i, f"s{i % 3}", f"f{i % 2}", True) for i in range(60)]
     counts = Counter(i % 3 for i in run(scope, 60, seed=5))
     assert counts == {0: 20, 1: 20, 2: 20}
+
+
+def test_quotes_free_of_doubt_come_first_in_a_round():
+    from bot.pick import CLEAN_SCORE
+
+    doubtful = Candidate(1, "Lex", "a", True, CLEAN_SCORE - 0.1)
+    clean = Candidate(2, "Sam", "a", True, CLEAN_SCORE)
+    first = pick_next([doubtful, clean], shown=(), rng=random.Random(0))
+    assert first is not None and first.id == 2
+    second = pick_next([doubtful, clean], shown=(2,), rng=random.Random(0))
+    assert second is not None and second.id == 1 and not second.new_round

@@ -172,17 +172,17 @@ def test_precision_and_recall_on_the_labelled_sample_stay_above_the_floor():
     assert figures["recall"] >= RECALL_FLOOR, figures
 
 
-def test_the_bench_reports_picks_and_shares(capsys):
+def test_the_bench_reports_picks_and_shares(capsys, quotes_db):
     argv = sys.argv
-    sys.argv = ["postable.py", "--picks", "30", "--show", "3", "--chats", "1"]
+    sys.argv = ["postable.py", "--picks", "30", "--show", "3", "--chats", "1", "--db", str(quotes_db)]
     try:
         _bench().main()
     finally:
         sys.argv = argv
     out = capsys.readouterr().out
     assert "precision" in out and "per document" in out and "per speaker" in out
-    assert "30 picks in a row" in out
-    assert "postable by the judge: 30 (100.0%)" in out
+    assert "30 /random picks in a row" in out and "30 /daily picks in a row" in out
+    assert out.count("postable by the stored judgement: 30 (100.0%)") == 2
 
 
 def test_a_speaker_with_nothing_postable_still_gets_an_honest_pick():

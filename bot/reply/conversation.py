@@ -28,7 +28,7 @@ from bot.reply.render import (
     unknown_speaker_html,
 )
 from bot.reply.schedule import DEFAULT_ZONE, OFF_WORDS, parse_time, parse_zone
-from bot.search import Quote, Searcher
+from bot.search import Picked, Quote, Searcher
 from bot.state import DailySubscription, StateStore
 from bot.text import MAX_QUERY_CHARS
 
@@ -132,11 +132,15 @@ class Replier:
     # fixed texts
 
     def start(self, chat_id: int, lang: Language, deep_link: str = "") -> Reply:
-        """/start: the welcome, or the quote a deep link ("q123") points at."""
+        """/start: the welcome with a first quote, or the quote a deep link ("q123") points at."""
         match = re.fullmatch(r"q(\d{1,12})", (deep_link.split() or [""])[0])
         if match:
             return self.open_quote(chat_id, lang, int(match.group(1)))
-        return Reply(say(lang, "welcome"))
+        query_id = self.state.remember_query(RANDOM, "")
+        picked = self._next_pick(chat_id, query_id, None)
+        if picked is None:
+            return Reply(say(lang, "welcome"))
+        return self._show(chat_id, lang, picked.quote, query_id, header=say(lang, "welcome"))
 
     def help(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/help: every command and button."""
@@ -176,23 +180,18 @@ class Replier:
             if not speaker:
                 return Reply(unknown_speaker_html(speaker_text, lang, self.searcher.speakers()))
         query_id = self.state.remember_query(RANDOM, speaker or "")
-        quote = self._next_random(chat_id, query_id, speaker)
-        if quote is None:
+        picked = self._next_pick(chat_id, query_id, speaker)
+        if picked is None:
             return Reply(say(lang, "empty_database"))
-        return self._show(chat_id, lang, quote, query_id)
+        return self._show_pick(chat_id, lang, picked, query_id, speaker)
 
     def daily_quote(self, chat_id: int, lang: Language) -> Reply:
         """The quote of the day for a subscribed chat."""
         query_id = self.state.remember_query(RANDOM, "")
-        quote = self._next_random(chat_id, query_id, None)
-        if quote is None:
+        picked = self._next_pick(chat_id, query_id, None)
+        if picked is None:
             return Reply(say(lang, "empty_database"))
-        self.state.mark_seen(chat_id, query_id, quote.id)
-        return Reply(
-            quote_html(quote, lang, self.script(chat_id), header=say(lang, "daily_header")),
-            buttons(lang, quote.id, query_id),
-            quote.id,
-        )
+        return self._show(chat_id, lang, picked.quote, query_id, header=say(lang, "daily_header"))
 
     def open_quote(self, chat_id: int, lang: Language, quote_id: int) -> Reply:
         """One quote by id (deep links); "Another" then continues with random quotes."""
@@ -249,15 +248,16 @@ class Replier:
         stored = self.state.query(query_id)
         if stored is None:
             return Notice(say(lang, "button_expired"))
+        if stored.kind != SEARCH:
+            picked = self._next_pick(chat_id, query_id, stored.text or None)
+            if picked is None:
+                return Notice(say(lang, "no_more"))
+            return self._show_pick(chat_id, lang, picked, query_id, stored.text or None)
         seen = tuple(self.state.seen(chat_id, query_id))
-        if stored.kind == SEARCH:
-            matches = self.searcher.search(stored.text, limit=1, exclude=seen)
-            quote = matches[0].quote if matches else None
-        else:
-            quote = self.searcher.random(speaker=stored.text or None, exclude=seen, rng=self.rng)
-        if quote is None:
+        matches = self.searcher.search(stored.text, limit=1, exclude=seen)
+        if not matches:
             return Notice(say(lang, "no_more"))
-        return self._show(chat_id, lang, quote, query_id)
+        return self._show(chat_id, lang, matches[0].quote, query_id)
 
     def context(self, chat_id: int, lang: Language, quote_id: int, query_id: int) -> Reply | Notice:
         """The passage around a quote and the question it answered."""
@@ -301,12 +301,7 @@ class Replier:
             quotes = [match.quote for match in self.searcher.search(query, limit=limit)]
         else:
             query_id = self.state.remember_query(RANDOM, "")
-            quotes = []
-            for _ in range(limit):
-                quote = self.searcher.random(exclude=tuple(q.id for q in quotes), rng=self.rng)
-                if quote is None:
-                    break
-                quotes.append(quote)
+            quotes = self._offered_picks(chat_id, query_id, limit)
         return [
             InlineQuote(
                 quote_id=quote.id,
@@ -321,14 +316,20 @@ class Replier:
 
     # helpers
 
-    def _show(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
+    def _show(
+        self, chat_id: int, lang: Language, quote: Quote, query_id: int, header: str = ""
+    ) -> Reply:
         """Render a quote with its buttons and remember that this chat has seen it."""
         self.state.mark_seen(chat_id, query_id, quote.id)
-        return self._render(chat_id, lang, quote, query_id)
+        return self._render(chat_id, lang, quote, query_id, header)
 
-    def _render(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
+    def _render(
+        self, chat_id: int, lang: Language, quote: Quote, query_id: int, header: str = ""
+    ) -> Reply:
         return Reply(
-            quote_html(quote, lang, self.script(chat_id)), buttons(lang, quote.id, query_id), quote.id
+            quote_html(quote, lang, self.script(chat_id), header=header),
+            buttons(lang, quote.id, query_id),
+            quote.id,
         )
 
     def _card(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
@@ -336,14 +337,40 @@ class Replier:
         text = self._render(chat_id, lang, quote, query_id)
         return Reply(text.html, text.buttons, quote.id, self.card_request(chat_id, lang, quote))
 
-    def _next_random(self, chat_id: int, query_id: int, speaker: str | None) -> Quote | None:
-        seen = tuple(self.state.seen(chat_id, query_id))
-        quote = self.searcher.random(speaker=speaker, exclude=seen, rng=self.rng)
-        if quote is None and seen:
-            # Every quote was shown: begin a new round.
+    def _next_pick(self, chat_id: int, query_id: int, speaker: str | None) -> Picked | None:
+        """The picker's next quote for this chat and scope (a speaker's, or anyone's)."""
+        picked = self.searcher.pick(speaker, self.state.seen_in_order(chat_id, query_id), self.rng)
+        if picked is not None and picked.new_round:
+            # Every postable quote of the scope was shown: the chat's list starts over.
             self.state.forget_seen(chat_id, query_id)
-            quote = self.searcher.random(speaker=speaker, rng=self.rng)
-        return quote
+        return picked
+
+    def _show_pick(
+        self, chat_id: int, lang: Language, picked: Picked, query_id: int, speaker: str | None
+    ) -> Reply:
+        """Show a picked quote; when nothing in its scope stands alone, say it is the best there is."""
+        header = ""
+        if not picked.postable and speaker:
+            name = speaker_name(picked.quote, lang, self.script(chat_id))
+            header = say(lang, "pick_best_of_speaker", speaker=name)
+        elif not picked.postable:
+            header = say(lang, "pick_best_available")
+        return self._show(chat_id, lang, picked.quote, query_id, header)
+
+    def _offered_picks(self, chat_id: int, query_id: int, limit: int) -> list[Quote]:
+        """Up to `limit` different picks to offer (an empty inline query), none of them
+        shown in the chat's current round; offering is not showing, so nothing is marked."""
+        shown = self.state.seen_in_order(chat_id, query_id)
+        quotes: list[Quote] = []
+        for _ in range(limit):
+            picked = self.searcher.pick(None, shown + [q.id for q in quotes], self.rng)
+            if picked is not None and picked.new_round and shown:
+                shown = []  # the chat's round is used up: offer from a fresh one
+                picked = self.searcher.pick(None, [q.id for q in quotes], self.rng)
+            if picked is None or picked.new_round:
+                break
+            quotes.append(picked.quote)
+        return quotes
 
     def _daily_changed(self, chat_id: int) -> None:
         if self.on_daily_change is not None:

@@ -18,11 +18,12 @@ from bot.records import Source
 from bot.search.retrieve import quote_fts
 from bot.search.searcher import Searcher, SearchError
 from bot.search.tuning import Tuning
-from bot.search.types import Match
+from bot.search.types import Match, Picked
 
 __all__ = [
     "Context",
     "Match",
+    "Picked",
     "Quote",
     "SearchError",
     "Searcher",

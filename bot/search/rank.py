@@ -108,7 +108,7 @@ def distinct(
     chosen: list[Candidate] = []
     seen: list[Candidate] = []
     for cand in ranked:
-        if any(_near_duplicate(cand.norm, other.norm, tuning) for other in seen):
+        if any(terms.near_duplicate(cand.norm, other.norm, tuning.near_duplicate) for other in seen):
             continue
         seen.append(cand)
         if cand.id in excluded:
@@ -118,11 +118,3 @@ def distinct(
             break
     return chosen
 
-
-def _near_duplicate(a: str, b: str, tuning: Tuning) -> bool:
-    if not a or not b:
-        return a == b
-    shorter, longer = sorted((a, b), key=len)
-    if shorter in longer and len(shorter) >= 0.6 * len(longer):
-        return True
-    return fuzz.ratio(a, b, processor=None, score_cutoff=tuning.near_duplicate) > 0

@@ -1,34 +1,63 @@
-"""Picks without a query: a random quotable quote, or a speaker's most quotable ones."""
+"""Picks without a query: the picker's next quote for a chat, or a speaker's most quotable ones."""
 
 from __future__ import annotations
 
 import random as random_module
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from typing import Any
 
-from bot.quotedb import QuoteDB
+from bot.pick import Candidate, Pick, pick_next
+from bot.quotedb import Pickable, QuoteDB
 
-# A random pick is drawn among quotes at least this quotable (when any is left).
-RANDOM_MIN_QUALITY = 0.5
-RANDOM_PROBES = 20
+# A scope with up to this many postable quotes is given to the picker whole; a bigger
+# one is sampled: PICK_SAMPLE postable quotes from random places, none shown before.
+# (A chat's seen-list keeps its latest 500 picks, so a bigger pool gains nothing, and
+# each pick reads the pool: a few milliseconds per thousand quotes.)
+PICK_POOL_LIMIT = 1_000
+PICK_SAMPLE = 200
+PICK_RUN = 20  # consecutive postable quotes read at each random place
 
 
-def random_id(
-    db: QuoteDB, speaker_id: int | None, excluded: Set[int], rng: Any
-) -> int | None:
-    """A random quotable quote id: probe random ids, fall back to a scan of what is left.
+def pick(db: QuoteDB, speaker_id: int | None, shown: Sequence[int], rng: Any) -> Pick | None:
+    """The picker's choice (`bot.pick`) among the quotes of the scope (all, or one speaker's),
+    with the stored judgements and near-duplicate groups; `shown` oldest first.
 
-    `rng` is a `random.Random` or the `random` module itself.
+    The picker sees the postable quotes, or the best-scored ones when there are none.
     """
+    scope = db.postable_from(0, speaker_id, PICK_POOL_LIMIT + 1)
+    if len(scope) > PICK_POOL_LIMIT:
+        scope = _sampled(db, speaker_id, shown, rng)
+    elif not scope:
+        scope = db.best_scored(speaker_id, PICK_SAMPLE)
+    groups = {row.id: row.twin_group for row in scope}
+    groups.update((row.id, row.twin_group) for row in db.pickables_by_id(set(shown) - set(groups)))
+    candidates = [
+        Candidate(row.id, str(row.speaker_id), str(row.source_id), bool(row.postable), row.score)
+        for row in scope
+    ]
+    return pick_next(candidates, shown, lambda quote_id: groups.get(quote_id, quote_id), rng)
+
+
+def _sampled(db: QuoteDB, speaker_id: int | None, shown: Sequence[int], rng: Any) -> list[Pickable]:
+    """Postable quotes of a big scope from random places, with the shown ones (for the spread).
+
+    The shown ones and their near-duplicates are left out of the sample, so the picker
+    chooses among fresh quotes; a scope where no place holds a postable quote gives
+    its best-scored ones.
+    """
+    before = db.pickables_by_id(shown)
+    shown_groups = {row.twin_group for row in before}
     low, high = db.id_range()
-    if low is None or high is None:
-        return None
-    for _ in range(RANDOM_PROBES):
-        found = db.next_quotable(rng.randint(low, high), RANDOM_MIN_QUALITY, speaker_id)
-        if found is not None and found not in excluded:
-            return found
-    left = [qid for qid in db.quote_ids(speaker_id) if qid not in excluded]
-    return rng.choice(left) if left else None
+    found: dict[int, Pickable] = {}
+    for _ in range(PICK_SAMPLE // PICK_RUN):
+        start = rng.randint(low or 0, high or 0)
+        # (from the start again when nothing postable lies after the random place)
+        run = db.postable_from(start, speaker_id, PICK_RUN) or db.postable_from(0, speaker_id, PICK_RUN)
+        for row in run:
+            if row.twin_group not in shown_groups:
+                found[row.id] = row
+    fresh = list(found.values()) or db.best_scored(speaker_id, PICK_SAMPLE)
+    return fresh + [row for row in before if row.id not in found]
 
 
 def speaker_best(

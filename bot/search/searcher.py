@@ -11,7 +11,7 @@ import random as random_module
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,7 +24,7 @@ from bot.search import rank, retrieve, sample
 from bot.search.aliases import SpeakerAliases
 from bot.search.analyze import Analyzer
 from bot.search.tuning import DEFAULT, Tuning
-from bot.search.types import Analysis, Candidate, Match
+from bot.search.types import Analysis, Candidate, Match, Picked
 from bot.text import MAX_QUERY_CHARS
 
 # The retrieval stages, each one module of this package; their findings are merged
@@ -163,21 +163,39 @@ class Searcher:
                 for c in rank.distinct(ranked, limit, open_tuning)
             ]
 
+    def pick(
+        self,
+        speaker: str | None = None,
+        shown: Sequence[int] = (),
+        rng: random_module.Random | None = None,
+    ) -> Picked | None:
+        """The quote the bot chooses for a reader (of `speaker`, any alias), `shown` oldest first.
+
+        A postable quote while the scope has one not yet shown (near-duplicates of a
+        shown quote count as shown), spread over speakers and sources; then a new round.
+        A scope with nothing postable gives its best available (`Picked.postable` False).
+        None for an unknown speaker or an empty database.
+        """
+        with self._lock:
+            opened = self._fresh()
+            known, speaker_id = _named_speaker(opened, speaker)
+            if not known:
+                return None
+            chosen = sample.pick(opened.db, speaker_id, [int(i) for i in shown], rng or random_module)
+            quote = opened.db.quote(chosen.id) if chosen is not None else None
+            if chosen is None or quote is None:
+                return None
+            return Picked(quote, chosen.postable, chosen.new_round)
+
     def random(
         self,
         speaker: str | None = None,
         exclude: Iterable[int] = (),
         rng: random_module.Random | None = None,
     ) -> Quote | None:
-        """A random quotable quote (of `speaker`, any alias), not one of `exclude`."""
-        excluded = {int(i) for i in exclude}
-        with self._lock:
-            opened = self._fresh()
-            known, speaker_id = _named_speaker(opened, speaker)
-            if not known:
-                return None
-            quote_id = sample.random_id(opened.db, speaker_id, excluded, rng or random_module)
-            return opened.db.quote(quote_id) if quote_id is not None else None
+        """The picker's quote (of `speaker`, any alias) for a chat that was shown `exclude`."""
+        picked = self.pick(speaker, list(exclude), rng)
+        return picked.quote if picked else None
 
     def get(self, quote_id: int) -> Quote | None:
         """The quote with this id, or None."""

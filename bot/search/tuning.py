@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot import terms
+
 
 @dataclass(frozen=True)
 class Tuning:
@@ -49,7 +51,7 @@ class Tuning:
     min_score: float = 0.6
 
     # Two results this similar (rapidfuzz ratio on comparison forms) are one quote.
-    near_duplicate: int = 88
+    near_duplicate: int = terms.NEAR_DUPLICATE_RATIO
 
     def feature_weights(self) -> dict[str, float]:
         """The score's weight of each feature, in the order they are summed."""

