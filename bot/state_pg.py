@@ -256,6 +256,13 @@ class PostgresStateStore(StateStore):
         )
         return frozenset(row[0] for row in rows)
 
+    def seen_in_order(self, chat_id: int, query_id: int) -> list[int]:
+        rows = self._rows(
+            "SELECT quote_id FROM seen WHERE chat_id = %s AND query_id = %s ORDER BY shown_at",
+            (chat_id, query_id),
+        )
+        return [int(row[0]) for row in rows]
+
     def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
         with self._conn() as conn, conn.transaction():
             conn.execute(

@@ -76,6 +76,17 @@ def test_seen_is_per_chat_and_per_query(store):
     assert store.query(99999) is None
 
 
+def test_seen_in_order_is_oldest_first_and_a_repeat_moves_to_the_end(store):
+    query_id = store.remember_query("random", "")
+    for quote_id in (30, 10, 20):
+        store.mark_seen(1, query_id, quote_id)
+    store.mark_seen(2, query_id, 40)  # another chat
+    assert store.seen_in_order(1, query_id) == [30, 10, 20]
+    store.mark_seen(1, query_id, 30)  # shown again: now the latest
+    assert store.seen_in_order(1, query_id) == [10, 20, 30]
+    assert store.seen_in_order(3, query_id) == []
+
+
 def test_seen_list_is_bounded_keeping_the_latest(store):
     query_id = store.remember_query("search", "x")
     for quote_id in range(MAX_SEEN_PER_QUERY + 20):
