@@ -30,6 +30,8 @@ class Settings:
     webhook_secret: str | None = None
     send_per_second: float = 30.0  # Telegram's overall budget; raised only with paid broadcasts
     set_webhook: bool = True  # false on replicas: `quotebot webhook set` registers it once
+    # How long the daily schedule stays with a replica that stopped renewing it (it died).
+    schedule_lease_seconds: float = 15.0
     heartbeat_path: Path = Path("db/heartbeat")
 
     @classmethod
@@ -58,6 +60,9 @@ class Settings:
             webhook_secret=get("WEBHOOK_SECRET"),
             send_per_second=float(get("QUOTEBOT_SEND_PER_SECOND") or cls.send_per_second),
             set_webhook=(get("QUOTEBOT_SET_WEBHOOK") or "true").lower() not in ("0", "false", "no"),
+            schedule_lease_seconds=float(
+                get("QUOTEBOT_SCHEDULE_LEASE_SECONDS") or cls.schedule_lease_seconds
+            ),
             heartbeat_path=Path(get("QUOTEBOT_HEARTBEAT") or cls.heartbeat_path),
         )
 

@@ -65,8 +65,7 @@ async def test_three_replicas_answer_each_update_once_when_one_is_killed(
         await asyncio.sleep(3)  # anything answered twice would arrive by now
     finally:
         await sender.close()
-        for replica in replicas:
-            await replica.stop()
+        await asyncio.gather(*(replica.stop() for replica in replicas))
     sent = api.sent()
     answered = Counter(call.reply_to for call in sent)
     asked = {update["message"]["message_id"] for update in updates}

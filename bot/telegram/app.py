@@ -43,7 +43,7 @@ from bot.telegram.handlers import (
     unknown_command,
 )
 from bot.telegram.inline import inline_query
-from bot.telegram.lease import give_up_schedule
+from bot.telegram.lease import give_up_schedule, lease_length
 from bot.telegram.limits import RetryingRateLimiter, Throttle
 from bot.telegram.limits_shared import SharedBudgetLimiter, SharedThrottle
 from bot.telegram.scheduler import schedule_sweep
@@ -167,7 +167,8 @@ def build_application(
     # /daily stores the subscription; the job queue follows what was stored.
     replier.on_daily_change = functools.partial(follow, job_queue, state)
     Services(
-        replier, state, throttle, settings.heartbeat_path if heartbeat else None
+        replier, state, throttle, settings.heartbeat_path if heartbeat else None,
+        lease_length(settings.schedule_lease_seconds),
     ).attach(application)
     add_handlers(application)
     return application

@@ -81,7 +81,7 @@ async def send_daily(context: QuoteBotContext) -> None:
         return
     chat_id = job.chat_id
     shared = context.services
-    if not await holds_schedule(shared.state):
+    if not await holds_schedule(shared.state, shared.lease_seconds):
         return  # another replica sends the daily quotes
     subscription = shared.state.daily(chat_id)
     if subscription is None or subscription != job.data:

@@ -1,8 +1,9 @@
 """Which replica sends the daily quotes: the one holding the "daily" lease in the state store.
 
 The leader renews the lease every few seconds; when it dies, the lease runs out and the
-next replica to ask takes over, so the schedule moves within `LEASE_SECONDS` plus one
-sweep. With SQLite there is one process, which always holds it.
+next replica to ask takes over, so the schedule moves within the lease
+(QUOTEBOT_SCHEDULE_LEASE_SECONDS, 15 s) plus one sweep. With SQLite there is one
+process, which always holds it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ log = logging.getLogger(__name__)
 PROCESS_ID = uuid.uuid4().hex
 DAILY_LEASE = "daily"
 LEASE_SECONDS = 15.0
+# The leader renews at every sweep (2 s): a shorter lease would pass to another replica
+# whenever one renewal is a little late.
+MIN_LEASE_SECONDS = 6.0
+
+
+def lease_length(configured: float) -> float:
+    """The lease length to use: the configured one, but never under `MIN_LEASE_SECONDS`."""
+    return max(configured, MIN_LEASE_SECONDS)
 
 
 async def holds_schedule(state: StateStore, seconds: float = LEASE_SECONDS) -> bool:

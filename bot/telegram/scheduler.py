@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.state import DailySubscription
 from bot.telegram.context import QuoteBotApp, QuoteBotContext
 from bot.telegram.daily import deliver_daily
-from bot.telegram.lease import DAILY_LEASE, LEASE_SECONDS, PROCESS_ID, holds_schedule
+from bot.telegram.lease import DAILY_LEASE, PROCESS_ID, holds_schedule
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ async def sweep(context: QuoteBotContext) -> None:
     job_queue = context.job_queue
     if job_queue is None:
         return
-    leading = await holds_schedule(state)
+    leading = await holds_schedule(state, shared.lease_seconds)
     if leading != context.bot_data.get(LEADING, False):
         context.bot_data[LEADING] = leading
         log.info("%s the daily schedule (holder %s)", "took" if leading else "lost", PROCESS_ID)
@@ -76,8 +76,8 @@ async def sweep(context: QuoteBotContext) -> None:
             continue  # logged when scheduled
     renewed = time.monotonic()
     for start in range(0, len(due), SWEEP_BATCH):
-        if time.monotonic() - renewed > LEASE_SECONDS / 3:
-            if not await holds_schedule(state):
+        if time.monotonic() - renewed > shared.lease_seconds / 3:
+            if not await holds_schedule(state, shared.lease_seconds):
                 log.warning("lost the daily schedule mid-sweep; the new holder continues")
                 return
             renewed = time.monotonic()
