@@ -63,9 +63,21 @@ async def test_the_schedule_moves_to_another_replica_without_loss_or_repeat(
     assert all(call.text.startswith("<b>Quote of the day</b>") for call in api.sent())
     assert TOOK in survivor.log
     last = max(call.at for call in api.sent()) - time.monotonic() + time.time()
+    # The stated takeover time: the lease, a sweep, and sending 50 within the budget.
+    assert last - killed_at < LEASE_SECONDS + SWEEP_SECONDS + 50 / 27 + 5, last - killed_at
     print(f"\nleader killed {due.timestamp() - killed_at:.1f}s before the quotes fell due; "
           f"all 50 sent {last - due.timestamp():.1f}s after they fell due "
           f"({last - killed_at:.1f}s after the kill; lease {LEASE_SECONDS}s)")
+
+
+def test_the_lease_length_is_a_setting_with_a_floor():
+    from bot.config import Settings
+    from bot.telegram.lease import LEASE_SECONDS, MIN_LEASE_SECONDS, lease_length
+
+    assert Settings.from_env({}).schedule_lease_seconds == LEASE_SECONDS
+    configured = Settings.from_env({"QUOTEBOT_SCHEDULE_LEASE_SECONDS": "8"})
+    assert lease_length(configured.schedule_lease_seconds) == 8
+    assert lease_length(1) == MIN_LEASE_SECONDS  # shorter than a few sweeps would flap
 
 
 def test_due_days_are_local_days_in_the_window():
