@@ -97,13 +97,23 @@ def ingest(
     """
     from tqdm import tqdm
 
-    from bot.index import build, extract_paths
-    from bot.metadata import MetadataError
+    from bot.config import unwritable
+    from bot.index import NoSpeakersError, build, extract_paths
+    from bot.metadata import SPEAKERS_FILE, MetadataError
 
+    if problem := unwritable(db_path):  # before the extraction work, not after it
+        raise click.ClickException(problem)
     sources = list(paths) or [seeds_dir]
     progress = tqdm(desc="reading", unit="doc", file=sys.stderr, disable=None)
     try:
         corpus = extract_paths(sources, seeds_dir, on_document=_tick(progress))
+    except NoSpeakersError as error:
+        # Only the entries on standard output: `> speakers.toml` saves them as they are.
+        entries = _unknown_speakers_toml(error.documents)
+        click.echo(entries, nl=False)
+        start = f"save the entries above as {seeds_dir / SPEAKERS_FILE} to start" if entries else (
+            "no labels that look like speakers were found")
+        raise click.ClickException(f"{error}; {start}") from error
     except MetadataError as error:
         raise click.ClickException(str(error)) from error
     finally:
@@ -119,6 +129,21 @@ def ingest(
         f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
         f"{counts['quotes']} quotes"
     )
+    entries = _unknown_speakers_toml(corpus.documents)
+    if entries:
+        click.echo()
+        click.echo(entries, nl=False)
+
+
+def _unknown_speakers_toml(documents: list[Document]) -> str:
+    """speakers.toml entries for every label of someone unknown, with where it was seen."""
+    from bot.extract.labels import speakers_toml_entries
+
+    labels: dict[str, dict[str, int]] = {}
+    for doc in documents:
+        for label, count in doc.unknown_labels.items():
+            labels.setdefault(label, {})[doc.source.file] = count
+    return speakers_toml_entries(labels)
 
 
 def _tick(progress: tqdm[Any]) -> Callable[[Path], None]:

@@ -24,6 +24,7 @@ class Settings:
     state_url: str | None = None  # postgresql://…: state on a shared server (replicas)
     seeds_dir: Path = Path("seeds")
     log_level: str = "INFO"
+    log_texts: bool = False  # QUOTEBOT_LOG_TEXTS=1: message texts may appear in DEBUG logs
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -54,6 +55,7 @@ class Settings:
             state_url=get("QUOTEBOT_STATE_URL"),
             seeds_dir=Path(get("QUOTEBOT_SEEDS") or cls.seeds_dir),
             log_level=(get("LOG_LEVEL") or cls.log_level).upper(),
+            log_texts=(get("QUOTEBOT_LOG_TEXTS") or "0").lower() in ("1", "true", "yes"),
             webhook_url=get("WEBHOOK_URL"),
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=int(get("WEBHOOK_PORT") or cls.webhook_port),
@@ -65,6 +67,23 @@ class Settings:
             ),
             heartbeat_path=Path(get("QUOTEBOT_HEARTBEAT") or cls.heartbeat_path),
         )
+
+
+def unwritable(path: Path) -> str | None:
+    """Why the folder that will hold `path` cannot be written (one line), or None when it can.
+
+    Tried for real (create the folder, write and delete a probe file), since permissions
+    alone do not show a read-only mount, and root passes every permission check.
+    """
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".quotebot-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return f"cannot write to {folder} (for {Path(path).name}): {error.strerror or error}"
+    return None
 
 
 def _load_dotenv() -> None:

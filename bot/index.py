@@ -27,7 +27,16 @@ from bot import lexicon, normalize, terms
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
 from bot.extract.postable import Judgement, judge_document
-from bot.metadata import SourceFacts, Speaker, load_glossary, load_sources, load_speakers
+from bot.metadata import (
+    SPEAKERS_FILE,
+    MetadataError,
+    SourceFacts,
+    Speaker,
+    check_monologues,
+    load_glossary,
+    load_sources,
+    load_speakers,
+)
 from bot.normalize import Segmenter
 from bot.quotedb import (
     FTS_TABLE,
@@ -82,16 +91,36 @@ class Corpus(NamedTuple):
 def extract_paths(
     paths: Iterable[Path], seeds_dir: Path, on_document: Callable[[Path], None] | None = None
 ) -> Corpus:
-    """Extract every document under `paths` with the speakers, facts and glossary in `seeds_dir`."""
+    """Extract every document under `paths` with the speakers, facts and glossary in `seeds_dir`.
+
+    Raises NoSpeakersError, after extracting (so the labels found can be reported),
+    when speakers.toml is missing or lists nobody: no speech could be attributed.
+    """
     speakers = load_speakers(Path(seeds_dir))
     facts = load_sources(Path(seeds_dir))
+    if speakers:  # without any, NoSpeakersError below says what to add
+        check_monologues(facts, speakers)
     documents = []
     for path in find_documents(paths):
         if on_document:
             on_document(path)
         documents.append(_extract_safely(path, speakers, facts))
+    if not speakers:
+        raise NoSpeakersError(
+            f"no speakers in {Path(seeds_dir) / SPEAKERS_FILE} (missing or empty): "
+            "every quote needs its speaker listed there",
+            documents,
+        )
     judgements = [judge_document(document, speakers) for document in documents]
     return Corpus(documents, speakers, load_glossary(Path(seeds_dir)), judgements)
+
+
+class NoSpeakersError(MetadataError):
+    """speakers.toml is missing or lists nobody; `documents` are what was extracted without it."""
+
+    def __init__(self, message: str, documents: list[Document]) -> None:
+        super().__init__(message)
+        self.documents = documents
 
 
 def _extract_safely(
@@ -123,8 +152,9 @@ def build(
         judgements = [judge_document(document, speakers) for document in documents]
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(db_path)
     handle, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
-    os.close(handle)
+    _hold(handle)  # released when this process ends, however it ends
     tmp_path = Path(tmp_name)
     try:
         conn = sqlite3.connect(tmp_path)
@@ -142,7 +172,40 @@ def build(
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(handle)
     return counts
+
+
+def _hold(handle: int) -> bool:
+    """Lock a build's temporary file while the build runs; False when another holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; stale files stay
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def remove_stale_temporaries(db_path: Path) -> list[Path]:
+    """Delete temporary files of earlier builds of `db_path` that were killed (their lock
+    is free); a build still running elsewhere holds its lock and keeps its file."""
+    removed = []
+    for candidate in db_path.parent.glob(db_path.name + ".*.tmp"):
+        try:
+            handle = os.open(candidate, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            if _hold(handle):
+                candidate.unlink(missing_ok=True)
+                removed.append(candidate)
+        finally:
+            os.close(handle)
+    return removed
 
 
 def _fill(

@@ -99,6 +99,18 @@ def load_sources(seeds_dir: Path) -> dict[str, SourceFacts]:
     return facts
 
 
+def check_monologues(facts: dict[str, SourceFacts], speakers: list[Speaker]) -> None:
+    """Raise MetadataError when a monologue in sources.toml names someone not in speakers.toml."""
+    names = {speaker.name for speaker in speakers}
+    for file_name, fact in facts.items():
+        for monologue in fact.monologues:
+            if monologue.speaker not in names:
+                raise MetadataError(
+                    f"{SOURCES_FILE}: the monologue in {file_name!r} is by {monologue.speaker!r}, "
+                    f"who is not in {SPEAKERS_FILE} (add them, by that name)"
+                )
+
+
 def load_glossary(seeds_dir: Path) -> dict[str, list[str]]:
     """Read glossary.toml: English term (lower case) -> Chinese terms."""
     path = Path(seeds_dir) / GLOSSARY_FILE

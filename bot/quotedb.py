@@ -45,6 +45,7 @@ TABLES = ("meta", "speakers", "sources", "passages", "quotes", FTS_TABLE, VOCAB_
           LEXICON_TABLE, READINGS_TABLE)
 
 MISSING = "no quote database at {path} (build it with `quotebot ingest`)"
+DAMAGED = "{path} is damaged ({detail}): rebuild it with `quotebot ingest`"
 
 
 class DatabaseError(Exception):
@@ -186,13 +187,16 @@ class QuoteDB:
         except sqlite3.Error as error:
             raise DatabaseError(f"{self.path} is not a quote database ({error})") from error
         try:
+            self._load()
+            self._check_intact()  # reads every page: before the page cache is made big
             if cache_kib:
                 self.conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
-            self._load()
         except (sqlite3.Error, DatabaseError) as error:
             self.conn.close()
             if isinstance(error, DatabaseError):
                 raise
+            if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CORRUPT:
+                raise DatabaseError(DAMAGED.format(path=self.path, detail=error)) from error
             raise DatabaseError(f"{self.path} is not a quote database ({error})") from error
 
     def _load(self) -> None:
@@ -220,6 +224,38 @@ class QuoteDB:
             row[0]: Source(*row[1:])
             for row in self.conn.execute(f"SELECT id, {columns} FROM sources")
         }
+
+    def _check_intact(self) -> None:
+        """Refuse a damaged file before anything is served from it."""
+        self.check_pages()
+        self.check_full_text()
+
+    def check_pages(self) -> None:
+        """SQLite's quick_check: every page and b-tree is sound (DatabaseError when not)."""
+        (verdict,) = self.conn.execute("PRAGMA quick_check(1)").fetchone()
+        if verdict != "ok":  # the last line is the first problem found (after a header)
+            detail = f"quick_check: {verdict.splitlines()[-1]}"
+            raise DatabaseError(DAMAGED.format(path=self.path, detail=detail))
+
+    def check_full_text(self) -> None:
+        """Every term of the full-text index reads back and agrees with the vocabulary; one search runs.
+
+        The index keeps its postings inside blobs that quick_check cannot judge and
+        only FTS5 reads: they are walked through fts5vocab, created in the
+        connection's own temp schema, so the file stays read-only.
+        """
+        self.conn.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, {FTS_TABLE}, 'row')"
+        )
+        indexed = self.conn.execute("SELECT COUNT(*), TOTAL(doc) FROM temp.fts_terms").fetchone()
+        stored = self.conn.execute(f"SELECT COUNT(*), TOTAL(df) FROM {VOCAB_TABLE}").fetchone()
+        self.conn.execute("DROP TABLE temp.fts_terms")
+        if tuple(indexed) != tuple(stored):
+            detail = "its full-text index disagrees with its vocabulary"
+            raise DatabaseError(DAMAGED.format(path=self.path, detail=detail))
+        term = self.conn.execute(f"SELECT term FROM {VOCAB_TABLE} LIMIT 1").fetchone()
+        if term and not self.full_text('"' + term[0].replace('"', '""') + '"', 1, ranked=True):
+            raise DatabaseError(DAMAGED.format(path=self.path, detail="a search found nothing"))
 
     def close(self) -> None:
         """Close the file."""

@@ -10,9 +10,9 @@ an older schema is migrated step by step at start-up, never dropped.
 
 from __future__ import annotations
 
-import json
+import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,12 +22,19 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.config import Settings
 from bot.state import (
+    DONE_UPDATE_TTL_SECONDS,
+    MAX_QUERIES,
+    MAX_SEEN_PER_CHAT,
     MAX_SEEN_PER_QUERY,
+    QUERY_TTL_SECONDS,
+    SEEN_TTL_SECONDS,
     ChatSettings,
     DailySubscription,
+    PendingUpdate,
     SQLiteStateStore,
     StateStore,
     StoredQuery,
+    new_query_id,
 )
 from bot.text import MAX_QUERY_CHARS
 
@@ -106,6 +113,14 @@ MIGRATIONS: dict[int, str] = {
         file_id TEXT NOT NULL
     );
     """,
+    4: """
+    ALTER TABLE queries ADD COLUMN used_at DOUBLE PRECISION NOT NULL
+        DEFAULT extract(epoch from now());
+    ALTER TABLE seen ADD COLUMN seen_at DOUBLE PRECISION NOT NULL
+        DEFAULT extract(epoch from now());
+    ALTER TABLE updates ALTER COLUMN payload TYPE TEXT USING payload::text;
+    CREATE INDEX updates_done ON updates (done_at);
+    """,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # Any constant: replicas starting together take turns to migrate.
@@ -155,6 +170,7 @@ class PostgresStateStore(StateStore):
             self._pool.open(wait=True, timeout=10)
             with self._pool.connection() as conn:
                 migrate(conn)
+            self._beat()
         except (psycopg.Error, PoolTimeout) as error:
             self._pool.close()
             raise StateStoreUnavailable(
@@ -236,9 +252,11 @@ class PostgresStateStore(StateStore):
     def remember_query(self, kind: str, text: str) -> int:
         text = text[:MAX_QUERY_CHARS]
         with self._conn() as conn:
+            # A random id, as in SQLite: buttons carry it, and another chat cannot guess it.
             conn.execute(
-                "INSERT INTO queries (kind, text) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                (kind, text),
+                "INSERT INTO queries (id, kind, text, used_at) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (kind, text) DO UPDATE SET used_at = excluded.used_at",
+                (new_query_id(), kind, text, time.time()),
             )
             row = conn.execute(
                 "SELECT id FROM queries WHERE kind = %s AND text = %s", (kind, text)
@@ -266,10 +284,10 @@ class PostgresStateStore(StateStore):
     def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
         with self._conn() as conn, conn.transaction():
             conn.execute(
-                "INSERT INTO seen (chat_id, query_id, quote_id) VALUES (%s, %s, %s) "
+                "INSERT INTO seen (chat_id, query_id, quote_id, seen_at) VALUES (%s, %s, %s, %s) "
                 "ON CONFLICT (chat_id, query_id, quote_id) "
-                "DO UPDATE SET shown_at = nextval('seen_order')",
-                (chat_id, query_id, quote_id),
+                "DO UPDATE SET shown_at = nextval('seen_order'), seen_at = excluded.seen_at",
+                (chat_id, query_id, quote_id, time.time()),
             )
             # Keep only the most recent MAX_SEEN_PER_QUERY ids for this chat and query.
             conn.execute(
@@ -352,33 +370,33 @@ class PostgresStateStore(StateStore):
 
     # The durable record of received updates, shared by every replica.
 
-    def record_update(self, update_id: int, payload: dict[str, Any]) -> bool:
-        """Record an update before answering it; False when it was already recorded
-        (a duplicate delivery, here or at another replica)."""
-        return bool(
-            self._rows(
-                "INSERT INTO updates (update_id, payload, holder) VALUES (%s, %s, %s) "
-                "ON CONFLICT (update_id) DO NOTHING RETURNING 1",
-                (update_id, json.dumps(payload), self.holder),
-            )
-        )
+    shared = True
 
-    def finish_update(self, update_id: int) -> None:
-        """Mark an update answered."""
-        self._rows("UPDATE updates SET done_at = now() WHERE update_id = %s", (update_id,))
+    def record_updates(self, updates: Iterable[PendingUpdate]) -> list[int]:
+        batch = list(updates)
+        with self._conn() as conn, conn.transaction():
+            new = [
+                update.update_id
+                for update in batch
+                if conn.execute(
+                    "INSERT INTO updates (update_id, payload, holder) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (update_id) DO NOTHING RETURNING 1",
+                    (update.update_id, update.payload, self.holder),
+                ).fetchall()
+            ]
+        return new
 
-    def beat(self) -> None:
-        """Say this replica is alive, so its unfinished updates stay its own."""
+    def mark_updates_done(self, update_ids: Iterable[int]) -> None:
         self._rows(
-            "INSERT INTO replicas (holder, seen_at) VALUES (%s, now()) "
-            "ON CONFLICT (holder) DO UPDATE SET seen_at = now()",
-            (self.holder,),
+            "UPDATE updates SET done_at = now() WHERE update_id = ANY(%s)", (list(update_ids),)
         )
 
-    def pending_updates(self) -> list[dict[str, Any]]:
-        """Unfinished updates of replicas that stopped beating, claimed by this one
-        atomically (two replicas never adopt the same update), oldest first."""
-        self.beat()
+    def pending_updates(self) -> list[PendingUpdate]:
+        """Unfinished updates of replicas that stopped beating (or closed their store),
+        claimed by this one in one statement, so two replicas never take the same one.
+        Asking is also this replica's heartbeat. This replica's own unfinished updates are
+        in its queue already and are not handed out again."""
+        self._beat()
         rows = self._rows(
             "UPDATE updates SET holder = %(me)s WHERE done_at IS NULL AND holder <> %(me)s "
             "AND holder NOT IN (SELECT holder FROM replicas "
@@ -386,7 +404,42 @@ class PostgresStateStore(StateStore):
             "RETURNING update_id, payload",
             {"me": self.holder, "stale": REPLICA_STALE_SECONDS},
         )
-        return [payload for _, payload in sorted(rows, key=lambda row: row[0])]
+        return [PendingUpdate(int(update_id), str(payload)) for update_id, payload in sorted(rows)]
+
+    def _beat(self) -> None:
+        """Say this replica is alive, so its unfinished updates stay its own."""
+        self._rows(
+            "INSERT INTO replicas (holder, seen_at) VALUES (%s, now()) "
+            "ON CONFLICT (holder) DO UPDATE SET seen_at = now()",
+            (self.holder,),
+        )
+
+    def expire(self, now: float | None = None) -> int:
+        """As SQLite's `expire`, and the shared store's own bookkeeping: daily claims
+        older than three days, idle flood buckets, replicas gone for a day."""
+        now = time.time() if now is None else now
+        ttl_statements: tuple[tuple[str, Sequence[object]], ...] = (
+            ("DELETE FROM updates WHERE done_at < to_timestamp(%s)",
+             (now - DONE_UPDATE_TTL_SECONDS,)),
+            ("DELETE FROM seen WHERE seen_at < %s", (now - SEEN_TTL_SECONDS,)),
+            ("DELETE FROM seen WHERE (chat_id, shown_at) IN (SELECT chat_id, shown_at FROM "
+             "(SELECT chat_id, shown_at, ROW_NUMBER() OVER (PARTITION BY chat_id "
+             "ORDER BY shown_at DESC) AS n FROM seen) AS ranked WHERE n > %s)",
+             (MAX_SEEN_PER_CHAT,)),
+            ("DELETE FROM queries WHERE used_at < %s", (now - QUERY_TTL_SECONDS,)),
+            ("DELETE FROM queries WHERE id NOT IN "
+             "(SELECT id FROM queries ORDER BY used_at DESC LIMIT %s)", (MAX_QUERIES,)),
+            ("DELETE FROM seen WHERE query_id NOT IN (SELECT id FROM queries)", ()),
+            # Liveness data, by the server's clock whatever `now` says.
+            ("DELETE FROM daily_sent WHERE claimed_at < now() - interval '3 days'", ()),
+            ("DELETE FROM flood WHERE updated < now() - interval '1 hour'", ()),
+            ("DELETE FROM replicas WHERE seen_at < now() - interval '1 day'", ()),
+        )
+        deleted = 0
+        with self._conn() as conn, conn.transaction():
+            for statement, params in ttl_statements:
+                deleted += conn.execute(statement, params).rowcount
+        return deleted
 
     # Limits that hold for all replicas together.
 
@@ -423,22 +476,12 @@ class PostgresStateStore(StateStore):
             )
         )
 
-    def purge(self) -> int:
-        """Forget what can no longer matter; returns the rows deleted. Telegram keeps an
-        update for 24 hours, so a record older than two days cannot meet a duplicate."""
-        statements = (
-            "DELETE FROM updates WHERE done_at < now() - interval '2 days'",
-            "DELETE FROM daily_sent WHERE claimed_at < now() - interval '3 days'",
-            "DELETE FROM flood WHERE updated < now() - interval '1 hour'",
-            "DELETE FROM replicas WHERE seen_at < now() - interval '1 day'",
-        )
-        deleted = 0
-        with self._conn() as conn:
-            for statement in statements:
-                deleted += conn.execute(statement).rowcount
-        return deleted
-
     def close(self) -> None:
+        # A clean stop says so: what this replica left unanswered is adoptable at once.
+        try:
+            self._rows("DELETE FROM replicas WHERE holder = %s", (self.holder,))
+        except psycopg.Error:
+            pass  # the server is away; the replica counts as silent after a while
         self._pool.close()
 
 

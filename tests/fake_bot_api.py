@@ -3,7 +3,7 @@
 The server (tornado, already installed with python-telegram-bot's webhooks extra)
 answers the methods the bot uses, records every call, serves queued updates to
 getUpdates with long-poll semantics, and can be told to fail the next N calls with
-429 retry-after, 500, 400, or a slow answer. sendPhoto takes a multipart upload (kept
+429 retry-after, 500, 400, 403, 409, or a slow answer. sendPhoto takes a multipart upload (kept
 as `Upload`) or the file_id of a photo it returned before. `running_bot` starts the real `Application`,
 with its real HTTPX stack, pointed at it through the API base URL.
 """
@@ -88,8 +88,9 @@ class Call:
 
 @dataclass
 class Fault:
-    """Fail the next `remaining` calls of `methods`: "429", "500", "400", "403" (blocked),
-    or "slow" (wait `delay` seconds, then answer unless the client has given up)."""
+    """Fail the next `remaining` calls of `methods`: "429", "500", "400" (a refused request),
+    "403" (blocked), "409" (another poller), or "slow" (wait `delay` seconds, then answer
+    unless the client has given up)."""
 
     kind: str
     methods: frozenset[str]
@@ -161,7 +162,7 @@ class FakeBotAPI:
         retry_after: int = 1,
         delay: float = 0.0,
     ) -> None:
-        """Answer the next `n` calls of `methods` with 429 / 500 / 400 / 403, or slowly ("slow")."""
+        """Answer the next `n` calls of `methods` with 429 / 500 / 400 / 403 / 409, or slowly."""
         self.faults.append(Fault(kind, frozenset(methods), n, retry_after, delay))
 
     def push(self, payload: dict) -> int:
@@ -333,12 +334,16 @@ class FakeBotAPI:
                 "description": f"Too Many Requests: retry after {fault.retry_after}",
                 "parameters": {"retry_after": fault.retry_after},
             }
+        if fault is not None and fault.kind == "400":
+            refused = "IMAGE_PROCESS_FAILED" if method == "sendPhoto" else "can't parse entities"
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {refused}"}
+        if fault is not None and fault.kind == "409":
+            return 409, {"ok": False, "error_code": 409, "description": (
+                "Conflict: terminated by other getUpdates request; make sure that only one "
+                "bot instance is running")}
         if fault is not None and fault.kind == "403":
             return 403, {"ok": False, "error_code": 403,
                          "description": "Forbidden: bot was blocked by the user"}
-        if fault is not None and fault.kind == "400":
-            return 400, {"ok": False, "error_code": 400,
-                         "description": "Bad Request: IMAGE_PROCESS_FAILED"}
         if fault is not None and fault.kind == "500":
             return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
         if fault is not None and fault.kind == "slow":

@@ -173,7 +173,10 @@ def cluster(project) -> Path:
     (project / "deploy").mkdir()
     shutil.copy(NGINX_CONF, project / "deploy" / "nginx.conf")
     with (project / ".env").open("a", encoding="utf-8") as env:
-        env.write("WEBHOOK_URL=https://bot.example.org/telegram/hook\nPOSTGRES_PASSWORD=pw\n")
+        env.write(
+            "WEBHOOK_URL=https://bot.example.org/telegram/hook\nPOSTGRES_PASSWORD=pw\n"
+            "WEBHOOK_SECRET=s3cret\n"
+        )
     return project
 
 
@@ -198,6 +201,7 @@ def test_cluster_replicas_share_postgres_and_leave_setwebhook_to_one():
     text = CLUSTER_FILE.read_text(encoding="utf-8")
     assert re.search(r"QUOTEBOT_STATE_URL: postgresql://quotebot:\$\{POSTGRES_PASSWORD", text)
     assert 'QUOTEBOT_SET_WEBHOOK: "false"' in text
+    assert "WEBHOOK_SECRET: ${WEBHOOK_SECRET:?" in text
     assert 'command: ["quotebot", "webhook", "set"]' in text
     assert re.search(r"image: nginx:[\d.]+$", text, re.M)
     assert re.search(r"image: postgres:\d+$", text, re.M)

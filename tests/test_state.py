@@ -6,7 +6,13 @@ import sqlite3
 
 import pytest
 
-from bot.state import MAX_SEEN_PER_QUERY, ChatSettings, DailySubscription, SQLiteStateStore
+from bot.state import (
+    MAX_SEEN_PER_QUERY,
+    ChatSettings,
+    DailySubscription,
+    PendingUpdate,
+    SQLiteStateStore,
+)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -133,6 +139,59 @@ def test_a_lease_has_one_holder_until_it_expires_or_is_released(store):
     assert store.hold_lease("daily", "a", 30) is True  # b's lease expired
 
 
+def test_an_old_state_file_gains_the_new_columns_without_expiring_its_rows(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE queries (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, text TEXT NOT NULL,"
+        " UNIQUE (kind, text));"
+        "CREATE TABLE seen (chat_id INTEGER NOT NULL, query_id INTEGER NOT NULL,"
+        " quote_id INTEGER NOT NULL, shown_at INTEGER NOT NULL,"
+        " PRIMARY KEY (chat_id, query_id, quote_id));"
+        "INSERT INTO queries VALUES (1, 'search', 'alignment');"
+        "INSERT INTO seen VALUES (7, 1, 42, 1);"
+    )
+    old.commit()
+    old.close()
+    store = SQLiteStateStore(path)
+    store.expire()
+    assert store.query(1).text == "alignment" and store.seen(7, 1) == {42}
+    store.close()
+
+
+def test_updates_are_recorded_once_and_pending_until_done(open_store):
+    store = open_store()
+    assert store.record_updates([PendingUpdate(1, "{}"), PendingUpdate(2, "{}")]) == [1, 2]
+    assert store.record_updates([PendingUpdate(2, "{}"), PendingUpdate(3, "{}")]) == [3]
+    store.mark_updates_done([1, 3])
+    store.close()
+    reopened = open_store()
+    assert reopened.pending_updates() == [PendingUpdate(2, "{}")]
+    assert reopened.record_updates([PendingUpdate(1, "{}")]) == []  # done: still a duplicate
+
+
+def test_expire_deletes_old_done_updates_queries_and_seen_lists_only(open_store):
+    import time
+
+    from bot.state import DONE_UPDATE_TTL_SECONDS, QUERY_TTL_SECONDS
+
+    store = open_store()
+    store.record_updates([PendingUpdate(1, "{}"), PendingUpdate(2, "{}")])
+    store.mark_updates_done([1])
+    query_id = store.remember_query("search", "alignment")
+    store.mark_seen(7, query_id, 42)
+    store.close()  # the SQLite store's writes are on disk
+    store = open_store()
+    assert store.expire() == 0  # nothing is old yet
+    later = time.time() + max(DONE_UPDATE_TTL_SECONDS, QUERY_TTL_SECONDS) + 60
+    assert store.expire(now=later) == 3  # the done update, the query and its seen-list
+    assert store.query(query_id) is None and store.seen(7, query_id) == frozenset()
+    assert store.record_updates([PendingUpdate(1, "{}")]) == [1]  # forgotten
+    assert store.record_updates([PendingUpdate(2, "{}")]) == []  # pending: kept
+
+
 def test_theme_last_shown_quote_and_card_file_ids(open_store):
     store = open_store()
     assert store.last_shown(3) is None and store.card_file("card:1:en:original:light") is None
@@ -165,3 +224,38 @@ def test_a_state_database_from_before_themes_gains_the_column(tmp_path):
     assert store.chat_settings(9) == ChatSettings("zh-Hant", "traditional", None)
     store.set_theme(9, "light")
     assert store.chat_settings(9).theme == "light"
+
+
+def test_every_write_returns_while_another_process_holds_the_lock_and_lands_after(tmp_path):
+    import time
+
+    from bot.state import WRITE_WAIT_SECONDS
+
+    path = tmp_path / "state.db"
+    store = SQLiteStateStore(path)
+    query_id = store.remember_query("search", "alignment")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a backup or a sqlite3 shell holding the write lock
+    writes = (
+        lambda: store.set_language(5, "en"),
+        lambda: store.set_script(5, "traditional"),
+        lambda: store.set_theme(5, "dark"),
+        lambda: store.set_card_file("card:1:en:original:dark", "file-b"),
+        lambda: store.mark_seen(5, query_id, 21),
+        lambda: store.set_daily(DailySubscription(5, "08:30", "UTC")),
+    )
+    for write in writes:
+        started = time.monotonic()
+        write()
+        assert time.monotonic() - started < WRITE_WAIT_SECONDS + 0.3
+    assert store.chat_settings(5) == ChatSettings()  # nothing written yet
+    holder.execute("COMMIT")
+    holder.close()
+    store.close()  # waits for the writer thread to finish its queue
+
+    reopened = SQLiteStateStore(path)
+    assert reopened.chat_settings(5) == ChatSettings("en", "traditional", "dark")
+    assert reopened.card_file("card:1:en:original:dark") == "file-b"
+    assert reopened.last_shown(5) == 21 and reopened.seen_in_order(5, query_id) == [21]
+    assert reopened.daily(5) == DailySubscription(5, "08:30", "UTC")
+    reopened.close()

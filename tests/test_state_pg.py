@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from bot.config import Settings
-from bot.state import ChatSettings, DailySubscription, SQLiteStateStore
+from bot.state import ChatSettings, DailySubscription, PendingUpdate, SQLiteStateStore
 from bot.state_pg import (
     SCHEMA_VERSION,
     PostgresStateStore,
@@ -40,6 +40,8 @@ def test_a_version_1_schema_is_upgraded_keeping_its_rows(pg_url):
         assert migrate(conn, target=1) == 0
         conn.execute("INSERT INTO chat_settings (chat_id, language) VALUES (9, 'en')")
         conn.execute("INSERT INTO daily (chat_id, time, timezone) VALUES (9, '08:00', 'UTC')")
+        conn.execute("INSERT INTO queries (id, kind, text) VALUES (5, 'search', 'alignment')")
+        conn.execute("INSERT INTO seen (chat_id, query_id, quote_id) VALUES (9, 5, 42)")
     assert versions(pg_url) == [1]
     store = PostgresStateStore(pg_url)
     try:
@@ -47,6 +49,8 @@ def test_a_version_1_schema_is_upgraded_keeping_its_rows(pg_url):
         assert store.chat_settings(9).language == "en"
         assert store.all_daily() == [DailySubscription(9, "08:00", "UTC")]
         assert store.claim_daily(9, "2026-11-27", store.holder)  # a version-2 table
+        assert store.expire() == 0  # version 4: rows from before count as used now
+        assert store.query(5).text == "alignment" and store.seen(9, 5) == {42}
     finally:
         store.close()
     PostgresStateStore(pg_url).close()  # opening again changes nothing
@@ -105,24 +109,37 @@ def test_the_setting_picks_the_store(pg_url, tmp_path):
         open_state_store(Settings(state_url="mysql://x"))
 
 
+def updates(*update_ids):
+    return [PendingUpdate(update_id, f'{{"update_id": {update_id}}}') for update_id in update_ids]
+
+
 def test_an_update_is_recorded_once_across_replicas(stores):
     a, b = stores
-    assert a.record_update(1, {"update_id": 1}) is True
-    assert b.record_update(1, {"update_id": 1}) is False  # delivered again, elsewhere
-    assert a.record_update(1, {"update_id": 1}) is False
+    assert a.record_updates(updates(1)) == [1]
+    assert b.record_updates(updates(1, 2)) == [2]  # 1 delivered again, elsewhere
+    assert a.record_updates(updates(1, 2)) == []
 
 
 def test_a_dead_replicas_unfinished_updates_are_adopted_once(stores, monkeypatch):
     a, b = stores
-    a.beat()
-    for update_id in (3, 1, 2):
-        a.record_update(update_id, {"update_id": update_id})
-    a.finish_update(2)
+    a.record_updates(updates(3, 1, 2))
+    a.mark_updates_done([2])
     assert b.pending_updates() == []  # a is alive: its updates are its own
+    assert a.pending_updates() == []  # and already in a's own queue
     monkeypatch.setattr("bot.state_pg.REPLICA_STALE_SECONDS", 0.2)
     time.sleep(0.3)  # a stops beating
-    assert b.pending_updates() == [{"update_id": 1}, {"update_id": 3}]
+    assert b.pending_updates() == updates(1, 3)
     assert b.pending_updates() == []  # claimed by b now, never handed out twice
+
+
+def test_a_cleanly_closed_replicas_updates_are_adoptable_at_once(pg_url):
+    a, b = PostgresStateStore(pg_url), PostgresStateStore(pg_url)
+    try:
+        a.record_updates(updates(8))
+        a.close()
+        assert b.pending_updates() == updates(8)
+    finally:
+        b.close()
 
 
 def test_flood_control_is_shared_by_replicas(stores):
@@ -142,18 +159,14 @@ def test_the_send_budget_is_shared_by_replicas(stores):
     assert 28 <= granted <= 34, granted
 
 
-def test_purge_forgets_old_records_only(stores, pg_url):
+def test_expire_forgets_old_records_and_idle_buckets_only(stores, pg_url):
     a, _ = stores
-    a.record_update(1, {"update_id": 1})
-    a.record_update(2, {"update_id": 2})
-    a.finish_update(1)
-    a.finish_update(2)
-    a.record_update(3, {"update_id": 3})  # still open: kept whatever its age
+    a.record_updates(updates(1, 2))
+    a.mark_updates_done([1, 2])
+    a.record_updates(updates(3))  # still open: kept whatever its age
     a.take_flood_token(7, 4, 20)
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("UPDATE updates SET done_at = now() - interval '3 days' WHERE update_id = 1")
         conn.execute("UPDATE flood SET updated = now() - interval '2 hours'")
-    assert a.purge() == 2
-    assert a.record_update(1, {"update_id": 1}) is True  # forgotten
-    assert a.record_update(2, {"update_id": 2}) is False  # recent: still a duplicate
-    assert a.record_update(3, {"update_id": 3}) is False
+    assert a.expire() == 2
+    assert a.record_updates(updates(1, 2, 3)) == [1]  # 1 forgotten; 2 recent, 3 open

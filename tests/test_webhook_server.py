@@ -71,3 +71,29 @@ async def test_webhook_set_registers_once(api, tmp_path):
     [call] = api.called("setWebhook")
     assert call.params["url"] == env["WEBHOOK_URL"] and call.params["secret_token"] == SECRET
     assert "message" in call.params["allowed_updates"]
+
+
+async def test_without_a_shared_secret_replicas_and_webhook_set_refuse_to_start(
+    api, quotes_db, tmp_path
+):
+    """A random secret works only for the process that gives it to setWebhook."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "WEBHOOK_URL": "https://bot.example.org/telegram/hook",
+        "QUOTEBOT_SET_WEBHOOK": "false",
+        "QUOTEBOT_DB": str(quotes_db),
+        "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
+        "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
+    }
+    env.pop("WEBHOOK_SECRET", None)
+    for command in (("run",), ("webhook", "set")):
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", *command, cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode != 0, command
+        assert "WEBHOOK_SECRET is required" in err.decode() and "Traceback" not in err.decode()
+    assert api.called("setWebhook") == []

@@ -48,6 +48,7 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
     _describe_source(document, text, paragraphs, facts)
     attribution = attribute(paragraphs, matcher, facts.monologues)
     document.dropped = attribution.dropped
+    document.unknown_labels = dict(matcher.unknown_labels(p.text for p in paragraphs))
     for turn in attribution.turns:
         index = len(document.passages)
         assert turn.line is not None  # a turn is kept only once a paragraph has set its line

@@ -11,8 +11,14 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-# Tried in order after UTF-8; GB18030 is a superset of GBK and GB2312.
-FALLBACK_ENCODINGS = ("gb18030", "big5")
+# Tried after UTF-8; GB18030 is a superset of GBK and GB2312, cp950 is Windows' Big5.
+# GB18030 accepts almost any byte pairs, Big5 bytes included, so the decoding that
+# reads as the most plausible text wins (ties: the earlier one).
+FALLBACK_ENCODINGS = ("gb18030", "big5", "cp950")
+# What Chinese and English text is made of: ASCII, CJK ideographs, CJK and full-width
+# punctuation, and the usual typographic marks. Big5 bytes read as GB18030 come out as
+# kana, Cyrillic, box drawing and private-use characters instead.
+_PLAUSIBLE = re.compile(r"[\x00-\x7f\u4e00-\u9fff\u3000-\u303f\uff00-\uffef—–…“”‘’·•]")
 
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
@@ -29,12 +35,24 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    decoded = {}
     for encoding in FALLBACK_ENCODINGS:
         try:
-            return data.decode(encoding), f"converted from {encoding.upper()} to UTF-8"
+            decoded[encoding] = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return data.decode("utf-8", errors="replace"), "not valid UTF-8, GBK or Big5: bad bytes replaced"
+    if not decoded:
+        return (
+            data.decode("utf-8", errors="replace"),
+            "not valid UTF-8, GBK or Big5: bad bytes replaced",
+        )
+    best = max(decoded, key=lambda encoding: plausibility(decoded[encoding]))
+    return decoded[best], f"converted from {best.upper()} to UTF-8"
+
+
+def plausibility(text: str) -> float:
+    """The share of characters that Chinese or English text is made of (0 to 1)."""
+    return len(_PLAUSIBLE.findall(text)) / len(text) if text else 0.0
 
 
 def looks_like_html(path: Path, text: str) -> bool:

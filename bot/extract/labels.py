@@ -8,7 +8,10 @@ simplified), and the speech is always cut from the original text.
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,11 +31,18 @@ COLONS = "[:：]"
 # Labels of people who are not in speakers.toml: a capitalised name, an interview
 # role, or a transliterated name with a middle dot, followed by a colon. Their
 # speech must not run on into the previous speaker's turn.
+ROLES = ("主持人", "记者", "記者", "问", "問", "答", "观众", "觀眾", "提问者", "提問者", "听众", "聽眾",
+         "嘉宾", "嘉賓", "网友", "網友")
 UNKNOWN_LABEL = re.compile(
     r"^(?P<name>[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*){0,2}"
-    r"|主持人|记者|記者|问|問|答|观众|觀眾|提问者|提問者|听众|聽眾|嘉宾|嘉賓|网友|網友"
+    rf"|{'|'.join(ROLES)}"
     rf"|[{HAN}]{{1,6}}·[{HAN}]{{1,8}})\s*[:：]"
 )
+# A Chinese name with no middle dot before a colon (`张宏江:`) is a label or a heading
+# (`来源:`). Not used to attribute; the ingest report suggests it when it opens at
+# least MIN_HAN_LABELS paragraphs of a document (people take turns, headings do not).
+HAN_NAME_LABEL = re.compile(rf"^(?P<name>[{HAN}]{{2,4}})\s*[:：]")
+MIN_HAN_LABELS = 2
 
 
 def fold_for_labels(text: str) -> str:
@@ -125,3 +135,51 @@ class LabelMatcher:
         if match and not self.match(text):
             return match["name"]
         return None
+
+    def unknown_labels(self, texts: Iterable[str]) -> Counter[str]:
+        """How often each label of someone not in speakers.toml opens one of `texts` (paragraphs)."""
+        found: Counter[str] = Counter()
+        han_names: Counter[str] = Counter()
+        for text in texts:
+            name = self.unknown_label(text)
+            if name:
+                found[name] += 1
+            elif (han := HAN_NAME_LABEL.match(text)) and not self.match(text):
+                han_names[han["name"]] += 1
+        found.update({n: c for n, c in han_names.items() if c >= MIN_HAN_LABELS})
+        return found
+
+
+def is_role(label: str) -> bool:
+    """An interview role (`主持人`, `Q`) rather than a person's name."""
+    return label in ROLES or len(label) == 1
+
+
+def speakers_toml_entries(labels: Mapping[str, Mapping[str, int]]) -> str:
+    """Ready-to-paste speakers.toml entries for unknown labels (label -> {file: count}), '' for none.
+
+    Each person gets an entry named as the documents label them; roles are listed
+    as comments, since a role is an alias of whoever holds it.
+    """
+    if not labels:
+        return ""
+    def seen(label: str) -> str:
+        count = sum(labels[label].values())
+        files = ", ".join(sorted(labels[label]))
+        return f"# {label}: {count} label{'s' if count != 1 else ''} in {files}"
+
+    order = sorted(labels, key=lambda label: (-sum(labels[label].values()), label))
+    lines = [
+        "# Labels that look like speakers but are not in speakers.toml (how often, where).",
+        "# Check each name, merge the labels of one person into one entry's aliases, and",
+        "# add the entries to speakers.toml (name: as readers know the person; name_zh: in Chinese).",
+    ]
+    for label in (label for label in order if not is_role(label)):
+        lines += ["", seen(label), "[[speaker]]", f"name = {json.dumps(label, ensure_ascii=False)}"]
+        if re.search(f"[{HAN}]", label):
+            lines.append(f"name_zh = {json.dumps(label, ensure_ascii=False)}")
+    roles = [label for label in order if is_role(label)]
+    if roles:
+        lines += ["", "# Roles, not people: add each to the aliases of the person who holds it."]
+        lines += [seen(label) for label in roles]
+    return "\n".join(lines) + "\n"

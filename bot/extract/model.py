@@ -44,6 +44,7 @@ class Document:
     quotes: list[QuoteUnit] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line messages: converted, skipped, ...
+    unknown_labels: dict[str, int] = field(default_factory=dict)  # label -> times, not in speakers.toml
     skipped: bool = False  # unreadable, empty or not text: nothing of it is stored
 
     @property

@@ -27,7 +27,7 @@ from bot.reply.render import (
     speakers_html,
     unknown_speaker_html,
 )
-from bot.reply.schedule import DEFAULT_ZONE, OFF_WORDS, parse_time, parse_zone
+from bot.reply.schedule import DEFAULT_ZONE, OFF_WORDS, parse_time, zone_name
 from bot.search import Picked, Quote, Searcher
 from bot.state import DailySubscription, StateStore
 from bot.text import MAX_QUERY_CHARS
@@ -121,13 +121,14 @@ class Replier:
         at = parse_time(args[0])
         if at is None:
             return Reply(say(lang, "daily_bad_time", value=args[0][:20]))
-        zone_name = args[1] if len(args) > 1 else DEFAULT_ZONE
-        if parse_zone(zone_name) is None:
-            return Reply(say(lang, "daily_bad_zone", value=zone_name[:40]))
+        given = args[1] if len(args) > 1 else DEFAULT_ZONE
+        zone = zone_name(given)
+        if zone is None:
+            return Reply(say(lang, "daily_bad_zone", value=given[:40]))
         # The daily post has no sender to take a language from: keep the subscriber's.
-        self.state.set_daily(DailySubscription(chat_id, at.strftime("%H:%M"), zone_name, lang))
+        self.state.set_daily(DailySubscription(chat_id, at.strftime("%H:%M"), zone, lang))
         self._daily_changed(chat_id)
-        return Reply(say(lang, "daily_set", time=at.strftime("%H:%M"), zone=zone_name))
+        return Reply(say(lang, "daily_set", time=at.strftime("%H:%M"), zone=zone))
 
     # fixed texts
 

@@ -10,6 +10,9 @@ from bot.messages import Language, say
 from bot.reply.markup import Button
 
 MAX_PAYLOAD_BYTES = 64  # Telegram's limit for callback data
+# No id of ours has more digits (query ids are below 2**53): a longer one is forged, and
+# must not reach the state database (SQLite integers stop at 2**63).
+MAX_ID_DIGITS = 16
 
 ANOTHER, CONTEXT, SOURCE, QUOTE, CARD = "a", "c", "s", "q", "p"
 # How many ids follow each action: Another needs the query only, the views the quote too.
@@ -24,11 +27,11 @@ def payload(action: str, *ids: int) -> str:
 
 
 def parse_payload(data: str | None) -> tuple[str, tuple[int, ...]] | None:
-    """(action, ids) from callback data, or None when it is not ours or malformed."""
-    if not data:
+    """(action, ids) from callback data, or None when it is not ours, malformed or forged."""
+    if not data or len(data.encode("utf-8", "replace")) > MAX_PAYLOAD_BYTES:
         return None
     action, *parts = data.split(":")
-    if action not in ID_COUNTS or not parts:
+    if action not in ID_COUNTS or not parts or any(len(part) > MAX_ID_DIGITS for part in parts):
         return None
     try:
         ids = tuple(int(part) for part in parts)

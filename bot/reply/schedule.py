@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 DEFAULT_ZONE = "UTC"
 OFF_WORDS = ("off", "stop", "关闭", "關閉")
@@ -20,9 +21,18 @@ def parse_time(text: str) -> dt.time | None:
     return dt.time(hour, minute) if hour < 24 and minute < 60 else None
 
 
-def parse_zone(text: str) -> ZoneInfo | None:
-    """An IANA time zone ("Asia/Shanghai", "UTC"), or None when unknown."""
-    try:
-        return ZoneInfo(text.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+@functools.cache
+def zone_names() -> dict[str, str]:
+    """Real IANA zone names by their case-folded form. Not the files that are not zones
+    ("localtime", "Factory") nor the "right/" and "posix/" copies of the database."""
+    return {
+        name.casefold(): name
+        for name in available_timezones()
+        if name not in ("localtime", "Factory") and not name.startswith(("right/", "posix/"))
+    }
+
+
+def zone_name(text: str) -> str | None:
+    """The canonical IANA name ("asia/shanghai" → "Asia/Shanghai"), or None when it is not
+    a real time zone ("Asia", "America", "localtime", "right/UTC", a 300-character word)."""
+    return zone_names().get(text.strip().casefold())

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import random as random_module
 import sqlite3
@@ -38,6 +39,7 @@ RELOAD_CHECK_SECONDS = 1.0
 
 SearchError = DatabaseError
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Searcher:
         self._lock = threading.RLock()
         self._opened: _Opened | None = None
         self._checked = 0.0
+        self._refused: tuple[int, int] | None = None  # the replaced file that failed its check
         self._open()
 
     # -- opening and reloading --
@@ -83,13 +86,22 @@ class Searcher:
             self._checked = now
             try:
                 stat = os.stat(self.db_path)
-                if (stat.st_ino, stat.st_mtime_ns) != self._opened.db.identity:
-                    self._open()
-            except (OSError, DatabaseError):
-                pass  # keep serving the file we have open
+                identity = (stat.st_ino, stat.st_mtime_ns)
+                if identity not in (self._opened.db.identity, self._refused):
+                    self._reopen(identity)
+            except OSError:
+                pass  # the name is briefly missing: keep serving the file we have open
         if self._opened is None:
             raise SearchError(f"{self.db_path} is closed")
         return self._opened
+
+    def _reopen(self, identity: tuple[int, int]) -> None:
+        """Switch to the replaced file, or keep the open one when the new file fails its checks."""
+        try:
+            self._open()
+        except DatabaseError as error:
+            self._refused = identity  # said once; checked again when the file changes again
+            logger.error("not reloading the quote database: %s; still serving the previous file", error)
 
     @property
     def _conn(self) -> sqlite3.Connection:

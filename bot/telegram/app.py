@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.card import warm_up
-from bot.config import Settings
+from bot.config import Settings, unwritable
 from bot.heartbeat import schedule_heartbeat
 from bot.messages import Language
 from bot.reply import COMMANDS, Replier
@@ -34,6 +34,14 @@ from bot.state_pg import PostgresStateStore, StateStoreUnavailable, open_state_s
 from bot.telegram.buttons import button_pressed
 from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
 from bot.telegram.daily import follow, schedule_all
+from bot.telegram.durable import (
+    DurableApplication,
+    DurableQueue,
+    attach,
+    resume_pending,
+    schedule_adoption,
+    schedule_expiry,
+)
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import (
     command_callback,
@@ -46,8 +54,14 @@ from bot.telegram.inline import inline_query
 from bot.telegram.lease import give_up_schedule, lease_length
 from bot.telegram.limits import RetryingRateLimiter, Throttle
 from bot.telegram.limits_shared import SharedBudgetLimiter, SharedThrottle
+from bot.telegram.logs import guard_logs
 from bot.telegram.scheduler import schedule_sweep
-from bot.telegram.webhook import TrackedApplication, serve, set_webhook
+from bot.telegram.webhook import (
+    WebhookSecretMissing,
+    serve_webhook,
+    set_webhook,
+    webhook_secret,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +119,12 @@ def build_application(
     state: StateStore,
     options: BotOptions | None = None,
     heartbeat: bool = False,
-    polling: bool = True,
+    webhook: bool = False,
 ) -> QuoteBotApp:
     """The Application with every handler, the rate limiter and the error handler.
 
-    With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow. Without
-    `polling` it has no updater: the webhook server (`webhook.serve`) feeds it instead.
+    With `heartbeat`, a job touches `settings.heartbeat_path` while updates flow. With
+    `webhook`, there is no updater: `bot.telegram.webhook` feeds the update queue.
     """
     options = options or BotOptions()
     limits: dict[str, Any] = dict(
@@ -130,7 +144,9 @@ def build_application(
         else RetryingRateLimiter(**limits)
     )
     builder = (
-        (ApplicationBuilder() if polling else ApplicationBuilder().updater(None))
+        ApplicationBuilder()
+        .application_class(DurableApplication)
+        .update_queue(DurableQueue())
         .token(check_token(settings.token))
         .base_url(settings.api_base_url)
         .base_file_url(file_base_url(settings.api_base_url))
@@ -149,10 +165,11 @@ def build_application(
         .pool_timeout(options.pool_timeout)
         .get_updates_connect_timeout(options.connect_timeout)
         .get_updates_read_timeout(options.read_timeout)
-        .application_class(TrackedApplication)
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )
+    if webhook:
+        builder = builder.updater(None)  # `bot.telegram.webhook` feeds the update queue
     # PTB's builder types the job queue for its default context even after context_types().
     application = cast(QuoteBotApp, builder.build())
     job_queue = application.job_queue
@@ -170,6 +187,7 @@ def build_application(
         replier, state, throttle, settings.heartbeat_path if heartbeat else None,
         lease_length(settings.schedule_lease_seconds),
     ).attach(application)
+    attach(application, state)
     add_handlers(application)
     return application
 
@@ -204,6 +222,9 @@ async def on_startup(application: QuoteBotApp) -> None:
     except (OSError, ImportError) as error:
         log.warning("card fonts not readable (%s): cards will be sent as text", error)
     await register_commands(application)
+    await resume_pending(application, shared.state)
+    schedule_adoption(application, shared.state)
+    schedule_expiry(application, shared.state)
     scheduled = schedule_all(application)
     schedule_sweep(application)
     if shared.heartbeat_path is not None:
@@ -252,23 +273,43 @@ async def check_api(settings: Settings, options: BotOptions) -> None:
 def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None = None) -> None:
     """Run until SIGTERM or Ctrl-C: long polling, or a webhook when WEBHOOK_URL is set."""
     options = options or BotOptions(overall_per_second=settings.send_per_second)
+    try:
+        secret = (
+            webhook_secret(settings.webhook_secret, registers=settings.set_webhook)
+            if settings.webhook_url
+            else None
+        )
+    except WebhookSecretMissing as error:
+        raise StartupError(str(error)) from error
+    guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
+    local_state = () if settings.state_url else (settings.state_db_path,)
+    for path in (*local_state, settings.heartbeat_path):
+        if problem := unwritable(path):
+            raise StartupError(problem)
     asyncio.run(check_api(settings, options))
     try:
         state = open_state_store(settings)
     except StateStoreUnavailable as error:
         raise StartupError(str(error)) from error
     try:
+        webhook = bool(settings.webhook_url)
         application = build_application(
-            settings, searcher, state, options, heartbeat=True, polling=not settings.webhook_url
+            settings, searcher, state, options, heartbeat=True, webhook=webhook
         )
-        if settings.webhook_url:
+        if settings.webhook_url and secret:
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
-            register = settings.set_webhook
-            asyncio.run(serve(application, settings, ALLOWED_UPDATES, register=register))
+            serve_webhook(
+                application, settings.webhook_url, settings.webhook_listen,
+                settings.webhook_port, secret, ALLOWED_UPDATES, register=settings.set_webhook,
+            )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
+            if services(application).stopped_by_conflict:
+                raise StartupError(
+                    "Stopped: another instance is polling with this token (409 Conflict)."
+                )
     except InvalidToken as error:
         raise StartupError("The Bot API rejected TELEGRAM_BOT_TOKEN.") from error
     except NetworkError as error:
@@ -278,11 +319,17 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
 
 
 def register_webhook(settings: Settings, options: BotOptions | None = None) -> None:
-    """setWebhook once for all replicas (`quotebot webhook set`)."""
+    """setWebhook once for all replicas (`quotebot webhook set`), with WEBHOOK_SECRET:
+    the replicas check each post against the same value."""
     options = options or BotOptions()
     check_token(settings.token)
     if not settings.webhook_url:
         raise StartupError("WEBHOOK_URL is not set: nothing to register")
+    try:
+        secret = webhook_secret(settings.webhook_secret, registers=False)
+    except WebhookSecretMissing as error:
+        raise StartupError(str(error)) from error
+    guard_logs(settings.token, secret, log_texts=False)
     asyncio.run(check_api(settings, options))
 
     async def register() -> None:
@@ -290,6 +337,6 @@ def register_webhook(settings: Settings, options: BotOptions | None = None) -> N
             settings.api_base_url
         ).build()
         async with application:
-            await set_webhook(application.bot, settings, ALLOWED_UPDATES)
+            await set_webhook(application.bot, settings.webhook_url or "", secret, ALLOWED_UPDATES)
 
     asyncio.run(register())

@@ -30,6 +30,10 @@ class Services:
     throttle: Throttle
     heartbeat_path: Path | None = None  # touched by a job while updates flow (`quotebot health`)
     lease_seconds: float = LEASE_SECONDS  # how long the daily schedule outlives its holder
+    # 409 Conflict (another instance polls with this token): when last seen, and whether
+    # the bot stopped because it lasted (`bot.telegram.errors`).
+    conflict_seen: float | None = None
+    stopped_by_conflict: bool = False
 
     def attach(self, application: QuoteBotApp) -> None:
         """Make these the services of `application` (once, while building it)."""

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.messages import say
 from bot.telegram.common import language
@@ -15,6 +24,9 @@ from bot.telegram.daily import unschedule
 from bot.telegram.metrics import ERRORS
 
 log = logging.getLogger(__name__)
+
+# How long a 409 Conflict may last (another instance stopping) before this one gives up.
+CONFLICT_GRACE_SECONDS = 5.0
 
 
 def describe(update: object, context: QuoteBotContext) -> str:
@@ -45,8 +57,16 @@ async def on_error(update: object, context: QuoteBotContext) -> None:
             if context.job_queue:
                 unschedule(context.job_queue, chat_id)
         return
+    if isinstance(error, Conflict) and has_services(context):
+        _on_conflict(context)
+        return
     if isinstance(error, BadRequest) and "not modified" in error.message.lower():
         log.debug("message not modified: %s", where)
+        return
+    if isinstance(error, BadRequest):
+        # A subclass of NetworkError, but the request itself is wrong: a bug, not the network.
+        # The rate limiter logged the method and chat; this adds where it happened.
+        log.error("Telegram refused a request (%s): %s", error.message, where)
         return
     if isinstance(error, NetworkError | RetryAfter):
         # Already retried by the rate limiter; the chat cannot be reached right now either.
@@ -64,3 +84,37 @@ def _chat_id(update: object, context: QuoteBotContext) -> int | None:
     if isinstance(update, Update) and update.effective_chat:
         return update.effective_chat.id
     return context.job.chat_id if context.job is not None else None
+
+
+def _without_conflict_tracebacks(record: logging.LogRecord) -> bool:
+    """python-telegram-bot logs each 409 with a traceback; it was reported once already."""
+    return not (record.exc_info and isinstance(record.exc_info[1], Conflict))
+
+
+logging.getLogger("telegram.ext.Updater").addFilter(_without_conflict_tracebacks)
+
+
+def _on_conflict(context: QuoteBotContext) -> None:
+    """409 from getUpdates: say so once, and stop if it lasts past the grace period."""
+    shared = context.services
+    seen = shared.conflict_seen
+    shared.conflict_seen = time.monotonic()
+    if seen is not None:
+        return
+    log.error(
+        "another instance is polling with this token (409 Conflict); "
+        "stopping in %.0f s unless it goes away", CONFLICT_GRACE_SECONDS,
+    )
+    context.application.create_task(_stop_if_conflict_lasts(context))
+
+
+async def _stop_if_conflict_lasts(context: QuoteBotContext) -> None:
+    await asyncio.sleep(CONFLICT_GRACE_SECONDS)
+    shared = context.services
+    last = shared.conflict_seen or 0.0
+    if time.monotonic() - last < CONFLICT_GRACE_SECONDS:
+        shared.stopped_by_conflict = True
+        context.application.stop_running()
+    else:
+        shared.conflict_seen = None
+        log.info("409 Conflict is over: this instance keeps polling")

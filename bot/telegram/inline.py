@@ -13,8 +13,9 @@ from telegram import (
 from bot.reply import InlineQuote, answer_language
 from bot.state import StateStore
 from bot.telegram.cards import caption_of, key_of
-from bot.telegram.common import markup
+from bot.telegram.common import markup, sender_key
 from bot.telegram.context import QuoteBotContext
+from bot.telegram.limits import Verdict
 
 SEARCH_CACHE_SECONDS = 300
 RANDOM_CACHE_SECONDS = 10
@@ -26,6 +27,11 @@ async def inline_query(update: Update, context: QuoteBotContext) -> None:
     if query is None:
         return
     shared = context.services
+    if shared.throttle.check(sender_key(update)) is not Verdict.ALLOW:
+        # Flood control as for messages: no search, nothing stored, an empty answer
+        # (cached briefly, so the client does not ask again at once).
+        await query.answer([], cache_time=RANDOM_CACHE_SECONDS, is_personal=True)
+        return
     text = query.query or ""
     # Results must not depend on who asks unless marked personal: they follow the query's
     # language, unless the person chose a language or script in their private chat.

@@ -49,8 +49,14 @@ class RetryingRateLimiter(AIORateLimiter):
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
-            except BadRequest:
-                raise  # the request itself is wrong; sending it again cannot help
+            except BadRequest as error:
+                # The request itself is wrong; sending it again cannot help. Say which.
+                if "not modified" not in error.message.lower():
+                    log.error(
+                        "Telegram refused %s to chat %s: %s",
+                        endpoint, (data or {}).get("chat_id"), error.message,
+                    )
+                raise
             except NetworkError as error:  # includes TimedOut and 5xx answers
                 if attempt == self.network_retries:
                     raise

@@ -1,12 +1,17 @@
-"""The webhook server: Telegram's posts, /healthz for the load balancer, /metrics.
+"""Webhook mode: a small tornado server (as python-telegram-bot's own, which it replaces,
+following PTB's custom-webhook example) with Telegram's posts, /healthz for a load
+balancer and /metrics for Prometheus.
 
-Following python-telegram-bot's custom-webhook example, the bot runs its own tornado
-server and feeds `application.update_queue`, instead of `run_webhook`, because it needs
-routes of its own and must not call setWebhook from every replica. An update is
-recorded in the state store before the post is answered 200, so once Telegram counts it
-delivered it is not lost: a replica that dies leaves it pending, and a live one adopts it
-(`adopt_pending`). A post of an update already recorded, here or at another replica, is
-acknowledged and not answered again.
+The webhook is never open: every post must carry the secret (compared in constant
+time), whose value is random when none is configured and this process registers the
+webhook itself; a body over `MAX_BODY_BYTES` or one that is not an update is answered
+400. A post is answered 200 only after `update_queue.put`, which records the update in
+the state store (`bot.telegram.durable`): Telegram retries anything not answered 200,
+and a post of an update already recorded, here or at another replica, is acknowledged
+and not answered again.
+
+Only one process calls setWebhook: the bot itself unless `QUOTEBOT_SET_WEBHOOK=false`
+(replicas), then `quotebot webhook set` once.
 """
 
 from __future__ import annotations
@@ -15,110 +20,108 @@ import asyncio
 import hmac
 import json
 import logging
+import secrets
 import signal
-import time
 from http import HTTPStatus
-from typing import Any, Protocol, runtime_checkable
+from types import TracebackType
 from urllib.parse import urlsplit
 
+import tornado.httpserver
 import tornado.web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from telegram import Bot, Update
-from tornado.httpserver import HTTPServer
 
-from bot.config import Settings
 from bot.search import Searcher
-from bot.state import StateStore
-from bot.state_pg import PostgresStateStore
-from bot.telegram.context import QuoteBotApp, QuoteBotContext, services
-from bot.telegram.metrics import (
-    ANSWER_SECONDS,
-    UPDATES_ANSWERED,
-    UPDATES_DUPLICATE,
-    UPDATES_RECEIVED,
-)
+from bot.telegram.context import QuoteBotApp, services
+from bot.telegram.durable import DurableQueue
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1 << 20  # Telegram's updates are a few kilobytes
-ADOPT_EVERY_SECONDS = 2.0
-PURGE_EVERY_SECONDS = 3600.0
+# Telegram's updates are a few kilobytes; a message holds at most 4,096 characters.
+MAX_BODY_BYTES = 1 << 20
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-@runtime_checkable
-class UpdateRecord(Protocol):
-    """A store that keeps the durable record of received updates (PostgreSQL today)."""
-
-    def record_update(self, update_id: int, payload: dict[str, Any]) -> bool:
-        """Record an update before answering it; False when it was recorded before."""
-
-    def finish_update(self, update_id: int) -> None:
-        """Mark an update answered."""
-
-    def pending_updates(self) -> list[dict[str, Any]]:
-        """Recorded updates nobody is answering any more, claimed by this process."""
+class WebhookSecretMissing(Exception):
+    """Replicas need the secret that `quotebot webhook set` gave Telegram."""
 
 
-def records_updates(state: StateStore) -> UpdateRecord | None:
-    """The store as a record of received updates, or None when it keeps none."""
-    return state if isinstance(state, UpdateRecord) else None
+def webhook_secret(configured: str | None, registers: bool) -> str:
+    """The configured secret, or a random one when this process calls setWebhook itself
+    (Telegram echoes what setWebhook was given). A process that does not register cannot
+    know a random secret, so it needs WEBHOOK_SECRET."""
+    if configured:
+        return configured
+    if not registers:
+        raise WebhookSecretMissing(
+            "WEBHOOK_SECRET is required when QUOTEBOT_SET_WEBHOOK=false (replicas): set the "
+            "same value for every replica and for `quotebot webhook set`."
+        )
+    return secrets.token_urlsafe(32)
 
 
-class TrackedApplication(QuoteBotApp):
-    """The Application that marks each update answered in the store and times it."""
+@tornado.web.stream_request_body
+class WebhookHandler(tornado.web.RequestHandler):
+    """POST an update: 403 without the secret, 400 when it is not an update, else 200."""
 
-    async def process_update(self, update: object) -> None:
-        """Handle the update as PTB does, then count it, time it and mark it answered."""
-        started = time.perf_counter()
-        UPDATES_RECEIVED.inc()
-        try:
-            await super().process_update(update)
-        finally:
-            ANSWER_SECONDS.observe(time.perf_counter() - started)
-            UPDATES_ANSWERED.inc()
-            record = records_updates(services(self).state)
-            if isinstance(update, Update) and record is not None:
-                await asyncio.to_thread(record.finish_update, update.update_id)
+    SUPPORTED_METHODS = ("POST",)
 
-
-class UpdateHandler(tornado.web.RequestHandler):
-    """POST of one update from Telegram."""
-
-    def initialize(self, bot_app: QuoteBotApp, secret: str | None) -> None:
-        self.bot_app = bot_app
+    def initialize(self, bot_application: QuoteBotApp, secret: str) -> None:
+        self.application_ = bot_application
         self.secret = secret
+        self.body = bytearray()
+
+    def data_received(self, chunk: bytes) -> None:
+        # Beyond the limit the rest is read and dropped, so the sender gets its 400 answer
+        # (a connection closed mid-upload would look like a network fault and be retried).
+        if len(self.body) <= MAX_BODY_BYTES:
+            self.body += chunk[: MAX_BODY_BYTES + 1 - len(self.body)]
 
     async def post(self) -> None:
-        given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if self.secret is not None and not hmac.compare_digest(given, self.secret):
+        # Checked once the body is read (and capped): answering while the sender still
+        # writes would reset the connection instead of delivering the 403.
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
-            payload = json.loads(self.request.body)
-            update_id = int(payload["update_id"])
-        except (ValueError, TypeError, KeyError) as error:
-            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from error
-        record = records_updates(services(self.bot_app).state)
-        if record is not None:
-            try:
-                fresh = await asyncio.to_thread(record.record_update, update_id, payload)
-            except Exception as error:  # the store is down: let Telegram deliver it again
-                log.warning("cannot record update %s: %s", update_id, type(error).__name__)
-                raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from error
-            if not fresh:
-                UPDATES_DUPLICATE.inc()
-                return
-        update = Update.de_json(payload, self.bot_app.bot)
-        await self.bot_app.update_queue.put(update)
+            if len(self.body) > MAX_BODY_BYTES:
+                raise ValueError("body too large")
+            data = json.loads(self.body)
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not an update")
+            update = Update.de_json(data, self.application_.bot)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            log.info("webhook: rejected a post that is not an update (%s)", type(error).__name__)
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+        queue = self.application_.update_queue
+        try:
+            await queue.put(update)
+            if isinstance(queue, DurableQueue):
+                await queue.recorded()  # 200 tells Telegram it may forget the update
+        except Exception as error:  # the state store is away: Telegram delivers it again
+            log.warning("cannot record update %d: %s", update.update_id, type(error).__name__)
+            raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None
+        self.set_status(HTTPStatus.OK)
+
+    def log_exception(
+        self,
+        typ: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """HTTP errors are answers, not faults; anything else is logged without the body."""
+        if not isinstance(value, tornado.web.HTTPError):
+            log.error("webhook handler failed: %s", type(value).__name__)
 
 
 class HealthHandler(tornado.web.RequestHandler):
     """200 when the quote database and the state store answer; 503 otherwise."""
 
-    def initialize(self, bot_app: QuoteBotApp) -> None:
-        self.bot_app = bot_app
+    def initialize(self, bot_application: QuoteBotApp) -> None:
+        self.application_ = bot_application
 
     async def get(self) -> None:
-        shared = services(self.bot_app)
+        shared = services(self.application_)
         checks = {
             "quotes": await asyncio.to_thread(_quotes_reachable, shared.replier.searcher),
             "state": await asyncio.to_thread(shared.state.ping),
@@ -135,96 +138,73 @@ def _quotes_reachable(searcher: Searcher) -> bool:
 
 
 class MetricsHandler(tornado.web.RequestHandler):
-    """Prometheus text format."""
+    """Prometheus text format (`bot.telegram.metrics`)."""
 
     def get(self) -> None:
         self.set_header("Content-Type", CONTENT_TYPE_LATEST)
         self.finish(generate_latest())
 
 
-def web_app(application: QuoteBotApp, settings: Settings) -> tornado.web.Application:
-    """The routes: the webhook path, /healthz and /metrics."""
-    path = urlsplit(settings.webhook_url or "").path.rstrip("/") or "/"
-    secret = {"bot_app": application, "secret": settings.webhook_secret}
-    return tornado.web.Application(
-        [
-            ("/healthz", HealthHandler, {"bot_app": application}),
-            ("/metrics", MetricsHandler),
-            (rf"{path}/?", UpdateHandler, secret),
-        ],
-        log_function=lambda handler: None,  # our own logging; no line per post
-    )
+Route = tuple[str, type[tornado.web.RequestHandler], dict[str, object]]
 
 
-async def adopt_pending(context: QuoteBotContext) -> None:
-    """Answer the updates a dead replica recorded but never answered."""
-    record = records_updates(context.services.state)
-    if record is None:
-        return
-    try:
-        pending = await asyncio.to_thread(record.pending_updates)
-    except Exception as error:  # the store is away: try again at the next round
-        log.warning("cannot look for pending updates: %s", type(error).__name__)
-        return
-    for payload in pending:
-        log.info("adopting pending update %s", payload.get("update_id"))
-        await context.application.update_queue.put(Update.de_json(payload, context.bot))
+def routes(application: QuoteBotApp, url: str, secret: str) -> list[Route]:
+    """The server's routes: /healthz, /metrics and Telegram's posts at the path of `url`."""
+    path = "/" + urlsplit(url).path.lstrip("/")
+    return [
+        ("/healthz", HealthHandler, {"bot_application": application}),
+        ("/metrics", MetricsHandler, {}),
+        (path.rstrip("/") + "/?", WebhookHandler,
+         {"bot_application": application, "secret": secret}),
+    ]
 
 
-async def purge_old(context: QuoteBotContext) -> None:
-    """Delete old update records, daily claims and flood buckets from the shared store."""
-    state = context.services.state
-    if not isinstance(state, PostgresStateStore):
-        return
-    try:
-        deleted = await asyncio.to_thread(state.purge)
-    except Exception as error:  # the next round tries again
-        log.warning("cannot purge old state: %s", type(error).__name__)
-        return
-    log.info("purged %d old state rows", deleted)
+async def set_webhook(bot: Bot, url: str, secret: str, allowed_updates: list[str]) -> None:
+    """setWebhook with the URL and secret (one process does this, not each replica)."""
+    await bot.set_webhook(url, secret_token=secret, allowed_updates=allowed_updates)
 
 
-async def set_webhook(bot: Bot, settings: Settings, allowed: list[str]) -> None:
-    """setWebhook with the configured URL and secret (one process does this, not each replica)."""
-    await bot.set_webhook(
-        url=settings.webhook_url or "", allowed_updates=allowed, secret_token=settings.webhook_secret
-    )
-
-
-async def serve(
-    application: QuoteBotApp, settings: Settings, allowed: list[str], register: bool
+def serve_webhook(
+    application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
+    allowed_updates: list[str], register: bool = True,
 ) -> None:
-    """Run the Application behind the webhook server until SIGTERM or SIGINT."""
+    """Run the application behind the webhook server until SIGTERM or Ctrl-C; with
+    `register`, call setWebhook once listening."""
+    asyncio.run(_serve(application, url, listen, port, secret, allowed_updates, register))
+
+
+async def _serve(
+    application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
+    allowed_updates: list[str], register: bool,
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    server = tornado.httpserver.HTTPServer(
+        tornado.web.Application(
+            routes(application, url, secret),
+            log_function=lambda handler: None,  # our own logging; no line per post
+        ),
+        max_body_size=64 * MAX_BODY_BYTES,
+    )
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
-        if register:
-            await set_webhook(application.bot, settings, allowed)
         await application.start()
-        state = services(application).state
-        job_queue = application.job_queue
-        if job_queue is not None and isinstance(state, PostgresStateStore):
-            # Shared store: keep adopting what replicas that died leave behind.
-            job_queue.run_repeating(adopt_pending, ADOPT_EVERY_SECONDS, first=0.1)
-            job_queue.run_repeating(purge_old, PURGE_EVERY_SECONDS, first=60)
-        elif job_queue is not None and records_updates(state) is not None:
-            # One process: what is pending was left by this bot's last run; take it once.
-            job_queue.run_once(adopt_pending, 0)
-        server = HTTPServer(web_app(application, settings), max_body_size=MAX_BODY_BYTES)
-        server.listen(settings.webhook_port, settings.webhook_listen)
-        log.info("webhook server on %s:%s", settings.webhook_listen, settings.webhook_port)
+        server.listen(port, listen)
+        if register:
+            await set_webhook(application.bot, url, secret, allowed_updates)
+        log.info("webhook server listening on %s:%d", listen, port)
         await stop.wait()
+    finally:
         server.stop()
         await server.close_all_connections()
-        await application.stop()
-        if application.post_stop:
-            await application.post_stop(application)
-    finally:
+        if application.running:
+            await application.stop()  # answers what is queued before returning
+            if application.post_stop:
+                await application.post_stop(application)
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)

@@ -1,0 +1,225 @@
+"""Durable receiving: an update is on disk before Telegram is told it arrived.
+
+Polling confirms updates to Telegram with the next getUpdates (its offset), and the
+webhook confirms one by answering 200. Both paths hand every update to
+`Application.update_queue.put` first, so `DurableQueue.put` records it in the state
+store there, before either confirmation can happen. `DurableApplication` marks it done
+once its handlers ran. At start-up `resume_pending` queues what a crash left unanswered;
+a redelivered copy of a recorded update is recognised by its id and dropped.
+
+`DurableQueue.put` also waits while `max_ahead` updates are unanswered, which bounds
+how far polling fetches ahead of answering (and so how long a SIGTERM drain takes).
+
+The store's side is four `StateStore` methods, the whole durable interface: any store
+that implements them (SQLite here; a shared server for several replicas) gets durable
+receiving from this module unchanged.
+- `record_updates(updates) -> new ids`: written before it returns; an id seen before
+  (pending or done) is a duplicate delivery and is not answered again.
+- `mark_updates_done(ids)`: answered, or failed for good; never redone.
+- `pending_updates()`: recorded, not done and answered by nobody alive, oldest first
+  (what `resume_pending` queues). One process: everything not done, at start-up. A store
+  shared by replicas (`StateStore.shared`, PostgreSQL) returns the updates of replicas
+  that fell silent, claimed for this one atomically so no two take the same; it is then
+  asked every `ADOPT_EVERY_SECONDS`, which is also this replica's sign of life.
+- `expire()`: done records are kept `DONE_UPDATE_TTL_SECONDS`, long enough to recognise
+  Telegram's late redeliveries, then deleted with the other expired state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar, cast
+
+from telegram import Update
+from telegram.ext import ExtBot
+
+from bot.state import PendingUpdate, StateStore
+from bot.telegram.context import QuoteBotApp, QuoteBotContext
+from bot.telegram.metrics import (
+    ANSWER_SECONDS,
+    UPDATES_ANSWERED,
+    UPDATES_DUPLICATE,
+    UPDATES_RECEIVED,
+)
+from bot.text import SURROGATES
+
+log = logging.getLogger(__name__)
+
+# Updates received but not answered; polling waits before fetching more.
+MAX_AHEAD = 64
+# How long a new update waits for its record before it is answered regardless.
+RECORD_WAIT_SECONDS = 0.5
+
+
+T = TypeVar("T")
+# Threads that wait on the state store for the records: their own pool, so the marks
+# "done" do not queue behind other blocking work in asyncio's small default pool.
+_RECORDING = ThreadPoolExecutor(max_workers=8, thread_name_prefix="durable")
+
+
+def _off_loop(call: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+    return asyncio.get_running_loop().run_in_executor(_RECORDING, call, *args)
+
+
+class DurableQueue(asyncio.Queue[object]):
+    """The Application's update queue, recording each update before accepting it."""
+
+    def __init__(self, max_ahead: int = MAX_AHEAD) -> None:
+        super().__init__()
+        self.state: StateStore | None = None  # set by `attach`, before any update arrives
+        self.max_ahead = max_ahead
+        self.unanswered = 0
+        self._answered = asyncio.Condition()
+        self._recording: set[asyncio.Future[list[int]]] = set()  # records still being written
+
+    async def put(self, item: object) -> None:
+        if not isinstance(item, Update) or self.state is None:
+            await super().put(item)
+            return
+        async with self._answered:
+            await self._answered.wait_for(lambda: self.unanswered < self.max_ahead)
+            self.unanswered += 1
+        payload = json.dumps(item.to_dict(), ensure_ascii=False)
+        if SURROGATES.search(payload):
+            # Real Telegram never sends lone surrogates, but a forged or broken update may;
+            # they cannot be written as UTF-8 (to the database, to a reply): removed here.
+            payload = SURROGATES.sub("", payload)
+            item = Update.de_json(json.loads(payload), item.get_bot())
+        record = PendingUpdate(item.update_id, payload)
+        recording = _off_loop(self.state.record_updates, [record])
+        # While an earlier record is still waiting for the lock, do not wait again.
+        wait = 0.0 if self._recording else RECORD_WAIT_SECONDS
+        finished, _ = await asyncio.wait([recording], timeout=wait)
+        if not finished:
+            # The state database is locked: answer now, and let `recorded()` (awaited
+            # before the next getUpdates, and before the webhook's 200) wait for the record.
+            log.warning("update %d answered before it could be recorded", item.update_id)
+            self._recording.add(recording)
+            recording.add_done_callback(self._recording.discard)
+            await super().put(item)
+            return
+        if not recording.result():
+            await self.answered()
+            UPDATES_DUPLICATE.inc()
+            log.info("duplicate delivery of update %d ignored", item.update_id)
+            return
+        await super().put(item)
+
+    async def recorded(self) -> None:
+        """Wait until every update accepted so far is on disk (before confirming them)."""
+        while self._recording:
+            await asyncio.gather(*self._recording, return_exceptions=True)
+
+    async def resume(self, update: Update) -> None:
+        """Queue an update already recorded (left pending by an earlier run)."""
+        async with self._answered:
+            self.unanswered += 1
+        await super().put(update)
+
+    async def answered(self) -> None:
+        async with self._answered:
+            self.unanswered -= 1
+            self._answered.notify_all()
+
+
+class DurableApplication(QuoteBotApp):
+    """An Application that marks each recorded update done after its handlers ran, and
+    counts and times it for /metrics."""
+
+    async def process_update(self, update: object) -> None:
+        started = time.perf_counter()
+        if isinstance(update, Update):
+            UPDATES_RECEIVED.inc()
+        try:
+            await super().process_update(update)
+        finally:
+            if isinstance(update, Update):
+                ANSWER_SECONDS.observe(time.perf_counter() - started)
+                UPDATES_ANSWERED.inc()
+            queue = self.update_queue
+            if isinstance(update, Update) and isinstance(queue, DurableQueue) and queue.state:
+                try:
+                    await _off_loop(queue.state.mark_updates_done, [update.update_id])
+                except Exception as error:  # noqa: BLE001 - answered already; say, go on
+                    # Not the handler's error: the chat must not get an error message.
+                    log.error("could not mark update %d done: %r", update.update_id, error)
+                await queue.answered()
+
+
+class RecordedFirst:
+    """The updater's view of the bot: getUpdates (which confirms every update before its
+    offset) waits until the updates fetched so far are recorded."""
+
+    def __init__(self, bot: ExtBot[int], queue: DurableQueue) -> None:
+        self._bot = bot
+        self._queue = queue
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._bot, name)
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        await self._queue.recorded()
+        return await self._bot.get_updates(*args, **kwargs)
+
+
+def attach(application: QuoteBotApp, state: StateStore) -> None:
+    """Let the application's DurableQueue record into `state`, before any confirmation."""
+    queue = application.update_queue
+    if isinstance(queue, DurableQueue):
+        queue.state = state
+        if application.updater is not None:
+            # The updater only calls get_updates and reads attributes: the proxy has both.
+            application.updater.bot = cast(ExtBot[int], RecordedFirst(application.bot, queue))
+
+
+async def resume_pending(application: QuoteBotApp, state: StateStore) -> int:
+    """Queue the updates an earlier run recorded but did not finish; returns how many."""
+    queue = application.update_queue
+    pending = await _off_loop(state.pending_updates)
+    for record in pending:
+        update = Update.de_json(json.loads(record.payload), application.bot)
+        await queue.resume(update) if isinstance(queue, DurableQueue) else await queue.put(update)
+    if pending:
+        log.info("resuming %d update(s) left unanswered (by the last run or a dead replica)",
+                 len(pending))
+    return len(pending)
+
+
+ADOPT_EVERY_SECONDS = 2.0
+
+
+def schedule_adoption(application: QuoteBotApp, state: StateStore) -> None:
+    """On a store shared by replicas, keep taking over what replicas that died left
+    unanswered (and so keep saying this one is alive)."""
+
+    async def adopt(_context: QuoteBotContext) -> None:
+        try:
+            await resume_pending(application, state)
+        except Exception as error:  # noqa: BLE001 - the store is away: try at the next round
+            log.warning("cannot look for pending updates: %s", type(error).__name__)
+
+    if state.shared and application.job_queue is not None:
+        application.job_queue.run_repeating(
+            adopt, interval=ADOPT_EVERY_SECONDS, first=ADOPT_EVERY_SECONDS, name="adopt-pending"
+        )
+
+
+EXPIRY_INTERVAL_SECONDS = 3600
+
+
+def schedule_expiry(application: QuoteBotApp, state: StateStore) -> None:
+    """Every hour, delete stored queries, seen-lists and update records past their time."""
+
+    async def expire(_context: QuoteBotContext) -> None:
+        deleted = await asyncio.to_thread(state.expire)
+        log.info("state expiry: %d row(s) deleted", deleted)
+
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            expire, interval=EXPIRY_INTERVAL_SECONDS, first=60, name="state-expiry"
+        )
