@@ -19,6 +19,9 @@ BUDGET_POLL_SECONDS = 0.02
 # The shared budget runs this much under Telegram's limit: a message leaves some
 # milliseconds after its token was taken, and that jitter bunches arrivals up.
 BUDGET_MARGIN = 0.9
+# And it lends no burst beyond one message, so no window of a second holds more than
+# 28 tokens (27 a second plus one) and arrival jitter has room below Telegram's 30.
+BUDGET_BURST = 1.0
 
 
 class SharedThrottle(Throttle):
@@ -44,5 +47,7 @@ class SharedBudgetLimiter(RetryingRateLimiter):
 
     async def before_request(self, data: dict[str, Any]) -> None:
         if data.get("chat_id") is not None:  # what Telegram counts against the budget
-            while not await asyncio.to_thread(self.store.take_send_slot, self.per_second):
+            while not await asyncio.to_thread(
+                self.store.take_send_slot, self.per_second, BUDGET_BURST
+            ):
                 await asyncio.sleep(BUDGET_POLL_SECONDS)
