@@ -92,8 +92,10 @@ class DurableQueue(asyncio.Queue[object]):
             item = Update.de_json(json.loads(payload), item.get_bot())
         record = PendingUpdate(item.update_id, payload)
         recording = _off_loop(self.state.record_updates, [record])
-        # While an earlier record is still waiting for the lock, do not wait again.
-        wait = 0.0 if self._recording else RECORD_WAIT_SECONDS
+        # While an earlier record is still waiting for the lock, do not wait again. On a
+        # store shared by replicas, always wait: another replica may be recording the same
+        # update (a retried post), and only the one whose record is new may answer it.
+        wait = None if self.state.shared else 0.0 if self._recording else RECORD_WAIT_SECONDS
         finished, _ = await asyncio.wait([recording], timeout=wait)
         if not finished:
             # The state database is locked: answer now, and let `recorded()` (awaited
@@ -103,7 +105,12 @@ class DurableQueue(asyncio.Queue[object]):
             recording.add_done_callback(self._recording.discard)
             await super().put(item)
             return
-        if not recording.result():
+        try:
+            new = recording.result()
+        except BaseException:
+            await self.answered()  # not taken in: the sender is told and delivers it again
+            raise
+        if not new:
             await self.answered()
             UPDATES_DUPLICATE.inc()
             log.info("duplicate delivery of update %d ignored", item.update_id)
