@@ -425,3 +425,27 @@ def card(query: str, output: Path, theme: str, script: str | None, lang: Languag
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from error
     click.echo(f"{output} ({len(png) // 1024} KB): {matches[0].quote.speaker}")
+
+
+@cli.group()
+def webhook() -> None:
+    """Manage the Telegram webhook shared by every replica."""
+
+
+@webhook.command(name="set")
+def webhook_set() -> None:
+    """Register WEBHOOK_URL (and WEBHOOK_SECRET) with Telegram once, for all replicas.
+
+    Replicas started with QUOTEBOT_SET_WEBHOOK=false leave the registration to this.
+    """
+    from bot.telegram import StartupError
+    from bot.telegram.app import register_webhook
+    from bot.telegram.logs import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    try:
+        register_webhook(settings)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"webhook set: {settings.webhook_url}")

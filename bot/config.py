@@ -21,6 +21,7 @@ class Settings:
     api_base_url: str = DEFAULT_API_BASE_URL
     db_path: Path = Path("db/quotes.db")
     state_db_path: Path = Path("db/state.db")
+    state_url: str | None = None  # postgresql://…: state on a shared server (replicas)
     seeds_dir: Path = Path("seeds")
     log_level: str = "INFO"
     log_texts: bool = False  # QUOTEBOT_LOG_TEXTS=1: message texts may appear in DEBUG logs
@@ -28,6 +29,10 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    send_per_second: float = 30.0  # Telegram's overall budget; raised only with paid broadcasts
+    set_webhook: bool = True  # false on replicas: `quotebot webhook set` registers it once
+    # How long the daily schedule stays with a replica that stopped renewing it (it died).
+    schedule_lease_seconds: float = 15.0
     heartbeat_path: Path = Path("db/heartbeat")
 
     @classmethod
@@ -47,6 +52,7 @@ class Settings:
             api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
             db_path=Path(get("QUOTEBOT_DB") or cls.db_path),
             state_db_path=Path(get("QUOTEBOT_STATE_DB") or cls.state_db_path),
+            state_url=get("QUOTEBOT_STATE_URL"),
             seeds_dir=Path(get("QUOTEBOT_SEEDS") or cls.seeds_dir),
             log_level=(get("LOG_LEVEL") or cls.log_level).upper(),
             log_texts=(get("QUOTEBOT_LOG_TEXTS") or "0").lower() in ("1", "true", "yes"),
@@ -54,6 +60,11 @@ class Settings:
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=int(get("WEBHOOK_PORT") or cls.webhook_port),
             webhook_secret=get("WEBHOOK_SECRET"),
+            send_per_second=float(get("QUOTEBOT_SEND_PER_SECOND") or cls.send_per_second),
+            set_webhook=(get("QUOTEBOT_SET_WEBHOOK") or "true").lower() not in ("0", "false", "no"),
+            schedule_lease_seconds=float(
+                get("QUOTEBOT_SCHEDULE_LEASE_SECONDS") or cls.schedule_lease_seconds
+            ),
             heartbeat_path=Path(get("QUOTEBOT_HEARTBEAT") or cls.heartbeat_path),
         )
 

@@ -84,6 +84,10 @@ class PendingUpdate:
 class StateStore(ABC):
     """Everything the bot remembers between messages and restarts."""
 
+    # True for a store several replicas of the bot share: its `pending_updates` hands out
+    # the updates of replicas that fell silent, so the bot asks it every few seconds.
+    shared = False
+
     @abstractmethod
     def chat_settings(self, chat_id: int) -> ChatSettings:
         """The chat's settings (defaults when it never chose any)."""
@@ -153,6 +157,35 @@ class StateStore(ABC):
         """Every daily subscription (to schedule them at start-up)."""
 
     @abstractmethod
+    def claim_daily(self, chat_id: int, day: str, holder: str) -> bool:
+        """Claim the chat's daily quote of `day` (local "YYYY-MM-DD") for sending; False
+        when it was sent, or is being sent by a live holder."""
+
+    @abstractmethod
+    def mark_daily_sent(self, chat_id: int, day: str) -> None:
+        """Record the claimed daily quote as sent."""
+
+    @abstractmethod
+    def hold_lease(self, name: str, holder: str, seconds: float) -> bool:
+        """Take or renew the lease `name` for `seconds`; False while another holds it."""
+
+    @abstractmethod
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up at once (a clean stop), so another takes over without waiting."""
+
+    @abstractmethod
+    def watermark(self, name: str) -> float | None:
+        """The time (epoch seconds) up to which the lease's work is done, or None."""
+
+    @abstractmethod
+    def set_watermark(self, name: str, holder: str, value: float) -> None:
+        """Advance the lease's watermark (only while `holder` holds it)."""
+
+    def ping(self) -> bool:
+        """True when the storage answers (for a health check)."""
+        return True
+
+    @abstractmethod
     def record_updates(self, updates: Iterable[PendingUpdate]) -> list[int]:
         """Record received updates durably before they are confirmed to Telegram.
 
@@ -167,7 +200,8 @@ class StateStore(ABC):
 
     @abstractmethod
     def pending_updates(self) -> list[PendingUpdate]:
-        """Updates recorded but not done, oldest first (to finish them at start-up)."""
+        """Updates recorded but not done that nobody alive is answering, oldest first (to
+        finish them at start-up; on a `shared` store, claimed for this process)."""
 
     @abstractmethod
     def expire(self, now: float | None = None) -> int:
@@ -210,6 +244,19 @@ CREATE TABLE IF NOT EXISTS daily (
     timezone TEXT NOT NULL,
     language TEXT
 );
+CREATE TABLE IF NOT EXISTS daily_sent (
+    chat_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (chat_id, day)
+);
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at REAL NOT NULL,
+    watermark REAL
+);
 CREATE TABLE IF NOT EXISTS updates (
     update_id INTEGER PRIMARY KEY,
     payload TEXT NOT NULL,
@@ -230,7 +277,7 @@ T = TypeVar("T")
 Write = Callable[[sqlite3.Connection], T]
 
 
-def _new_query_id() -> int:
+def new_query_id() -> int:
     """A random id below 2**53: buttons carry it, and another chat cannot guess it."""
     return secrets.randbelow(2**53 - 2) + 1
 
@@ -438,7 +485,7 @@ class SQLiteStateStore(StateStore):
             )
             return query_id
         with self._lock:
-            query_id = self._unwritten.setdefault((kind, text), _new_query_id())
+            query_id = self._unwritten.setdefault((kind, text), new_query_id())
 
         def insert(conn: sqlite3.Connection) -> None:
             conn.execute(
@@ -518,6 +565,43 @@ class SQLiteStateStore(StateStore):
     def all_daily(self) -> list[DailySubscription]:
         rows = self._execute("SELECT chat_id, time, timezone, language FROM daily ORDER BY chat_id")
         return [DailySubscription(*row) for row in rows]
+
+    def claim_daily(self, chat_id: int, day: str, holder: str) -> bool:
+        return bool(self._write_now(lambda conn: conn.execute(
+            "INSERT INTO daily_sent AS d (chat_id, day, holder) VALUES (?, ?, ?) "
+            "ON CONFLICT (chat_id, day) DO UPDATE SET holder = excluded.holder "
+            "WHERE NOT d.sent AND d.holder <> excluded.holder RETURNING 1",
+            (chat_id, day, holder),
+        ).fetchall()))
+
+    def mark_daily_sent(self, chat_id: int, day: str) -> None:
+        self._write_now(lambda conn: conn.execute(
+            "UPDATE daily_sent SET sent = 1 WHERE chat_id = ? AND day = ?", (chat_id, day)
+        ))
+
+    def hold_lease(self, name: str, holder: str, seconds: float) -> bool:
+        now = time.time()
+        return bool(self._write_now(lambda conn: conn.execute(
+            "INSERT INTO leases AS l (name, holder, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+            "expires_at = excluded.expires_at "
+            "WHERE l.holder = excluded.holder OR l.expires_at < ? RETURNING 1",
+            (name, holder, now + seconds, now),
+        ).fetchall()))
+
+    def release_lease(self, name: str, holder: str) -> None:
+        self._write_now(lambda conn: conn.execute(
+            "UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ?", (name, holder)
+        ))
+
+    def watermark(self, name: str) -> float | None:
+        rows = self._execute("SELECT watermark FROM leases WHERE name = ?", (name,))
+        return rows[0][0] if rows else None
+
+    def set_watermark(self, name: str, holder: str, value: float) -> None:
+        self._write_now(lambda conn: conn.execute(
+            "UPDATE leases SET watermark = ? WHERE name = ? AND holder = ?", (value, name, holder)
+        ))
 
     def record_updates(self, updates: Iterable[PendingUpdate]) -> list[int]:
         batch = list(updates)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,28 @@ async def bot(api, quotes_db, tmp_path):
 
     async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
         yield application
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server on loopback for the whole session (tests/pg.py).
+
+    Without PostgreSQL installed the tests that need it skip on a developer's machine,
+    but fail in CI (CI=true), where `.ci/run` installs it.
+    """
+    from tests.pg import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL is required in CI: {error}")
+        pytest.skip(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres) -> str:
+    """The URL of an empty database of this test's own on the session's server."""
+    return postgres.new_database()

@@ -21,7 +21,7 @@ LAYERS = {
     "bot.records": -1,  # records every layer shares (a source): imports nothing of ours
     "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0, "bot.state": 0,
     "bot.pick": 0,  # the picker: pure, imports nothing of ours
-    "bot.extract": 1,
+    "bot.extract": 1, "bot.state_pg": 1,  # PostgreSQL state: implements bot.state's interface
     "bot.normalize": 2,
     "bot.meaning": 2,  # sentence embeddings and the vector index; imports only bot.text
     "bot.terms": 3,

@@ -157,3 +157,57 @@ def test_env_example_lists_every_variable():
     assert {"TELEGRAM_BOT_TOKEN", "QUOTEBOT_HEARTBEAT"} <= read
     assert read - listed == set(), "add these to .env.example"
     assert listed - read == set(), "bot/config.py does not read these"
+
+
+# -- the cluster: docker-compose.cluster.yml -------------------------------------
+
+CLUSTER_FILE = ROOT / "docker-compose.cluster.yml"
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+REPLICAS = ["bot1", "bot2", "bot3"]
+
+
+@pytest.fixture
+def cluster(project) -> Path:
+    """The project with the cluster file, nginx's config and the .env the cluster needs."""
+    shutil.copy(CLUSTER_FILE, project / "docker-compose.yml")
+    (project / "deploy").mkdir()
+    shutil.copy(NGINX_CONF, project / "deploy" / "nginx.conf")
+    with (project / ".env").open("a", encoding="utf-8") as env:
+        env.write(
+            "WEBHOOK_URL=https://bot.example.org/telegram/hook\nPOSTGRES_PASSWORD=pw\n"
+            "WEBHOOK_SECRET=s3cret\n"
+        )
+    return project
+
+
+def test_cluster_file_validates(compose, cluster):
+    result = run_compose(compose, cluster, "-q")
+    assert result.returncode == 0, f"{' '.join(compose)} config -q failed:\n{result.stderr}"
+    services = run_compose(compose, cluster, "--services")
+    assert sorted(services.stdout.split()) == sorted(
+        [*REPLICAS, "nginx", "postgres", "webhook-set"]
+    ), services.stderr
+
+
+def test_cluster_refuses_to_start_without_webhook_url(compose, cluster):
+    """Three replicas long polling one token would fight over it: webhook mode is required."""
+    env = cluster / ".env"
+    env.write_text(env.read_text(encoding="utf-8").replace("WEBHOOK_URL=https", "#https"))
+    result = run_compose(compose, cluster, "-q")
+    assert result.returncode != 0 and "WEBHOOK_URL" in result.stderr
+
+
+def test_cluster_replicas_share_postgres_and_leave_setwebhook_to_one():
+    text = CLUSTER_FILE.read_text(encoding="utf-8")
+    assert re.search(r"QUOTEBOT_STATE_URL: postgresql://quotebot:\$\{POSTGRES_PASSWORD", text)
+    assert 'QUOTEBOT_SET_WEBHOOK: "false"' in text
+    assert "WEBHOOK_SECRET: ${WEBHOOK_SECRET:?" in text
+    assert 'command: ["quotebot", "webhook", "set"]' in text
+    assert re.search(r"image: nginx:[\d.]+$", text, re.M)
+    assert re.search(r"image: postgres:\d+$", text, re.M)
+    assert "/healthz" in text
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    for replica in REPLICAS:
+        assert f"server {replica}:8443" in conf
+    assert "listen 443 ssl" in conf and "ssl_certificate " in conf
+    assert re.search(r"proxy_next_upstream .*non_idempotent", conf)

@@ -4,12 +4,46 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.state import MAX_SEEN_PER_QUERY, ChatSettings, DailySubscription, SQLiteStateStore
+import pytest
+
+from bot.state import (
+    MAX_SEEN_PER_QUERY,
+    ChatSettings,
+    DailySubscription,
+    PendingUpdate,
+    SQLiteStateStore,
+)
 
 
-def test_everything_survives_reopening(tmp_path):
-    path = tmp_path / "state.db"
-    store = SQLiteStateStore(path)
+@pytest.fixture(params=["sqlite", "postgres"])
+def open_store(request, tmp_path):
+    """Opens the same store again on each call: a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        target = tmp_path / "state.db"
+        opener = SQLiteStateStore
+    else:
+        from bot.state_pg import PostgresStateStore
+
+        target = request.getfixturevalue("pg_url")
+        opener = PostgresStateStore
+    opened = []
+
+    def open_again():
+        opened.append(opener(target))
+        return opened[-1]
+
+    yield open_again
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(open_store):
+    return open_store()
+
+
+def test_everything_survives_reopening(open_store):
+    store = open_store()
     store.set_language(1, "zh-Hant")
     store.set_script(1, "traditional")
     query_id = store.remember_query("search", "alignment")
@@ -17,7 +51,7 @@ def test_everything_survives_reopening(tmp_path):
     store.set_daily(DailySubscription(1, "08:30", "Asia/Shanghai", "zh-Hant"))
     store.close()
 
-    reopened = SQLiteStateStore(path)
+    reopened = open_store()
     settings = reopened.chat_settings(1)
     assert (settings.language, settings.script) == ("zh-Hant", "traditional")
     assert reopened.remember_query("search", "alignment") == query_id
@@ -25,8 +59,7 @@ def test_everything_survives_reopening(tmp_path):
     assert reopened.all_daily() == [DailySubscription(1, "08:30", "Asia/Shanghai", "zh-Hant")]
 
 
-def test_setting_one_field_keeps_the_other():
-    store = SQLiteStateStore(":memory:")
+def test_setting_one_field_keeps_the_other(store):
     store.set_script(5, "simplified")
     store.set_language(5, "en")
     store.set_language(5, None)
@@ -35,8 +68,7 @@ def test_setting_one_field_keeps_the_other():
     assert store.chat_settings(6).language is None  # never set: defaults
 
 
-def test_seen_is_per_chat_and_per_query():
-    store = SQLiteStateStore(":memory:")
+def test_seen_is_per_chat_and_per_query(store):
     a = store.remember_query("search", "alignment")
     b = store.remember_query("random", "")
     assert a != b and store.query(a).text == "alignment" and store.query(b).kind == "random"
@@ -50,8 +82,18 @@ def test_seen_is_per_chat_and_per_query():
     assert store.query(99999) is None
 
 
-def test_seen_list_is_bounded_keeping_the_latest():
-    store = SQLiteStateStore(":memory:")
+def test_seen_in_order_is_oldest_first_and_a_repeat_moves_to_the_end(store):
+    query_id = store.remember_query("random", "")
+    for quote_id in (30, 10, 20):
+        store.mark_seen(1, query_id, quote_id)
+    store.mark_seen(2, query_id, 40)  # another chat
+    assert store.seen_in_order(1, query_id) == [30, 10, 20]
+    store.mark_seen(1, query_id, 30)  # shown again: now the latest
+    assert store.seen_in_order(1, query_id) == [10, 20, 30]
+    assert store.seen_in_order(3, query_id) == []
+
+
+def test_seen_list_is_bounded_keeping_the_latest(store):
     query_id = store.remember_query("search", "x")
     for quote_id in range(MAX_SEEN_PER_QUERY + 20):
         store.mark_seen(1, query_id, quote_id)
@@ -60,14 +102,41 @@ def test_seen_list_is_bounded_keeping_the_latest():
     assert MAX_SEEN_PER_QUERY + 19 in seen and 0 not in seen
 
 
-def test_daily_replace_and_remove():
-    store = SQLiteStateStore(":memory:")
+def test_daily_replace_and_remove(store):
     store.set_daily(DailySubscription(-100, "07:00", "UTC"))
     store.set_daily(DailySubscription(-100, "09:00", "Europe/Paris"))
     assert store.daily(-100) == DailySubscription(-100, "09:00", "Europe/Paris")
     assert store.remove_daily(-100) is True
     assert store.remove_daily(-100) is False
     assert store.daily(-100) is None and store.all_daily() == []
+
+
+def test_a_daily_quote_is_claimed_once_per_chat_and_day(store):
+    assert store.claim_daily(1, "2026-11-27", "a") is True
+    assert store.claim_daily(1, "2026-11-27", "a") is False  # the same holder: in hand
+    assert store.claim_daily(2, "2026-11-27", "a") is True
+    assert store.claim_daily(1, "2026-11-28", "a") is True
+    # Claimed but never sent (its holder died): another holder may take it over...
+    assert store.claim_daily(2, "2026-11-27", "b") is True
+    store.mark_daily_sent(2, "2026-11-27")
+    # ...but a sent one is never sent again.
+    assert store.claim_daily(2, "2026-11-27", "c") is False
+
+
+def test_a_lease_has_one_holder_until_it_expires_or_is_released(store):
+    assert store.hold_lease("daily", "a", 30) is True
+    assert store.hold_lease("daily", "b", 30) is False
+    assert store.hold_lease("daily", "a", 30) is True  # renewed
+    store.set_watermark("daily", "b", 5.0)  # not the holder: ignored
+    store.set_watermark("daily", "a", 7.0)
+    assert store.watermark("daily") == 7.0
+    store.release_lease("daily", "a")
+    assert store.hold_lease("daily", "b", 0.2) is True
+    assert store.watermark("daily") == 7.0  # the work done is kept across holders
+    import time
+
+    time.sleep(0.3)
+    assert store.hold_lease("daily", "a", 30) is True  # b's lease expired
 
 
 def test_an_old_state_file_gains_the_new_columns_without_expiring_its_rows(tmp_path):
@@ -92,22 +161,39 @@ def test_an_old_state_file_gains_the_new_columns_without_expiring_its_rows(tmp_p
     store.close()
 
 
-def test_updates_are_recorded_once_and_pending_until_done(tmp_path):
-    from bot.state import PendingUpdate
-
-    store = SQLiteStateStore(tmp_path / "state.db")
+def test_updates_are_recorded_once_and_pending_until_done(open_store):
+    store = open_store()
     assert store.record_updates([PendingUpdate(1, "{}"), PendingUpdate(2, "{}")]) == [1, 2]
     assert store.record_updates([PendingUpdate(2, "{}"), PendingUpdate(3, "{}")]) == [3]
     store.mark_updates_done([1, 3])
     store.close()
-    reopened = SQLiteStateStore(tmp_path / "state.db")
-    assert [u.update_id for u in reopened.pending_updates()] == [2]
-    reopened.close()
+    reopened = open_store()
+    assert reopened.pending_updates() == [PendingUpdate(2, "{}")]
+    assert reopened.record_updates([PendingUpdate(1, "{}")]) == []  # done: still a duplicate
 
 
-def test_theme_last_shown_quote_and_card_file_ids(tmp_path):
-    path = tmp_path / "state.db"
-    store = SQLiteStateStore(path)
+def test_expire_deletes_old_done_updates_queries_and_seen_lists_only(open_store):
+    import time
+
+    from bot.state import DONE_UPDATE_TTL_SECONDS, QUERY_TTL_SECONDS
+
+    store = open_store()
+    store.record_updates([PendingUpdate(1, "{}"), PendingUpdate(2, "{}")])
+    store.mark_updates_done([1])
+    query_id = store.remember_query("search", "alignment")
+    store.mark_seen(7, query_id, 42)
+    store.close()  # the SQLite store's writes are on disk
+    store = open_store()
+    assert store.expire() == 0  # nothing is old yet
+    later = time.time() + max(DONE_UPDATE_TTL_SECONDS, QUERY_TTL_SECONDS) + 60
+    assert store.expire(now=later) == 3  # the done update, the query and its seen-list
+    assert store.query(query_id) is None and store.seen(7, query_id) == frozenset()
+    assert store.record_updates([PendingUpdate(1, "{}")]) == [1]  # forgotten
+    assert store.record_updates([PendingUpdate(2, "{}")]) == []  # pending: kept
+
+
+def test_theme_last_shown_quote_and_card_file_ids(open_store):
+    store = open_store()
     assert store.last_shown(3) is None and store.card_file("card:1:en:original:light") is None
     store.set_language(3, "en")
     store.set_theme(3, "dark")
@@ -118,7 +204,7 @@ def test_theme_last_shown_quote_and_card_file_ids(tmp_path):
     store.set_card_file("card:12:en:original:dark", "file-a")
     store.close()
 
-    reopened = SQLiteStateStore(path)
+    reopened = open_store()
     assert reopened.chat_settings(3) == ChatSettings("en", None, "dark")
     assert reopened.last_shown(3) == 12
     reopened.mark_seen(3, query_id, 11)  # shown again: the latest once more

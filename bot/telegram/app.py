@@ -7,7 +7,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -29,7 +29,8 @@ from bot.heartbeat import schedule_heartbeat
 from bot.messages import Language
 from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
-from bot.state import SQLiteStateStore, StateStore
+from bot.state import StateStore
+from bot.state_pg import PostgresStateStore, StateStoreUnavailable, open_state_store
 from bot.telegram.buttons import button_pressed
 from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
 from bot.telegram.daily import follow, schedule_all
@@ -38,6 +39,7 @@ from bot.telegram.durable import (
     DurableQueue,
     attach,
     resume_pending,
+    schedule_adoption,
     schedule_expiry,
 )
 from bot.telegram.errors import on_error
@@ -49,9 +51,17 @@ from bot.telegram.handlers import (
     unknown_command,
 )
 from bot.telegram.inline import inline_query
+from bot.telegram.lease import give_up_schedule, lease_length
 from bot.telegram.limits import RetryingRateLimiter, Throttle
+from bot.telegram.limits_shared import SharedBudgetLimiter, SharedThrottle
 from bot.telegram.logs import guard_logs
-from bot.telegram.webhook import serve_webhook, webhook_secret
+from bot.telegram.scheduler import schedule_sweep
+from bot.telegram.webhook import (
+    WebhookSecretMissing,
+    serve_webhook,
+    set_webhook,
+    webhook_secret,
+)
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +127,7 @@ def build_application(
     `webhook`, there is no updater: `bot.telegram.webhook` feeds the update queue.
     """
     options = options or BotOptions()
-    limiter = RetryingRateLimiter(
+    limits: dict[str, Any] = dict(
         overall_max_rate=options.overall_per_second,
         overall_time_period=1,
         group_max_rate=options.group_per_minute,
@@ -125,6 +135,13 @@ def build_application(
         max_retries=options.retries,
         network_retries=options.retries,
         backoff=options.retry_backoff,
+    )
+    # On a shared store, the limits hold for all replicas together.
+    shared = state if isinstance(state, PostgresStateStore) else None
+    limiter = (
+        SharedBudgetLimiter(shared, options.overall_per_second, **limits)
+        if shared is not None
+        else RetryingRateLimiter(**limits)
     )
     builder = (
         ApplicationBuilder()
@@ -149,6 +166,7 @@ def build_application(
         .get_updates_connect_timeout(options.connect_timeout)
         .get_updates_read_timeout(options.read_timeout)
         .post_init(on_startup)
+        .post_shutdown(on_shutdown)
     )
     if webhook:
         builder = builder.updater(None)  # `bot.telegram.webhook` feeds the update queue
@@ -157,12 +175,17 @@ def build_application(
     job_queue = application.job_queue
     if job_queue is None:
         raise StartupError("python-telegram-bot's job queue is missing: install the project again.")
-    throttle = Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
+    throttle = (
+        SharedThrottle(shared, options.flood_burst, options.flood_per_minute)
+        if shared is not None
+        else Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
+    )
     replier = Replier(searcher, state)
     # /daily stores the subscription; the job queue follows what was stored.
     replier.on_daily_change = functools.partial(follow, job_queue, state)
     Services(
-        replier, state, throttle, settings.heartbeat_path if heartbeat else None
+        replier, state, throttle, settings.heartbeat_path if heartbeat else None,
+        lease_length(settings.schedule_lease_seconds),
     ).attach(application)
     attach(application, state)
     add_handlers(application)
@@ -200,11 +223,18 @@ async def on_startup(application: QuoteBotApp) -> None:
         log.warning("card fonts not readable (%s): cards will be sent as text", error)
     await register_commands(application)
     await resume_pending(application, shared.state)
+    schedule_adoption(application, shared.state)
     schedule_expiry(application, shared.state)
     scheduled = schedule_all(application)
+    schedule_sweep(application)
     if shared.heartbeat_path is not None:
         schedule_heartbeat(application.job_queue, shared.heartbeat_path)
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
+
+
+async def on_shutdown(application: QuoteBotApp) -> None:
+    """Give the daily schedule up, so another replica takes it over without waiting."""
+    await give_up_schedule(services(application).state)
 
 
 async def register_commands(application: QuoteBotApp) -> None:
@@ -242,15 +272,26 @@ async def check_api(settings: Settings, options: BotOptions) -> None:
 
 def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None = None) -> None:
     """Run until SIGTERM or Ctrl-C: long polling, or a webhook when WEBHOOK_URL is set."""
-    options = options or BotOptions()
-    secret = webhook_secret(settings.webhook_secret) if settings.webhook_url else None
+    options = options or BotOptions(overall_per_second=settings.send_per_second)
+    try:
+        secret = (
+            webhook_secret(settings.webhook_secret, registers=settings.set_webhook)
+            if settings.webhook_url
+            else None
+        )
+    except WebhookSecretMissing as error:
+        raise StartupError(str(error)) from error
     guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
-    for path in (settings.state_db_path, settings.heartbeat_path):
+    local_state = () if settings.state_url else (settings.state_db_path,)
+    for path in (*local_state, settings.heartbeat_path):
         if problem := unwritable(path):
             raise StartupError(problem)
     asyncio.run(check_api(settings, options))
-    state = SQLiteStateStore(settings.state_db_path)
+    try:
+        state = open_state_store(settings)
+    except StateStoreUnavailable as error:
+        raise StartupError(str(error)) from error
     try:
         webhook = bool(settings.webhook_url)
         application = build_application(
@@ -260,7 +301,7 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
             serve_webhook(
                 application, settings.webhook_url, settings.webhook_listen,
-                settings.webhook_port, secret, ALLOWED_UPDATES,
+                settings.webhook_port, secret, ALLOWED_UPDATES, register=settings.set_webhook,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
@@ -275,3 +316,27 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
         raise StartupError(f"Lost the Telegram Bot API while starting: {error}") from error
     finally:
         state.close()
+
+
+def register_webhook(settings: Settings, options: BotOptions | None = None) -> None:
+    """setWebhook once for all replicas (`quotebot webhook set`), with WEBHOOK_SECRET:
+    the replicas check each post against the same value."""
+    options = options or BotOptions()
+    check_token(settings.token)
+    if not settings.webhook_url:
+        raise StartupError("WEBHOOK_URL is not set: nothing to register")
+    try:
+        secret = webhook_secret(settings.webhook_secret, registers=False)
+    except WebhookSecretMissing as error:
+        raise StartupError(str(error)) from error
+    guard_logs(settings.token, secret, log_texts=False)
+    asyncio.run(check_api(settings, options))
+
+    async def register() -> None:
+        application = ApplicationBuilder().token(settings.token or "").base_url(
+            settings.api_base_url
+        ).build()
+        async with application:
+            await set_webhook(application.bot, settings.webhook_url or "", secret, ALLOWED_UPDATES)
+
+    asyncio.run(register())

@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.reply import Replier
 from bot.state import StateStore
+from bot.telegram.lease import LEASE_SECONDS
 from bot.telegram.limits import Throttle
 
 _SERVICES = "quotebot"
@@ -28,6 +29,7 @@ class Services:
     state: StateStore
     throttle: Throttle
     heartbeat_path: Path | None = None  # touched by a job while updates flow (`quotebot health`)
+    lease_seconds: float = LEASE_SECONDS  # how long the daily schedule outlives its holder
     # 409 Conflict (another instance polls with this token): when last seen, and whether
     # the bot stopped because it lasted (`bot.telegram.errors`).
     conflict_seen: float | None = None

@@ -1,7 +1,9 @@
 """/daily on the job queue: one job per subscribed chat, at its local time in its time zone.
 
 What /daily accepts and stores is the `Replier`'s (`Replier.daily`); this module keeps
-the job queue in step with the stored subscriptions and posts the quote.
+the job queue in step with the stored subscriptions and posts the quote. With several
+replicas only the holder of the schedule lease posts (`lease.py`), each chat's quote
+claimed per local day so none is sent twice (`scheduler.py` catches up what is missed).
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from telegram import Bot
 from telegram.error import Forbidden
 from telegram.ext import Job, JobQueue
 
 from bot.reply import answer_language
 from bot.state import DailySubscription, StateStore
 from bot.telegram.common import markup
-from bot.telegram.context import QuoteBotApp, QuoteBotContext, services
+from bot.telegram.context import QuoteBotApp, QuoteBotContext, Services, services
+from bot.telegram.lease import PROCESS_ID, holds_schedule
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,8 @@ def schedule(
     hour, minute = map(int, subscription.time.split(":"))
     at = dt.time(hour, minute, tzinfo=ZoneInfo(subscription.timezone))
     return job_queue.run_daily(
-        send_daily, at, chat_id=subscription.chat_id, name=job_name(subscription.chat_id)
+        send_daily, at, chat_id=subscription.chat_id, name=job_name(subscription.chat_id),
+        data=subscription,
     )
 
 
@@ -46,7 +51,7 @@ def unschedule(job_queue: JobQueue[Any], chat_id: int) -> None:
         job.schedule_removal()
 
 
-def follow(job_queue: JobQueue[QuoteBotContext], state: StateStore, chat_id: int) -> None:
+def follow(job_queue: JobQueue[Any], state: StateStore, chat_id: int) -> None:
     """Make the chat's job match its stored subscription (after /daily changed it)."""
     subscription = state.daily(chat_id)
     if subscription is None:
@@ -70,12 +75,30 @@ def schedule_all(application: QuoteBotApp) -> int:
 
 
 async def send_daily(context: QuoteBotContext) -> None:
-    """Post the quote of the day in the job's chat."""
+    """Post the quote of the day in the job's chat (when this replica holds the schedule)."""
     job = context.job
-    if job is None or job.chat_id is None:
+    if job is None or job.chat_id is None or context.job_queue is None:
         return
     chat_id = job.chat_id
     shared = context.services
+    if not await holds_schedule(shared.state, shared.lease_seconds):
+        return  # another replica sends the daily quotes
+    subscription = shared.state.daily(chat_id)
+    if subscription is None or subscription != job.data:
+        # Changed or removed at another replica: follow the stored subscription, whose
+        # quote the leader's sweep sends at its new time.
+        follow(context.job_queue, shared.state, chat_id)
+        return
+    day = dt.datetime.now(ZoneInfo(subscription.timezone)).date().isoformat()
+    await deliver_daily(context.bot, shared, context.job_queue, chat_id, day)
+
+
+async def deliver_daily(
+    bot: Bot, shared: Services, job_queue: JobQueue[Any], chat_id: int, day: str
+) -> bool:
+    """Send the chat's quote of `day` unless it was sent (by any replica); True if sent now."""
+    if not shared.state.claim_daily(chat_id, day, PROCESS_ID):
+        return False
     subscription = shared.state.daily(chat_id)
     lang = answer_language(
         shared.state.chat_settings(chat_id).language,
@@ -83,11 +106,14 @@ async def send_daily(context: QuoteBotContext) -> None:
     )
     reply = shared.replier.daily_quote(chat_id, lang)
     try:
-        await context.bot.send_message(chat_id, reply.html, reply_markup=markup(reply))
+        await bot.send_message(chat_id, reply.html, reply_markup=markup(reply))
     except Forbidden:
         # Blocked, kicked, or no longer allowed to post: stop trying every day.
         log.info("daily quote refused in chat %s; unsubscribing", chat_id)
+        shared.state.mark_daily_sent(chat_id, day)
         shared.state.remove_daily(chat_id)
-        job.schedule_removal()
-        return
+        unschedule(job_queue, chat_id)
+        return False
+    shared.state.mark_daily_sent(chat_id, day)
     log.info("daily quote sent chat=%s quote=%s", chat_id, reply.quote_id)
+    return True

@@ -16,7 +16,11 @@ receiving from this module unchanged.
 - `record_updates(updates) -> new ids`: written before it returns; an id seen before
   (pending or done) is a duplicate delivery and is not answered again.
 - `mark_updates_done(ids)`: answered, or failed for good; never redone.
-- `pending_updates()`: recorded, not done, oldest first (what `resume_pending` queues).
+- `pending_updates()`: recorded, not done and answered by nobody alive, oldest first
+  (what `resume_pending` queues). One process: everything not done, at start-up. A store
+  shared by replicas (`StateStore.shared`, PostgreSQL) returns the updates of replicas
+  that fell silent, claimed for this one atomically so no two take the same; it is then
+  asked every `ADOPT_EVERY_SECONDS`, which is also this replica's sign of life.
 - `expire()`: done records are kept `DONE_UPDATE_TTL_SECONDS`, long enough to recognise
   Telegram's late redeliveries, then deleted with the other expired state.
 """
@@ -26,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
@@ -35,6 +40,12 @@ from telegram.ext import ExtBot
 
 from bot.state import PendingUpdate, StateStore
 from bot.telegram.context import QuoteBotApp, QuoteBotContext
+from bot.telegram.metrics import (
+    ANSWER_SECONDS,
+    UPDATES_ANSWERED,
+    UPDATES_DUPLICATE,
+    UPDATES_RECEIVED,
+)
 from bot.text import SURROGATES
 
 log = logging.getLogger(__name__)
@@ -81,8 +92,10 @@ class DurableQueue(asyncio.Queue[object]):
             item = Update.de_json(json.loads(payload), item.get_bot())
         record = PendingUpdate(item.update_id, payload)
         recording = _off_loop(self.state.record_updates, [record])
-        # While an earlier record is still waiting for the lock, do not wait again.
-        wait = 0.0 if self._recording else RECORD_WAIT_SECONDS
+        # While an earlier record is still waiting for the lock, do not wait again. On a
+        # store shared by replicas, always wait: another replica may be recording the same
+        # update (a retried post), and only the one whose record is new may answer it.
+        wait = None if self.state.shared else 0.0 if self._recording else RECORD_WAIT_SECONDS
         finished, _ = await asyncio.wait([recording], timeout=wait)
         if not finished:
             # The state database is locked: answer now, and let `recorded()` (awaited
@@ -92,8 +105,14 @@ class DurableQueue(asyncio.Queue[object]):
             recording.add_done_callback(self._recording.discard)
             await super().put(item)
             return
-        if not recording.result():
+        try:
+            new = recording.result()
+        except BaseException:
+            await self.answered()  # not taken in: the sender is told and delivers it again
+            raise
+        if not new:
             await self.answered()
+            UPDATES_DUPLICATE.inc()
             log.info("duplicate delivery of update %d ignored", item.update_id)
             return
         await super().put(item)
@@ -116,12 +135,19 @@ class DurableQueue(asyncio.Queue[object]):
 
 
 class DurableApplication(QuoteBotApp):
-    """An Application that marks each recorded update done after its handlers ran."""
+    """An Application that marks each recorded update done after its handlers ran, and
+    counts and times it for /metrics."""
 
     async def process_update(self, update: object) -> None:
+        started = time.perf_counter()
+        if isinstance(update, Update):
+            UPDATES_RECEIVED.inc()
         try:
             await super().process_update(update)
         finally:
+            if isinstance(update, Update):
+                ANSWER_SECONDS.observe(time.perf_counter() - started)
+                UPDATES_ANSWERED.inc()
             queue = self.update_queue
             if isinstance(update, Update) and isinstance(queue, DurableQueue) and queue.state:
                 try:
@@ -166,8 +192,28 @@ async def resume_pending(application: QuoteBotApp, state: StateStore) -> int:
         update = Update.de_json(json.loads(record.payload), application.bot)
         await queue.resume(update) if isinstance(queue, DurableQueue) else await queue.put(update)
     if pending:
-        log.info("resuming %d update(s) left unanswered by the last run", len(pending))
+        log.info("resuming %d update(s) left unanswered (by the last run or a dead replica)",
+                 len(pending))
     return len(pending)
+
+
+ADOPT_EVERY_SECONDS = 2.0
+
+
+def schedule_adoption(application: QuoteBotApp, state: StateStore) -> None:
+    """On a store shared by replicas, keep taking over what replicas that died left
+    unanswered (and so keep saying this one is alive)."""
+
+    async def adopt(_context: QuoteBotContext) -> None:
+        try:
+            await resume_pending(application, state)
+        except Exception as error:  # noqa: BLE001 - the store is away: try at the next round
+            log.warning("cannot look for pending updates: %s", type(error).__name__)
+
+    if state.shared and application.job_queue is not None:
+        application.job_queue.run_repeating(
+            adopt, interval=ADOPT_EVERY_SECONDS, first=ADOPT_EVERY_SECONDS, name="adopt-pending"
+        )
 
 
 EXPIRY_INTERVAL_SECONDS = 3600

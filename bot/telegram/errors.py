@@ -21,6 +21,7 @@ from bot.messages import say
 from bot.telegram.common import language
 from bot.telegram.context import QuoteBotContext, has_services
 from bot.telegram.daily import unschedule
+from bot.telegram.metrics import ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ def describe(update: object, context: QuoteBotContext) -> str:
 async def on_error(update: object, context: QuoteBotContext) -> None:
     """Log the error with its context and, where it helps, tell the chat briefly."""
     error = context.error
+    ERRORS.labels(type(error).__name__).inc()
     where = describe(update, context)
     if isinstance(error, Forbidden):
         # Blocked by the user or removed from the chat: nobody to answer; stop daily posts.

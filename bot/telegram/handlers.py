@@ -22,6 +22,7 @@ from bot.telegram.common import (
     send_reply,
 )
 from bot.telegram.context import QuoteBotContext
+from bot.telegram.metrics import count_query
 
 
 def command_callback(command: Command) -> Callback:
@@ -61,6 +62,8 @@ async def answer_command(update: Update, context: QuoteBotContext, command: Comm
         await send_card(context, chat.id, reply, reply_parameters(update))
     else:
         await send_reply(update, context, reply)
+    if command.takes_query and text:
+        count_query(reply.quote_id is not None)
 
 
 def sent_by(message: Message, bot_id: int) -> bool:
@@ -136,3 +139,4 @@ async def answer_query(update: Update, context: QuoteBotContext, text: str) -> N
     lang = language(update, context, text)
     reply = context.services.replier.answer(chat.id, lang, text)
     await send_reply(update, context, reply)
+    count_query(reply.quote_id is not None)

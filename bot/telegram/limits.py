@@ -43,6 +43,7 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        await self.before_request(data)
         for attempt in range(self.network_retries + 1):
             try:
                 return await super().process_request(
@@ -66,6 +67,9 @@ class RetryingRateLimiter(AIORateLimiter):
                 )
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+    async def before_request(self, data: dict[str, Any]) -> None:
+        """Wait here before a request is sent; subclasses add limits of their own."""
 
 
 class Verdict(Enum):

@@ -1,9 +1,17 @@
-"""Webhook mode: a small tornado server (as python-telegram-bot's own, which it replaces)
-that is never open: every post must carry the secret, whose value is random when none is
-configured; a body over `MAX_BODY_BYTES` or one that is not an update is answered 400.
+"""Webhook mode: a small tornado server (as python-telegram-bot's own, which it replaces,
+following PTB's custom-webhook example) with Telegram's posts, /healthz for a load
+balancer and /metrics for Prometheus.
 
-A post is answered 200 only after `update_queue.put`, which records the update in the
-state database (`bot.telegram.durable`): Telegram retries anything not answered 200.
+The webhook is never open: every post must carry the secret (compared in constant
+time), whose value is random when none is configured and this process registers the
+webhook itself; a body over `MAX_BODY_BYTES` or one that is not an update is answered
+400. A post is answered 200 only after `update_queue.put`, which records the update in
+the state store (`bot.telegram.durable`): Telegram retries anything not answered 200,
+and a post of an update already recorded, here or at another replica, is acknowledged
+and not answered again.
+
+Only one process calls setWebhook: the bot itself unless `QUOTEBOT_SET_WEBHOOK=false`
+(replicas), then `quotebot webhook set` once.
 """
 
 from __future__ import annotations
@@ -20,9 +28,11 @@ from urllib.parse import urlsplit
 
 import tornado.httpserver
 import tornado.web
-from telegram import Update
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from telegram import Bot, Update
 
-from bot.telegram.context import QuoteBotApp
+from bot.search import Searcher
+from bot.telegram.context import QuoteBotApp, services
 from bot.telegram.durable import DurableQueue
 
 log = logging.getLogger(__name__)
@@ -32,9 +42,22 @@ MAX_BODY_BYTES = 1 << 20
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def webhook_secret(configured: str | None) -> str:
-    """The configured secret, or a random one (Telegram echoes what setWebhook was given)."""
-    return configured or secrets.token_urlsafe(32)
+class WebhookSecretMissing(Exception):
+    """Replicas need the secret that `quotebot webhook set` gave Telegram."""
+
+
+def webhook_secret(configured: str | None, registers: bool) -> str:
+    """The configured secret, or a random one when this process calls setWebhook itself
+    (Telegram echoes what setWebhook was given). A process that does not register cannot
+    know a random secret, so it needs WEBHOOK_SECRET."""
+    if configured:
+        return configured
+    if not registers:
+        raise WebhookSecretMissing(
+            "WEBHOOK_SECRET is required when QUOTEBOT_SET_WEBHOOK=false (replicas): set the "
+            "same value for every replica and for `quotebot webhook set`."
+        )
+    return secrets.token_urlsafe(32)
 
 
 @tornado.web.stream_request_body
@@ -71,9 +94,13 @@ class WebhookHandler(tornado.web.RequestHandler):
             log.info("webhook: rejected a post that is not an update (%s)", type(error).__name__)
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
         queue = self.application_.update_queue
-        await queue.put(update)
-        if isinstance(queue, DurableQueue):
-            await queue.recorded()  # 200 tells Telegram it may forget the update
+        try:
+            await queue.put(update)
+            if isinstance(queue, DurableQueue):
+                await queue.recorded()  # 200 tells Telegram it may forget the update
+        except Exception as error:  # the state store is away: Telegram delivers it again
+            log.warning("cannot record update %d: %s", update.update_id, type(error).__name__)
+            raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None
         self.set_status(HTTPStatus.OK)
 
     def log_exception(
@@ -87,35 +114,78 @@ class WebhookHandler(tornado.web.RequestHandler):
             log.error("webhook handler failed: %s", type(value).__name__)
 
 
+class HealthHandler(tornado.web.RequestHandler):
+    """200 when the quote database and the state store answer; 503 otherwise."""
+
+    def initialize(self, bot_application: QuoteBotApp) -> None:
+        self.application_ = bot_application
+
+    async def get(self) -> None:
+        shared = services(self.application_)
+        checks = {
+            "quotes": await asyncio.to_thread(_quotes_reachable, shared.replier.searcher),
+            "state": await asyncio.to_thread(shared.state.ping),
+        }
+        self.set_status(HTTPStatus.OK if all(checks.values()) else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.finish(checks)
+
+
+def _quotes_reachable(searcher: Searcher) -> bool:
+    try:
+        return bool(searcher.speakers())
+    except Exception:  # any failure to read means not ready
+        return False
+
+
+class MetricsHandler(tornado.web.RequestHandler):
+    """Prometheus text format (`bot.telegram.metrics`)."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", CONTENT_TYPE_LATEST)
+        self.finish(generate_latest())
+
+
 Route = tuple[str, type[tornado.web.RequestHandler], dict[str, object]]
 
 
 def routes(application: QuoteBotApp, url: str, secret: str) -> list[Route]:
-    """The server's routes: Telegram's posts at the path of `url`. Other endpoints (a health
-    check, metrics) belong here, so one server carries them all."""
+    """The server's routes: /healthz, /metrics and Telegram's posts at the path of `url`."""
     path = "/" + urlsplit(url).path.lstrip("/")
-    return [(path.rstrip("/") + "/?", WebhookHandler, {"bot_application": application,
-                                                       "secret": secret})]
+    return [
+        ("/healthz", HealthHandler, {"bot_application": application}),
+        ("/metrics", MetricsHandler, {}),
+        (path.rstrip("/") + "/?", WebhookHandler,
+         {"bot_application": application, "secret": secret}),
+    ]
+
+
+async def set_webhook(bot: Bot, url: str, secret: str, allowed_updates: list[str]) -> None:
+    """setWebhook with the URL and secret (one process does this, not each replica)."""
+    await bot.set_webhook(url, secret_token=secret, allowed_updates=allowed_updates)
 
 
 def serve_webhook(
     application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
-    allowed_updates: list[str],
+    allowed_updates: list[str], register: bool = True,
 ) -> None:
-    """Run the application behind the webhook server until SIGTERM or Ctrl-C."""
-    asyncio.run(_serve(application, url, listen, port, secret, allowed_updates))
+    """Run the application behind the webhook server until SIGTERM or Ctrl-C; with
+    `register`, call setWebhook once listening."""
+    asyncio.run(_serve(application, url, listen, port, secret, allowed_updates, register))
 
 
 async def _serve(
     application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
-    allowed_updates: list[str],
+    allowed_updates: list[str], register: bool,
 ) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     server = tornado.httpserver.HTTPServer(
-        tornado.web.Application(routes(application, url, secret)),
+        tornado.web.Application(
+            routes(application, url, secret),
+            log_function=lambda handler: None,  # our own logging; no line per post
+        ),
         max_body_size=64 * MAX_BODY_BYTES,
     )
     await application.initialize()
@@ -124,11 +194,17 @@ async def _serve(
             await application.post_init(application)
         await application.start()
         server.listen(port, listen)
-        await application.bot.set_webhook(url, secret_token=secret, allowed_updates=allowed_updates)
+        if register:
+            await set_webhook(application.bot, url, secret, allowed_updates)
         log.info("webhook server listening on %s:%d", listen, port)
         await stop.wait()
     finally:
         server.stop()
+        await server.close_all_connections()
         if application.running:
             await application.stop()  # answers what is queued before returning
+            if application.post_stop:
+                await application.post_stop(application)
         await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)

@@ -1,0 +1,53 @@
+"""Limits that hold for all replicas together, counted in the shared PostgreSQL store.
+
+`SharedThrottle` is `Throttle` with the per-sender bucket in the database, so a person
+writing to three replicas gets the same allowance as writing to one. `SharedBudgetLimiter`
+takes a slot of Telegram's overall budget (about 30 messages a second) from the database
+before each message to a chat, on top of PTB's per-process limiter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.state_pg import PostgresStateStore
+from bot.telegram.limits import RetryingRateLimiter, Throttle, Verdict
+
+# How long to wait before asking again when the budget is used up.
+BUDGET_POLL_SECONDS = 0.02
+# The shared budget runs this much under Telegram's limit: a message leaves some
+# milliseconds after its token was taken, and that jitter bunches arrivals up.
+BUDGET_MARGIN = 0.9
+# And it lends no burst beyond one message, so no window of a second holds more than
+# 28 tokens (27 a second plus one) and arrival jitter has room below Telegram's 30.
+BUDGET_BURST = 1.0
+
+
+class SharedThrottle(Throttle):
+    """Flood control per sender, counted in the shared store instead of this process."""
+
+    def __init__(self, store: PostgresStateStore, burst: int, per_minute: float) -> None:
+        super().__init__(burst=burst, per_minute=per_minute)
+        self.store = store
+        self.per_minute = per_minute
+
+    def check(self, sender: object) -> Verdict:
+        """Take one token for `sender` from the bucket shared by every replica."""
+        return Verdict(self.store.take_flood_token(int(str(sender)), self.burst, self.per_minute))
+
+
+class SharedBudgetLimiter(RetryingRateLimiter):
+    """`RetryingRateLimiter` that also keeps every replica together within `per_second`."""
+
+    def __init__(self, store: PostgresStateStore, per_second: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.per_second = per_second * BUDGET_MARGIN
+
+    async def before_request(self, data: dict[str, Any]) -> None:
+        if data.get("chat_id") is not None:  # what Telegram counts against the budget
+            while not await asyncio.to_thread(
+                self.store.take_send_slot, self.per_second, BUDGET_BURST
+            ):
+                await asyncio.sleep(BUDGET_POLL_SECONDS)
