@@ -64,6 +64,7 @@ BAAI = "000_d92ff2301d41232c.txt"
         (ILYA, "伊隆·马斯克等人称,伊利亚是", "talks-about-guest"),
         (ILYA, "随后,谷歌在2013年收购了DNN研究所", "dangling-opener"),
         (PAUSE, "我是DeepLearning.ai的创始人Andrew", "greeting-or-thanks"),
+        (ILYA, "有几个部分:开源与闭源的问题", "transition"),
     ],
 )
 def test_seed_lines_that_do_not_stand_alone(file, start, reason):
@@ -117,6 +118,7 @@ def test_one_judgement_per_quote_in_order():
         ("Yes.", {}, "too-short"),
         ("No, I don't think so, and I have never said that in any of the interviews I gave.", {}, "dangling-opener"),
         ("Let's turn to alignment now.", {"by_host": True}, "transition"),
+        ("There are three parts to your question, about money, people and time. Let me start with money.", {}, "transition"),
     ],
 )
 def test_english_lines_of_a_users_transcript(text, context, reason):

@@ -176,6 +176,14 @@ _TRANSITION = re.compile(
     r"talk|turn|move|discuss|summari[sz]e|start|begin|look at)",
     re.I,
 )
+# A last sentence that announces what comes next (`也许我会从这里开始。`, `Let me start with…`):
+# the thought it promises is not in the quote.
+_POINTS_FORWARD = re.compile(
+    r"(?:从这里|從這裏|從這裡|从这儿|從這兒|从这个|從這個)开始|(?:从这里|從這裏|從這裡)開始|"
+    r"(?:我先|讓我先|让我先|我會先|我会先)(?:说|說|谈|談|讲|講|回答)|"
+    r"\b(?:let me (?:start|begin)|i'?ll (?:start|begin) (?:with|by))\b",
+    re.I,
+)
 # The interviewer restating the other person: `所以你沒有感覺到這種壓力。`, `也就是說RLHF是…`.
 _ECHO = re.compile(r"^(?:所以|那么|那麼|也就是说|也就是說|换句话说|換句話說|so|in other words)[,，\s]*(?:你|您|you\b)?", re.I)
 _ECHO_ALWAYS = re.compile(r"^(?:也就是说|也就是說|换句话说|換句話說|in other words)", re.I)
@@ -244,7 +252,9 @@ def _signals(quote: QuoteContext) -> Iterable[tuple[str, bool]]:
     yield REPORTED_MODEL_OUTPUT, _model_output(text, before)
     yield GREETING_OR_THANKS, _greets_or_thanks(first)
     yield HOST_LOGISTICS, quote.by_host and bool(_LOGISTICS.search(first)) and reading_units(first) < 60
-    yield TRANSITION, bool(_TRANSITION.search(first)) and reading_units(first) < 40 and len(sentences) <= 2
+    yield TRANSITION, (
+        bool(_TRANSITION.search(first)) and reading_units(first) < 40 and len(sentences) <= 2
+    ) or bool(sentences and _POINTS_FORWARD.search(sentences[-1]))
     yield ECHOES_OTHER_PERSON, _echoes(first, quote.by_host)
     yield LIST_OF_NAMES, _lists_names(text, units)
     yield REPLY_OPENING, len(sentences) > 0 and reading_units(_peel_openers(first)) < REPLY_UNITS
