@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Rebuilt when the transcripts or the code that builds the database change.
-$(DB): $(STAMP) $(wildcard seeds/*) $(wildcard bot/extract/*.py) bot/normalize.py bot/terms.py bot/lexicon.py bot/records.py bot/quotedb.py bot/meaning.py bot/index.py
+$(DB): $(STAMP) $(wildcard seeds/*) $(wildcard bot/extract/*.py) bot/normalize.py bot/terms.py bot/lexicon.py bot/records.py $(wildcard bot/quotedb/*.py) bot/meaning.py $(wildcard bot/index/*.py)
 	$(BIN)/quotebot ingest --seeds seeds --db $(DB)
 
 db: $(DB)

@@ -1,4 +1,4 @@
--- The quote database's schema, as `quotebot ingest` builds it (bot/index.py).
+-- The quote database's schema, as `quotebot ingest` builds it (bot/index/).
 -- Generated: python -m tests.test_schema db/quotes.db > db/schema.sql
 -- quotes_fts is an FTS5 table; its shadow tables (quotes_fts_*) are left out.
 

@@ -1,6 +1,6 @@
 """The data flows one way: extract -> normalize -> index -> search -> reply -> telegram.
 
-The quote database (`bot.quotedb`) sits below both the builder and the searcher,
+The quote database (`bot.quotedb`, a package) sits below both the builder and the searcher,
 so searching never needs the build path.
 
 A module imports only from modules to its left (or from its own package); the

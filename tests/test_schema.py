@@ -1,4 +1,4 @@
-"""db/schema.sql is the built database's schema, kept in step with bot/index.py."""
+"""db/schema.sql is the built database's schema, kept in step with bot/index/ and bot/quotedb/schema.py."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_schema_file_matches_the_built_database(quotes_db):
 if __name__ == "__main__":
     import sys
 
-    print("-- The quote database's schema, as `quotebot ingest` builds it (bot/index.py).")
+    print("-- The quote database's schema, as `quotebot ingest` builds it (bot/index/).")
     print("-- Generated: python -m tests.test_schema db/quotes.db > db/schema.sql")
     print("-- quotes_fts is an FTS5 table; its shadow tables (quotes_fts_*) are left out.\n")
     print("\n\n".join(built_schema(sys.argv[1])))

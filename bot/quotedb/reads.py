@@ -1,10 +1,9 @@
-"""The quote database's one owner: its tables, its version, how it is opened and read.
+"""Reading the quote database: `QuoteDB`, opened read-only and checked, and the records it returns.
 
-The builder (`bot.index`) creates the schema here and writes the rows; everything
-that reads (the searcher, the CLI, the benches) opens the file here, read-only,
-and reads through these queries. A file that is missing, unreadable, not a quote
-database or built by another version is one error, `DatabaseError`, whose message
-says what to do.
+Everything that reads (the searcher, the CLI, the benches) opens the file here and
+reads through these queries; no caller writes SQL itself. A file that is missing,
+unreadable, not a quote database, damaged or built by another version is one error,
+`DatabaseError`, whose message says what to do.
 """
 
 from __future__ import annotations
@@ -15,48 +14,25 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import sqlite_utils
-
-from bot import normalize
 from bot.metadata import Speaker
+from bot.quotedb import check
+from bot.quotedb.schema import (
+    DAMAGED,
+    FTS_TABLE,
+    LEXICON_TABLE,
+    MISSING,
+    READINGS_TABLE,
+    TABLES,
+    VECTOR_GRAPH_TABLE,
+    VECTOR_TAG_KEY,
+    VECTORS_TABLE,
+    VOCAB_TABLE,
+    DatabaseError,
+    version_meta,
+)
 from bot.records import Source, SpeechKind
-
-# Bump when a table changes: a database of another version must be rebuilt.
-SCHEMA_VERSION = 2
-
-# Columns the matcher reads: the segmented comparison form (the comparison form
-# itself is it without spaces, so it is not stored twice) and the quotability prior.
-SEARCH_COLUMNS = {"tokens": str, "quality": float}
-# Columns the picker reads (/random, /daily, an empty inline query): the postability
-# judgement made at ingest (flag, score, reason codes as a JSON list) and the
-# quote's near-duplicate group (the smallest id of the quotes saying the same words).
-PICK_COLUMNS = {"postable": int, "postable_score": float, "postable_why": str, "twin_group": int}
-# The search tables: a contentless FTS5 index of each quote's words, CJK bigrams,
-# number sizes and speaker; the document frequency of every term (to pick a query's
-# selective terms without touching the index); English -> Chinese translations that
-# occur in the corpus; characters' readings (for homophone typos).
-FTS_TABLE = "quotes_fts"
-VOCAB_TABLE = "vocab"
-LEXICON_TABLE = "lexicon"
-READINGS_TABLE = "readings"
-# Matching by meaning (optional: a database built without the model package has no such
-# table, and the bot answers on words alone): one int8 sentence vector per row, owned by
-# a quote, keyed by a hash of the model tag and the sentence (the next build's cache).
-VECTORS_TABLE = "sentence_vectors"
-VECTOR_TAG_KEY = "vector_tag"
-# Above bot.meaning.ANN_THRESHOLD vectors, the ANN graph over them, built with them.
-VECTOR_GRAPH_TABLE = "vector_graph"
-TABLES = ("meta", "speakers", "sources", "passages", "quotes", FTS_TABLE, VOCAB_TABLE,
-          LEXICON_TABLE, READINGS_TABLE)
-
-MISSING = "no quote database at {path} (build it with `quotebot ingest`)"
-DAMAGED = "{path} is damaged ({detail}): rebuild it with `quotebot ingest`"
-
-
-class DatabaseError(Exception):
-    """The quote database is missing, unreadable, not a quote database, or of another version."""
 
 
 @dataclass(frozen=True)
@@ -112,105 +88,6 @@ class StoredSource:
     source: Source
     passages: int
     quotes: int
-
-
-# -- writing (the builder) ----------------------------------------------------------
-
-
-def create_schema(db: sqlite_utils.Database) -> None:
-    """The tables of speakers, sources, passages and quotes (the search tables come later)."""
-    db.table("meta").create({"key": str, "value": str}, pk="key")
-    db.table("speakers").create(
-        {"id": int, "name": str, "name_zh": str, "aliases": str}, pk="id", not_null={"name"}
-    )
-    db.table("speakers").create_index(["name"], unique=True)
-    db.table("sources").create(
-        {"id": int, **{name: str for name in Source.__dataclass_fields__}},
-        pk="id",
-        not_null={"file"},
-    )
-    db.table("sources").create_index(["file"], unique=True)
-    db.table("passages").create(
-        {"id": int, "source_id": int, "speaker_id": int, "position": int, "prev_id": int,
-         "line": int, "kind": str, "text": str},
-        pk="id",
-        foreign_keys=[
-            ("source_id", "sources", "id"),
-            ("speaker_id", "speakers", "id"),
-            ("prev_id", "passages", "id"),
-        ],
-    )
-    db.table("quotes").create(
-        {"id": int, "passage_id": int, "speaker_id": int, "source_id": int, "position": int,
-         "kind": str, "text": str, **SEARCH_COLUMNS, **PICK_COLUMNS},
-        pk="id",
-        foreign_keys=[
-            ("passage_id", "passages", "id"),
-            ("speaker_id", "speakers", "id"),
-            ("source_id", "sources", "id"),
-        ],
-    )
-    db.table("quotes").create_index(["speaker_id"])
-    db.table("quotes").create_index(["passage_id"])
-
-
-def speaker_row(number: int, speaker: Speaker) -> dict[str, Any]:
-    """The stored row of a speaker."""
-    aliases = json.dumps(list(speaker.aliases), ensure_ascii=False)
-    return {"id": number, "name": speaker.name, "name_zh": speaker.name_zh, "aliases": aliases}
-
-
-def write_meta(db: sqlite_utils.Database, values: dict[str, str]) -> None:
-    """Set keys of the meta table."""
-    db.table("meta").insert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
-
-
-def write_vectors(
-    db: sqlite_utils.Database, tag: str, rows: Iterable[tuple[int, str, bytes]]
-) -> None:
-    """Store (quote id, sentence key, int8 code bytes) rows made by the model `tag`."""
-    db.conn.execute(
-        f"CREATE TABLE {VECTORS_TABLE} (quote_id INTEGER NOT NULL, key TEXT NOT NULL, code BLOB)"
-    )
-    db.conn.executemany(f"INSERT INTO {VECTORS_TABLE} VALUES (?, ?, ?)", rows)
-    write_meta(db, {VECTOR_TAG_KEY: tag})
-
-
-def write_vector_graph(db: sqlite_utils.Database, data: bytes) -> None:
-    """Store the serialized ANN graph over the stored vectors (one row)."""
-    db.conn.execute(f"CREATE TABLE {VECTOR_GRAPH_TABLE} (data BLOB)")
-    db.conn.execute(f"INSERT INTO {VECTOR_GRAPH_TABLE} VALUES (?)", (data,))
-
-
-def stored_vectors(path: Path, tag: str) -> dict[str, bytes]:
-    """Sentence key -> code of the vectors in the database at `path` made by the model `tag`.
-
-    The previous build's vectors, reused by the next one so it embeds only what changed;
-    {} when there is no such file, it has no vectors, or another model made them.
-    """
-    if not Path(path).exists():
-        return {}
-    try:
-        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
-    except sqlite3.Error:
-        return {}
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (VECTOR_TAG_KEY,)).fetchone()
-        if row is None or row[0] != tag:
-            return {}
-        return dict(conn.execute(f"SELECT key, code FROM {VECTORS_TABLE}").fetchall())
-    except sqlite3.Error:
-        return {}
-    finally:
-        conn.close()
-
-
-def version_meta() -> dict[str, str]:
-    """The versions a reader checks on open."""
-    return {"schema_version": str(SCHEMA_VERSION), "normalizer_version": str(normalize.VERSION)}
-
-
-# -- reading ------------------------------------------------------------------------
 
 
 class QuoteDB:
@@ -282,30 +159,11 @@ class QuoteDB:
 
     def check_pages(self) -> None:
         """SQLite's quick_check: every page and b-tree is sound (DatabaseError when not)."""
-        (verdict,) = self.conn.execute("PRAGMA quick_check(1)").fetchone()
-        if verdict != "ok":  # the last line is the first problem found (after a header)
-            detail = f"quick_check: {verdict.splitlines()[-1]}"
-            raise DatabaseError(DAMAGED.format(path=self.path, detail=detail))
+        check.check_pages(self)
 
     def check_full_text(self) -> None:
-        """Every term of the full-text index reads back and agrees with the vocabulary; one search runs.
-
-        The index keeps its postings inside blobs that quick_check cannot judge and
-        only FTS5 reads: they are walked through fts5vocab, created in the
-        connection's own temp schema, so the file stays read-only.
-        """
-        self.conn.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, {FTS_TABLE}, 'row')"
-        )
-        indexed = self.conn.execute("SELECT COUNT(*), TOTAL(doc) FROM temp.fts_terms").fetchone()
-        stored = self.conn.execute(f"SELECT COUNT(*), TOTAL(df) FROM {VOCAB_TABLE}").fetchone()
-        self.conn.execute("DROP TABLE temp.fts_terms")
-        if tuple(indexed) != tuple(stored):
-            detail = "its full-text index disagrees with its vocabulary"
-            raise DatabaseError(DAMAGED.format(path=self.path, detail=detail))
-        term = self.conn.execute(f"SELECT term FROM {VOCAB_TABLE} LIMIT 1").fetchone()
-        if term and not self.full_text('"' + term[0].replace('"', '""') + '"', 1, ranked=True):
-            raise DatabaseError(DAMAGED.format(path=self.path, detail="a search found nothing"))
+        """The full-text index reads back and agrees with the vocabulary (`bot.quotedb.check`)."""
+        check.check_full_text(self)
 
     def close(self) -> None:
         """Close the file."""

@@ -4,19 +4,21 @@ The build writes a temporary file beside the target and renames it into place
 only when everything succeeded, so readers never see a half-built database and a
 failed build leaves the previous one untouched. Nothing else writes to it. The
 schema, table names and version live in `bot.quotedb`, which every reader opens.
+
+This module is the build itself (extract, segment, insert, vectors, rename); its
+parts live beside it: `twins` (near-duplicate groups), `search_tables` (FTS5,
+vocabulary, lexicon, readings), `temporaries` (the temporary file's lock, stale files).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import json
 import multiprocessing
 import os
 import sqlite3
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -27,6 +29,9 @@ from bot import lexicon, meaning, normalize, terms
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
 from bot.extract.postable import Judgement, judge_document
+from bot.index.search_tables import build_search_index
+from bot.index.temporaries import _hold, remove_stale_temporaries
+from bot.index.twins import fill_twin_groups, twin_groups
 from bot.metadata import (
     SPEAKERS_FILE,
     MetadataError,
@@ -39,10 +44,6 @@ from bot.metadata import (
 )
 from bot.normalize import Segmenter
 from bot.quotedb import (
-    FTS_TABLE,
-    LEXICON_TABLE,
-    READINGS_TABLE,
-    VOCAB_TABLE,
     create_schema,
     speaker_row,
     stored_vectors,
@@ -55,15 +56,6 @@ from bot.records import Source
 
 # From this many quotes on, the build segments them in worker processes.
 PARALLEL_BUILD_QUOTES = 20_000
-
-
-# Near-duplicate groups: each quote is filed under its TWIN_KEYS rarest character pairs
-# and compared with at most TWIN_CANDIDATES shorter quotes filed under one of its pairs,
-# so the build stays linear in the number of quotes.
-TWIN_KEYS = 6
-TWIN_CANDIDATES = 16
-TWIN_VISITS = 4 * TWIN_CANDIDATES  # candidates looked at, counting those already in the group
-
 
 def build_from_paths(
     paths: Iterable[Path],
@@ -187,37 +179,6 @@ def build(
     return counts
 
 
-def _hold(handle: int) -> bool:
-    """Lock a build's temporary file while the build runs; False when another holds it."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; stale files stay
-        return False
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def remove_stale_temporaries(db_path: Path) -> list[Path]:
-    """Delete temporary files of earlier builds of `db_path` that were killed (their lock
-    is free); a build still running elsewhere holds its lock and keeps its file."""
-    removed = []
-    for candidate in db_path.parent.glob(db_path.name + ".*.tmp"):
-        try:
-            handle = os.open(candidate, os.O_RDWR)
-        except OSError:
-            continue
-        try:
-            if _hold(handle):
-                candidate.unlink(missing_ok=True)
-                removed.append(candidate)
-        finally:
-            os.close(handle)
-    return removed
-
-
 def _fill(
     db: sqlite_utils.Database,
     documents: list[Document],
@@ -248,8 +209,8 @@ def _fill(
             _insert_quotes(
                 db, document, judged, source_id, passage_ids, speaker_ids, seen_quotes, fields
             )
-    _fill_twin_groups(db.conn)
-    _build_search_index(db, glossary)
+    fill_twin_groups(db.conn)
+    build_search_index(db, glossary)
     counts = {
         "documents": db["sources"].count,
         "passages": db["passages"].count,
@@ -363,138 +324,6 @@ def _quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict[str, objec
     return normalize.dedupe_key(text), terms.search_fields(text, segmenter)
 
 
-def _fill_twin_groups(conn: sqlite3.Connection) -> None:
-    """Store each quote's near-duplicate group: the smallest id of the quotes that say
-    the same words (`terms.near_duplicate` on their comparison forms, chained)."""
-    groups = twin_groups(_comparison_forms(conn, "id"), _comparison_forms(conn, "length(tokens), id"))
-    conn.execute("UPDATE quotes SET twin_group = id")
-    conn.executemany(
-        "UPDATE quotes SET twin_group = ? WHERE id = ?",
-        ((group, qid) for qid, group in groups.items() if group != qid),
-    )
-
-
-def _comparison_forms(conn: sqlite3.Connection, order: str) -> Iterator[tuple[int, str]]:
-    """(id, comparison form) of every stored quote, in this SQL order, streamed."""
-    for qid, tokens in conn.execute(f"SELECT id, tokens FROM quotes ORDER BY {order}"):
-        yield qid, (tokens or "").replace(" ", "")
-
-
-def twin_groups(
-    forms: Iterable[tuple[int, str]], shortest_first: Iterable[tuple[int, str]] | None = None
-) -> dict[int, int]:
-    """Quote id -> the smallest id of its near-duplicate group, for every quote that has a
-    near-duplicate (the others are groups of one), from (id, comparison form) pairs;
-    `shortest_first` is the same pairs again, shortest form first (for a stream read twice).
-
-    Quotes are taken shortest first, each filed under its TWIN_KEYS rarest character
-    pairs; each is compared with the latest quotes filed under any of its pairs, rarest
-    pair first, TWIN_CANDIDATES at most, skipping those already in its group. A shorter
-    quote held in a longer one has all its pairs there, and near-equal quotes share most
-    of theirs, so this finds them without comparing every pair of quotes, and memory
-    holds only the latest quotes of each pair.
-    """
-    if shortest_first is None:
-        forms = list(forms)
-        shortest_first = sorted(forms, key=lambda item: (len(item[1]), item[0]))
-    frequency: Counter[str] = Counter()
-    for _qid, form in forms:
-        frequency.update(set(_pairs(form)))
-    parent: dict[int, int] = {}
-
-    def root(qid: int) -> int:
-        while parent.get(qid, qid) != qid:
-            parent[qid] = parent.get(parent[qid], parent[qid])  # halve the path as it is walked
-            qid = parent[qid]
-        return qid
-
-    latest: dict[str, list[int]] = {}
-    held: dict[int, str] = {}  # the forms of the quotes some `latest` list holds
-    holders: Counter[int] = Counter()  # how many `latest` lists hold each
-    for qid, form in shortest_first:
-        pairs = sorted(set(_pairs(form)), key=lambda pair: (frequency[pair], pair))
-        keys = pairs[:TWIN_KEYS]
-        tried = 0
-        filed = (o for pair in pairs for o in reversed(latest.get(pair, ())))
-        for other in itertools.islice(_unique(filed), TWIN_VISITS):
-            if tried == TWIN_CANDIDATES:
-                break
-            if root(other) == root(qid):
-                continue
-            tried += 1
-            if terms.near_duplicate(form, held[other]):
-                low, high = sorted((root(other), root(qid)))
-                parent[high] = low
-        if keys:
-            held[qid] = form
-        for key in keys:
-            ids = latest.setdefault(key, [])
-            ids.append(qid)
-            holders[qid] += 1
-            if len(ids) > TWIN_CANDIDATES:
-                dropped = ids.pop(0)
-                holders[dropped] -= 1
-                if not holders[dropped]:
-                    del held[dropped], holders[dropped]
-    return {qid: root(qid) for qid in parent}
-
-
-def _unique(ids: Iterable[int]) -> Iterator[int]:
-    """`ids` without repeats, lazily."""
-    seen: set[int] = set()
-    for item in ids:
-        if item not in seen:
-            seen.add(item)
-            yield item
-
-
-def _pairs(form: str) -> list[str]:
-    """The character pairs of a comparison form (the single character of a one-character form)."""
-    return [form[i : i + 2] for i in range(len(form) - 1)] or ([form] if form else [])
-
-
-def _build_search_index(db: sqlite_utils.Database, glossary: dict[str, list[str]]) -> None:
-    """The search tables over the inserted quotes (owned by the matching work)."""
-    conn = db.conn
-    _fill_fts(conn)
-    vocab = _fill_vocab(conn)
-    occurs = _occurs_in(vocab)
-    corpus_chars = {ch for term in vocab for ch in term}
-    conn.execute(f"CREATE TABLE {LEXICON_TABLE} (en TEXT NOT NULL, zh TEXT NOT NULL, weight REAL)")
-    conn.executemany(
-        f"INSERT INTO {LEXICON_TABLE} VALUES (?, ?, ?)", lexicon.translations(glossary, occurs)
-    )
-    conn.execute(f"CREATE INDEX {LEXICON_TABLE}_en ON {LEXICON_TABLE}(en)")
-    conn.execute(
-        f"CREATE TABLE {READINGS_TABLE} (char TEXT NOT NULL, py TEXT NOT NULL, in_corpus INTEGER)"
-    )
-    conn.executemany(
-        f"INSERT INTO {READINGS_TABLE} VALUES (?, ?, ?)",
-        ((ch, py, int(ch in corpus_chars)) for ch, py in lexicon.readings()),
-    )
-    conn.execute(f"CREATE INDEX {READINGS_TABLE}_char ON {READINGS_TABLE}(char)")
-    conn.execute(f"CREATE INDEX {READINGS_TABLE}_py ON {READINGS_TABLE}(py, in_corpus)")
-
-
-def _fill_fts(conn: sqlite3.Connection) -> None:
-    """Index every quote's terms, from the words stored with it.
-
-    The FTS5 table is contentless (the terms are only ever matched, never shown) and
-    keeps no column sizes (quotes are short; bm25 then needs no per-row lookup).
-    """
-    conn.execute(
-        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
-        "terms, content='', columnsize=0, tokenize='ascii')"
-    )
-    rows = conn.execute("SELECT id, speaker_id, tokens FROM quotes ORDER BY id")
-    while batch := rows.fetchmany(5000):
-        conn.executemany(
-            f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
-            [(qid, " ".join(_quote_terms(tokens, speaker))) for qid, speaker, tokens in batch],
-        )
-    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
-
-
 @contextlib.contextmanager
 def _build_pool(count: int) -> Iterator[multiprocessing.pool.Pool | None]:
     """Worker processes for a big build (None for a small one, where start-up would cost more).
@@ -510,27 +339,13 @@ def _build_pool(count: int) -> Iterator[multiprocessing.pool.Pool | None]:
         yield pool
 
 
-def _quote_terms(tokens: str, speaker_id: int) -> list[str]:
-    found = terms.index_terms(tokens.split(" ") if tokens else [])
-    return sorted(found) + [f"{terms.SPEAKER_PREFIX}{speaker_id}"]
-
-
-def _fill_vocab(conn: sqlite3.Connection) -> dict[str, int]:
-    """Each indexed term's document frequency, in a plain table the searcher reads by key."""
-    conn.execute(f"CREATE VIRTUAL TABLE temp.fts_rows USING fts5vocab(main, {FTS_TABLE}, 'row')")
-    conn.execute(f"CREATE TABLE {VOCAB_TABLE} (term TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID")
-    conn.execute(f"INSERT INTO {VOCAB_TABLE} SELECT term, doc FROM temp.fts_rows")
-    conn.execute("DROP TABLE temp.fts_rows")
-    return dict(conn.execute(f"SELECT term, df FROM {VOCAB_TABLE}"))
-
-
-def _occurs_in(vocab: dict[str, int]) -> Callable[[str], bool]:
-    """Whether a normalized term occurs in the corpus, judged from the indexed terms."""
-
-    def occurs(term: str) -> bool:
-        if term in vocab:
-            return True
-        pairs = terms.bigrams(term)
-        return len(pairs) >= 2 and len(pairs) == len(term) - 1 and all(p in vocab for p in pairs)
-
-    return occurs
+__all__ = [
+    "PARALLEL_BUILD_QUOTES",
+    "Corpus",
+    "NoSpeakersError",
+    "build",
+    "build_from_paths",
+    "extract_paths",
+    "remove_stale_temporaries",
+    "twin_groups",
+]

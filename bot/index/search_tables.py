@@ -1,0 +1,85 @@
+"""The search tables the build writes over the inserted quotes.
+
+A contentless FTS5 index of each quote's terms and speaker, the document frequency
+of every term (`vocab`), the English -> Chinese translations that occur in the
+corpus (`lexicon`) and characters' readings (`readings`). Their names live in
+`bot.quotedb`; the searcher reads them through `QuoteDB`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+from bot import lexicon, terms
+from bot.quotedb import FTS_TABLE, LEXICON_TABLE, READINGS_TABLE, VOCAB_TABLE
+
+
+def build_search_index(db: sqlite_utils.Database, glossary: dict[str, list[str]]) -> None:
+    """The search tables over the inserted quotes (owned by the matching work)."""
+    conn = db.conn
+    _fill_fts(conn)
+    vocab = _fill_vocab(conn)
+    occurs = _occurs_in(vocab)
+    corpus_chars = {ch for term in vocab for ch in term}
+    conn.execute(f"CREATE TABLE {LEXICON_TABLE} (en TEXT NOT NULL, zh TEXT NOT NULL, weight REAL)")
+    conn.executemany(
+        f"INSERT INTO {LEXICON_TABLE} VALUES (?, ?, ?)", lexicon.translations(glossary, occurs)
+    )
+    conn.execute(f"CREATE INDEX {LEXICON_TABLE}_en ON {LEXICON_TABLE}(en)")
+    conn.execute(
+        f"CREATE TABLE {READINGS_TABLE} (char TEXT NOT NULL, py TEXT NOT NULL, in_corpus INTEGER)"
+    )
+    conn.executemany(
+        f"INSERT INTO {READINGS_TABLE} VALUES (?, ?, ?)",
+        ((ch, py, int(ch in corpus_chars)) for ch, py in lexicon.readings()),
+    )
+    conn.execute(f"CREATE INDEX {READINGS_TABLE}_char ON {READINGS_TABLE}(char)")
+    conn.execute(f"CREATE INDEX {READINGS_TABLE}_py ON {READINGS_TABLE}(py, in_corpus)")
+
+
+def _fill_fts(conn: sqlite3.Connection) -> None:
+    """Index every quote's terms, from the words stored with it.
+
+    The FTS5 table is contentless (the terms are only ever matched, never shown) and
+    keeps no column sizes (quotes are short; bm25 then needs no per-row lookup).
+    """
+    conn.execute(
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+        "terms, content='', columnsize=0, tokenize='ascii')"
+    )
+    rows = conn.execute("SELECT id, speaker_id, tokens FROM quotes ORDER BY id")
+    while batch := rows.fetchmany(5000):
+        conn.executemany(
+            f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
+            [(qid, " ".join(_quote_terms(tokens, speaker))) for qid, speaker, tokens in batch],
+        )
+    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+
+
+def _quote_terms(tokens: str, speaker_id: int) -> list[str]:
+    found = terms.index_terms(tokens.split(" ") if tokens else [])
+    return sorted(found) + [f"{terms.SPEAKER_PREFIX}{speaker_id}"]
+
+
+def _fill_vocab(conn: sqlite3.Connection) -> dict[str, int]:
+    """Each indexed term's document frequency, in a plain table the searcher reads by key."""
+    conn.execute(f"CREATE VIRTUAL TABLE temp.fts_rows USING fts5vocab(main, {FTS_TABLE}, 'row')")
+    conn.execute(f"CREATE TABLE {VOCAB_TABLE} (term TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID")
+    conn.execute(f"INSERT INTO {VOCAB_TABLE} SELECT term, doc FROM temp.fts_rows")
+    conn.execute("DROP TABLE temp.fts_rows")
+    return dict(conn.execute(f"SELECT term, df FROM {VOCAB_TABLE}"))
+
+
+def _occurs_in(vocab: dict[str, int]) -> Callable[[str], bool]:
+    """Whether a normalized term occurs in the corpus, judged from the indexed terms."""
+
+    def occurs(term: str) -> bool:
+        if term in vocab:
+            return True
+        pairs = terms.bigrams(term)
+        return len(pairs) >= 2 and len(pairs) == len(term) - 1 and all(p in vocab for p in pairs)
+
+    return occurs
