@@ -19,9 +19,13 @@ from tests.conftest import ROOT
 LAYERS = {
     "bot.text": -1,  # text primitives: below everything, imports nothing of ours
     "bot.records": -1,  # records every layer shares (a source): imports nothing of ours
-    "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0, "bot.state": 0,
+    "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0,
     "bot.pick": 0,  # the picker: pure, imports nothing of ours
-    "bot.extract": 1, "bot.state_pg": 1,  # PostgreSQL state: implements bot.state's interface
+    "bot.extract": 1,
+    "bot.state": 1,  # the state package's face and open_state_store (reads bot.config); inside it:
+    "bot.state.store": 0.1, "bot.state.sqlite_schema": 0.2, "bot.state.sqlite_writer": 0.2,
+    "bot.state.postgres_schema": 0.2, "bot.state.postgres_limits": 0.2,
+    "bot.state.sqlite": 0.3, "bot.state.postgres": 0.3,
     "bot.normalize": 2,
     "bot.meaning": 2,  # sentence embeddings and the vector index; imports only bot.text
     "bot.terms": 3,

@@ -168,7 +168,7 @@ async def test_inline_queries_are_throttled_like_messages(api, quotes_db, tmp_pa
 
 
 def test_stored_queries_and_seen_lists_expire_and_are_capped(monkeypatch):
-    import bot.state as state_module
+    import bot.state.sqlite as state_module  # where SQLiteStateStore reads its limits
     from bot.state import SQLiteStateStore
 
     monkeypatch.setattr(state_module, "MAX_SEEN_PER_CHAT", 5)

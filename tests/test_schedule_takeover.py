@@ -13,7 +13,7 @@ import time
 from collections import Counter
 
 from bot.state import DailySubscription
-from bot.state_pg import PostgresStateStore
+from bot.state.postgres import PostgresStateStore
 from bot.telegram.scheduler import SWEEP_SECONDS
 from tests.replicas import replica_env, start_replicas
 

@@ -22,7 +22,7 @@ def open_store(request, tmp_path):
         target = tmp_path / "state.db"
         opener = SQLiteStateStore
     else:
-        from bot.state_pg import PostgresStateStore
+        from bot.state.postgres import PostgresStateStore
 
         target = request.getfixturevalue("pg_url")
         opener = PostgresStateStore

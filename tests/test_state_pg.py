@@ -10,15 +10,16 @@ import psycopg
 import pytest
 
 from bot.config import Settings
-from bot.state import ChatSettings, DailySubscription, PendingUpdate, SQLiteStateStore
-from bot.state_pg import (
-    SCHEMA_VERSION,
-    PostgresStateStore,
-    StateSchemaError,
+from bot.state import (
+    ChatSettings,
+    DailySubscription,
+    PendingUpdate,
+    SQLiteStateStore,
     StateStoreUnavailable,
-    migrate,
     open_state_store,
 )
+from bot.state.postgres import PostgresStateStore
+from bot.state.postgres_schema import SCHEMA_VERSION, StateSchemaError, migrate
 
 
 @pytest.fixture
@@ -126,7 +127,7 @@ def test_a_dead_replicas_unfinished_updates_are_adopted_once(stores, monkeypatch
     a.mark_updates_done([2])
     assert b.pending_updates() == []  # a is alive: its updates are its own
     assert a.pending_updates() == []  # and already in a's own queue
-    monkeypatch.setattr("bot.state_pg.REPLICA_STALE_SECONDS", 0.2)
+    monkeypatch.setattr("bot.state.postgres.REPLICA_STALE_SECONDS", 0.2)
     time.sleep(0.3)  # a stops beating
     assert b.pending_updates() == updates(1, 3)
     assert b.pending_updates() == []  # claimed by b now, never handed out twice

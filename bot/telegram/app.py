@@ -29,8 +29,8 @@ from bot.heartbeat import schedule_heartbeat
 from bot.messages import Language
 from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
-from bot.state import StateStore
-from bot.state_pg import PostgresStateStore, StateStoreUnavailable, open_state_store
+from bot.state import StateStore, StateStoreUnavailable, open_state_store
+from bot.state.postgres import PostgresStateStore
 from bot.telegram.buttons import button_pressed
 from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
 from bot.telegram.daily import follow, schedule_all

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.state_pg import PostgresStateStore
+from bot.state.postgres import PostgresStateStore
 from bot.telegram.limits import RetryingRateLimiter, Throttle, Verdict
 
 # How long to wait before asking again when the budget is used up.
