@@ -84,7 +84,10 @@ async def test_three_replicas_answer_each_update_once_when_one_is_killed(
     # its update is adopted and answered again. On these 2 loaded cores that moment has been
     # up to 0.63 s under a full test run; any other repeat fails.
     print(f"answered twice after the kill (seconds from the kill): {twice}")
-    unexplained = {m: at for m, at in twice.items() if not (len(at) == 2 and -KILL_WINDOW <= at[0] < 0 < at[1])}
+    # (The first copy may be logged a moment after the kill: it was in flight.)
+    unexplained = {
+        m: at for m, at in twice.items() if not (len(at) == 2 and -KILL_WINDOW <= at[0] <= 0.1 < 1 < at[1])
+    }
     assert unexplained == {}, f"answered more than once: {unexplained}"
     assert len(twice) <= 3, f"answered more than once: {twice}"
     # Three replicas each limited on their own would send about 60 a second here (the
