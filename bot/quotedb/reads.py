@@ -323,6 +323,30 @@ class QuoteDB:
         ).fetchall()
         return [(qid, tokens or "", quality or 0.0) for qid, tokens, quality in rows]
 
+    def speaker_ids(self, ids: Iterable[int]) -> dict[int, int]:
+        """Quote id -> speaker id, for these quotes (unknown ids left out)."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT id, speaker_id FROM quotes WHERE id IN ({marks})", ids
+        ).fetchall()
+        return dict(rows)
+
+    def questions(self, ids: Iterable[int]) -> set[int]:
+        """Those of these quotes that are themselves questions (end with a question mark)."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT id FROM quotes WHERE id IN ({marks})"
+            " AND (rtrim(text) LIKE '%?' OR rtrim(text) LIKE '%？')",
+            ids,
+        ).fetchall()
+        return {qid for (qid,) in rows}
+
     def all_search_fields(self) -> list[tuple[int, str, str]]:
         """(id, text, tokens) of every quote, in id order."""
         return self.conn.execute("SELECT id, text, tokens FROM quotes ORDER BY id").fetchall()

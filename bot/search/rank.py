@@ -58,32 +58,47 @@ def rank(analysis: Analysis, candidates: list[Candidate], tuning: Tuning) -> lis
     return kept
 
 
+def weigh_words(analysis: Analysis, candidates: list[Candidate], tuning: Tuning) -> None:
+    """When the words answered nothing: the score by words with no threshold (signal
+    "words") of the `tuning.meaning_candidates` nearest in meaning, the evidence the
+    decision by meaning adds to its own (a quote far in meaning cannot be chosen anyway)."""
+    near = sorted(
+        (c for c in candidates if "meaning" in c.signals), key=lambda c: -c.signals["meaning"]
+    )[: tuning.meaning_candidates]
+    for cand in rank(analysis, near, tuning.without_threshold()):
+        cand.signals["words"] = cand.score
+
+
 def by_meaning(
     analysis: Analysis, candidates: list[Candidate], answered: list[Candidate], tuning: Tuning
 ) -> list[Candidate]:
-    """The answers by meaning, nearest first, after those by words (`answered`).
+    """The answers by meaning, best first, after those by words (`answered`).
 
-    When the words found nothing, the query must be long enough to carry an idea and
-    the nearest quote clearly the nearest (`tuning.min_meaning`, `min_meaning_margin`)
-    and not a question, or nothing is answered: a wrong quote is worse than none. The margin is taken before any
-    exclusion, so what is answered never depends on what was shown.
+    When the words found nothing, each candidate weighs its meaning (cosine) plus
+    `tuning.meaning_words_weight` times its score by words below their threshold: words
+    and meaning that agree on a quote count more than either alone. The query must be long
+    enough to carry an idea, the best quote must reach `tuning.min_meaning`, lead the next
+    by `min_meaning_margin` and not be a question, or nothing is answered: a wrong quote is
+    worse than none. The margin is taken before any exclusion, so what is answered never
+    depends on what was shown. A quote whose words cover a real share of the query
+    (`min_coverage`) was found by both; one that shares none of it, by meaning.
     """
     taken = {c.id for c in answered}
-    near = sorted(
-        (c for c in candidates if "meaning" in c.signals and c.id not in taken),
-        key=lambda c: (-c.signals["meaning"], c.id),
-    )
+    near = [c for c in candidates if "meaning" in c.signals and c.id not in taken]
     if not near:
         return []
+    weight = 0.0 if answered else tuning.meaning_words_weight
+    weighed = {c.id: c.signals["meaning"] + weight * c.signals.get("words", 0.0) for c in near}
+    near.sort(key=lambda c: (-weighed[c.id], c.id))
     if not answered:
         if len(analysis.norm) < tuning.meaning_min_chars:
             return []
-        top = near[0].signals
-        runner_up = near[1].signals["meaning"] if len(near) > 1 else 0.0
+        top = near[0]
+        runner_up = weighed[near[1].id] if len(near) > 1 else 0.0
         if (
-            top["meaning"] < tuning.min_meaning
-            or top["meaning"] - runner_up < tuning.min_meaning_margin
-            or top.get("question")
+            weighed[top.id] < tuning.min_meaning
+            or weighed[top.id] - runner_up < tuning.min_meaning_margin
+            or top.signals.get("question")
         ):
             return []
     kept = []
@@ -91,7 +106,11 @@ def by_meaning(
         if cand.signals["meaning"] < tuning.min_meaning_more or cand.signals.get("question"):
             continue
         cand.norm = cand.norm or cand.tokens.replace(" ", "")
-        cand.score, cand.matched_by = cand.signals["meaning"], "meaning"
+        cand.score = cand.signals["meaning"]  # the order is by weight; the score stays 0..1
+        if not answered and cand.coverage >= tuning.min_coverage:
+            cand.matched_by = "both"
+        else:
+            cand.matched_by, cand.terms = "meaning", ()
         kept.append(cand)
     return kept
 

@@ -151,6 +151,8 @@ class Searcher:
     def _ranked(self, analysis: Analysis, candidates: list[Candidate]) -> list[Candidate]:
         """The answers by words, then those by meaning (one decision, in rank)."""
         by_words = rank.rank(analysis, candidates, self.tuning)
+        if not by_words:
+            rank.weigh_words(analysis, candidates, self.tuning)
         return by_words + rank.by_meaning(analysis, candidates, by_words, self.tuning)
 
     @staticmethod
@@ -166,10 +168,13 @@ class Searcher:
         return Match(quote, round(score, 4), terms, matched_by)
 
     def _candidates(
-        self, opened: _Opened, analysis: Analysis, speaker_id: int | None
+        self, opened: _Opened, analysis: Analysis, speaker_id: int | None, tuning: Tuning | None = None
     ) -> list[Candidate]:
-        found = [stage.retrieve(opened.db, analysis, speaker_id, self.tuning) for stage in STAGES]
-        return retrieve.merge(opened.db, found)
+        tuning = tuning or self.tuning
+        found = [stage.retrieve(opened.db, analysis, speaker_id, tuning) for stage in STAGES]
+        candidates = retrieve.merge(opened.db, found)
+        MEANING.complete(opened.db, analysis, candidates)
+        return candidates
 
     def explain(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The best candidates with their features, no threshold applied (for calibration)."""
@@ -211,6 +216,33 @@ class Searcher:
             tuning = replace(self.tuning, meaning_candidates=limit)
             found = MEANING.retrieve(opened.db, analysis, analysis.speaker_id, tuning)
             return [{"id": qid, **signals} for qid, signals in found.items()]
+
+    def explain_decision(
+        self, query: str, limit: int = 30, left_out: Iterable[int] = ()
+    ) -> list[dict[str, Any]] | None:
+        """The evidence the decision by meaning weighs (for calibration), `left_out` quotes
+        removed: None when the words answer (they decide then); else every candidate with a
+        meaning (id, meaning, words, coverage, question), nearest in meaning first."""
+        with self._lock:
+            opened = self._fresh()
+            analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
+            if not analysis.has_content:
+                return []
+            tuning = replace(self.tuning, meaning_candidates=limit)
+            removed = {int(i) for i in left_out}
+            candidates = [
+                c for c in self._candidates(opened, analysis, analysis.speaker_id, tuning)
+                if c.id not in removed
+            ]
+            if rank.rank(analysis, candidates, self.tuning):
+                return None
+            rank.weigh_words(analysis, candidates, self.tuning)
+            near = sorted((c for c in candidates if "meaning" in c.signals), key=lambda c: -c.signals["meaning"])
+            return [
+                {"id": c.id, "meaning": c.signals["meaning"], "words": c.signals.get("words", 0.0),
+                 "coverage": c.coverage, "question": c.signals.get("question", 0.0)}
+                for c in near
+            ]
 
     def pick(
         self,

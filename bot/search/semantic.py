@@ -18,11 +18,8 @@ from bot import meaning
 from bot.quotedb import QuoteDB
 from bot.search.retrieve import Found
 from bot.search.tuning import Tuning
-from bot.search.types import Analysis
+from bot.search.types import Analysis, Candidate
 
-# A quote that is itself a question answers nothing (bench/meaning.py: such quotes were
-# the wrong answers by meaning); the ranker reads this signal.
-QUESTION_ENDS = ("?", "？")
 # Query vectors kept, so "Another" and repeated queries embed nothing again.
 QUERY_CACHE = 512
 
@@ -31,7 +28,7 @@ class MeaningRetriever:
     """The `tuning.meaning_candidates` quotes closest in meaning to the query.
 
     Signals: {"meaning": cosine of the quote's best sentence, "question": 1.0 when the
-    quote ends with a question mark}.
+    quote ends with a question mark}. `complete` adds them to the quotes the words found.
     """
 
     def __init__(self) -> None:
@@ -48,6 +45,21 @@ class MeaningRetriever:
         if vector is None:
             return {}
         return self.near(db, index, vector, speaker_id, tuning.meaning_candidates)
+
+    def complete(self, db: QuoteDB, analysis: Analysis, candidates: list[Candidate]) -> None:
+        """Give the candidates only the words found their meaning signals too, so that the
+        words' and the meaning's evidence can be weighed together (`rank.by_meaning`)."""
+        missing = [c for c in candidates if "meaning" not in c.signals]
+        index = self.index(db) if missing else None
+        vector = _query_vector(analysis.text) if index is not None and analysis.text.strip() else None
+        if index is None or vector is None:
+            return
+        scores = index.best_of([c.id for c in missing], vector)
+        questions = db.questions(scores)
+        for cand in missing:
+            if cand.id in scores:
+                cand.signals["meaning"] = scores[cand.id]
+                cand.signals["question"] = float(cand.id in questions)
 
     def similar(self, db: QuoteDB, quote_id: int, count: int) -> Found:
         """The quotes closest in meaning to a stored quote (itself among them), each with
@@ -75,13 +87,13 @@ class MeaningRetriever:
         # A speaker filter asks for more neighbours, then keeps that speaker's.
         wanted = count if speaker_id is None else count * 20
         ids, scores = index.nearest(vector, wanted)
+        speakers = db.speaker_ids(ids.tolist())  # one read, not one per neighbour
+        questions = db.questions(speakers)
         found: Found = {}
         for quote_id, score in zip(ids.tolist(), scores.tolist(), strict=True):
-            quote = db.quote(quote_id)
-            if quote is None or (speaker_id is not None and _speaker_id(db, quote.speaker) != speaker_id):
+            if quote_id not in speakers or speaker_id not in (None, speakers[quote_id]):
                 continue
-            question = 1.0 if quote.text.rstrip().endswith(QUESTION_ENDS) else 0.0
-            found[quote_id] = {"meaning": score, "question": question}
+            found[quote_id] = {"meaning": score, "question": float(quote_id in questions)}
             if len(found) == count:
                 break
         return found
@@ -123,6 +135,3 @@ def _embedded(embedder: meaning.Embedder, text: str) -> np.ndarray:
     vector.setflags(write=False)  # shared by every later search for the same text
     return vector
 
-
-def _speaker_id(db: QuoteDB, name: str) -> int | None:
-    return next((sid for sid, s in db.speakers_by_id.items() if s.name == name), None)
