@@ -151,6 +151,11 @@ def test_another_continues_by_meaning_and_never_repeats(replier, searcher):
     assert len(shown) == len(set(shown)) == len(searcher.search(query, limit=10)) > 1
 
 
+def test_the_similar_button_is_under_a_quote_when_meaning_is_on(replier, searcher):
+    assert searcher.matches_meaning()
+    assert any("Similar" in b.label for b in replier.answer(4, "en", "可扩展监督").buttons)
+
+
 def test_similar_button_and_command(replier):
     first = replier.answer(6, "en", "可扩展监督")
     similar_button = first.buttons[-1]
@@ -176,6 +181,10 @@ def test_without_the_model_the_build_and_the_bot_run_on_words(tmp_path, without_
     assert words.search("火星探测车")[0].matched_by == "words"
     assert words.search("Mars rover is looking for water on the red planet") == []
     assert words.similar(words.search("火星探测车")[0].quote.id) == []
+    assert not words.matches_meaning()
+    replier = Replier(words, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(1))
+    labels = [button.label for button in replier.answer(1, "en", "火星探测车").buttons]
+    assert "Card" in " ".join(labels) and not any("Similar" in label for label in labels)
 
 
 def test_a_database_with_vectors_is_searched_by_words_when_the_model_is_missing(

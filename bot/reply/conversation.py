@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 from bot.messages import Language, parse_language, say
 from bot.reply.language import DEFAULT_THEME, answer_language, in_script, parse_script, parse_theme
-from bot.reply.markup import CardRequest, InlineQuote, Notice, Reply, clip
-from bot.reply.payload import ANOTHER, CARD, CONTEXT, SIMILAR, SOURCE, buttons, parse_payload
+from bot.reply.markup import Button, CardRequest, InlineQuote, Notice, Reply, clip
+from bot.reply.payload import ANOTHER, CARD, CONTEXT, QUOTE, SIMILAR, SOURCE, buttons, parse_payload
 from bot.reply.render import (
     context_html,
     no_match_html,
@@ -314,7 +314,7 @@ class Replier:
             return Notice(say(lang, "quote_not_found"))
         return Reply(
             context_html(context, lang, self.script(chat_id)),
-            buttons(lang, quote_id, query_id, showing=CONTEXT),
+            self._buttons(lang, quote_id, query_id, showing=CONTEXT),
             quote_id,
         )
 
@@ -325,7 +325,7 @@ class Replier:
             return Notice(say(lang, "quote_not_found"))
         return Reply(
             source_html(quote, lang, self.script(chat_id), self.share_link(quote_id)),
-            buttons(lang, quote_id, query_id, showing=SOURCE),
+            self._buttons(lang, quote_id, query_id, showing=SOURCE),
             quote_id,
         )
 
@@ -363,7 +363,7 @@ class Replier:
                     (plain_text(header) + " " if header else "") + in_script(quote.text, script), 100
                 ),
                 reply=Reply(quote_html(quote, lang, script, header=header),
-                            buttons(lang, quote.id, query_id), quote.id),
+                            self._buttons(lang, quote.id, query_id), quote.id),
                 card=self.card_request(chat_id, lang, quote),
             )
             for quote, header in zip(quotes, headers, strict=True)
@@ -383,9 +383,15 @@ class Replier:
     ) -> Reply:
         return Reply(
             quote_html(quote, lang, self.script(chat_id), header=header),
-            buttons(lang, quote.id, query_id),
+            self._buttons(lang, quote.id, query_id),
             quote.id,
         )
+
+    def _buttons(
+        self, lang: Language, quote_id: int, query_id: int, showing: str = QUOTE
+    ) -> tuple[Button, ...]:
+        """The buttons under a quote; Similar only when the bot can match by meaning."""
+        return buttons(lang, quote_id, query_id, showing, similar=self.searcher.matches_meaning())
 
     def _card(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
         """The quote's card, with the quote as text to send should the picture fail."""

@@ -46,22 +46,24 @@ def action_of(data: str | None) -> str | None:
     return parsed[0] if parsed else None
 
 
-def buttons(lang: Language, quote_id: int, query_id: int, showing: str = QUOTE) -> tuple[Button, ...]:
-    """Another / Context / Source / Card / Similar, the view being shown replaced by a way
-    back to the quote."""
+def buttons(
+    lang: Language, quote_id: int, query_id: int, showing: str = QUOTE, similar: bool = True
+) -> tuple[Button, ...]:
+    """Another / Context / Source / Card / Similar (only where `similar`: the bot can match
+    by meaning), the view being shown replaced by a way back to the quote."""
     back = Button(say(lang, "button_quote"), payload(QUOTE, quote_id, query_id))
 
     def view(action: str, label_key: str) -> Button:
         return back if showing == action else Button(say(lang, label_key),
                                                      payload(action, quote_id, query_id))
 
-    return (
+    shown = (
         Button(say(lang, "button_another"), payload(ANOTHER, query_id)),
         view(CONTEXT, "button_context"),
         view(SOURCE, "button_source"),
         Button(say(lang, "button_card"), payload(CARD, quote_id, query_id)),
-        Button(say(lang, "button_similar"), payload(SIMILAR, quote_id, query_id)),
     )
+    return (*shown, Button(say(lang, "button_similar"), payload(SIMILAR, quote_id, query_id))) if similar else shown
 
 
 def quote_id_in(payloads: list[str]) -> int | None:

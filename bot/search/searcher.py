@@ -206,6 +206,11 @@ class Searcher:
             chosen = rank.distinct(ranked, limit, self.tuning, excluded)
             return [self._match(opened, c.id, c.score, (), "meaning") for c in chosen]
 
+    def matches_meaning(self) -> bool:
+        """Whether this database can be searched by meaning (its vectors and the model)."""
+        with self._lock:
+            return MEANING.index(self._fresh().db) is not None
+
     def explain_meaning(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The quotes nearest the query in meaning, no threshold: id, meaning, question."""
         with self._lock:
