@@ -179,10 +179,9 @@ class Searcher:
     def explain(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The best candidates with their features, no threshold applied (for calibration)."""
         with self._lock:
-            opened = self._fresh()
-            analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
-            if not analysis.has_content:
+            if (asked := self._asked(query)) is None:
                 return []
+            opened, analysis = asked
             candidates = self._candidates(opened, analysis, analysis.speaker_id)
             open_tuning = self.tuning.without_threshold()
             ranked = rank.rank(analysis, candidates, open_tuning)
@@ -211,13 +210,19 @@ class Searcher:
         with self._lock:
             return MEANING.index(self._fresh().db) is not None
 
+    def _asked(self, query: str) -> tuple[_Opened, Analysis] | None:
+        """The open database and the query taken apart (under the lock), or None when the
+        query asks for nothing."""
+        opened = self._fresh()
+        analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
+        return (opened, analysis) if analysis.has_content else None
+
     def explain_meaning(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The quotes nearest the query in meaning, no threshold: id, meaning, question."""
         with self._lock:
-            opened = self._fresh()
-            analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
-            if not analysis.has_content:
+            if (asked := self._asked(query)) is None:
                 return []
+            opened, analysis = asked
             tuning = replace(self.tuning, meaning_candidates=limit)
             found = MEANING.retrieve(opened.db, analysis, analysis.speaker_id, tuning)
             return [{"id": qid, **signals} for qid, signals in found.items()]
@@ -229,10 +234,9 @@ class Searcher:
         removed: None when the words answer (they decide then); else every candidate with a
         meaning (id, meaning, words, coverage, question), nearest in meaning first."""
         with self._lock:
-            opened = self._fresh()
-            analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
-            if not analysis.has_content:
+            if (asked := self._asked(query)) is None:
                 return []
+            opened, analysis = asked
             tuning = replace(self.tuning, meaning_candidates=limit)
             removed = {int(i) for i in left_out}
             candidates = [
