@@ -76,15 +76,19 @@ def by_meaning(
 
     When the words found nothing, each candidate weighs its meaning (cosine) plus
     `tuning.meaning_words_weight` times its score by words below their threshold: words
-    and meaning that agree on a quote count more than either alone. The query must be long
-    enough to carry an idea, the best quote must reach `tuning.min_meaning`, lead the next
-    by `min_meaning_margin` and not be a question, or nothing is answered: a wrong quote is
-    worse than none. The margin is taken before any exclusion, so what is answered never
+    and meaning that agree on a quote count more than either alone. A quote that is itself
+    a question answers nothing and is left out before choosing (an interviewer's question
+    near the query must not hide the answer that follows it). The query must be long
+    enough to carry an idea, the best quote must reach `tuning.min_meaning` and lead the
+    next by `min_meaning_margin`, or nothing is answered: a wrong quote is worse than none. The margin is taken before any exclusion, so what is answered never
     depends on what was shown. A quote whose words cover a real share of the query
     (`min_coverage`) was found by both; one that shares none of it, by meaning.
     """
     taken = {c.id for c in answered}
-    near = [c for c in candidates if "meaning" in c.signals and c.id not in taken]
+    near = [
+        c for c in candidates
+        if "meaning" in c.signals and c.id not in taken and not c.signals.get("question")
+    ]
     if not near:
         return []
     weight = 0.0 if answered else tuning.meaning_words_weight
@@ -98,12 +102,11 @@ def by_meaning(
         if (
             weighed[top.id] < tuning.min_meaning
             or weighed[top.id] - runner_up < tuning.min_meaning_margin
-            or top.signals.get("question")
         ):
             return []
     kept = []
     for cand in near:
-        if cand.signals["meaning"] < tuning.min_meaning_more or cand.signals.get("question"):
+        if cand.signals["meaning"] < tuning.min_meaning_more:
             continue
         cand.norm = cand.norm or cand.tokens.replace(" ", "")
         cand.score = cand.signals["meaning"]  # the order is by weight; the score stays 0..1

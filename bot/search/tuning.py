@@ -52,9 +52,9 @@ class Tuning:
 
     # Answers by meaning (bot/search/semantic.py), taken only when the words found nothing:
     # each candidate weighs its meaning (cosine of its best sentence) plus
-    # `meaning_words_weight` x its score by words below their threshold; the best must
-    # weigh at least `min_meaning`, lead the next by `min_meaning_margin`, and not itself be
-    # a question. Once a query has an answer (by words or by meaning), further answers
+    # `meaning_words_weight` x its score by words below their threshold; the best quote
+    # that is not itself a question must weigh at least `min_meaning` and lead the next by
+    # `min_meaning_margin`. Once a query has an answer (by words or by meaning), further answers
     # ("Another") are the next nearest quotes down to `min_meaning_more`; a word answer
     # whose meaning also reaches `min_meaning_more` was found by both.
     # `bench/calibrate.py --meaning-only` sweeps the three. On its generated positives
