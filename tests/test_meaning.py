@@ -102,34 +102,43 @@ def test_an_empty_index_finds_nothing(embedder):
     assert len(ids) == 0 and len(scores) == 0
 
 
-def test_save_and_load_give_the_same_answers(tmp_path, embedder, index):
-    path = tmp_path / "vectors.npz"
-    index.save(path)
-    loaded = meaning.VectorIndex.load(path)
-    assert loaded.tag == embedder.tag
-    query = embedder.embed(["经济和政治谁决定谁"])[0]
-    assert index.nearest(query, 3)[0].tolist() == loaded.nearest(query, 3)[0].tolist()
-
-
-def test_above_the_threshold_the_ann_graph_answers_like_the_scan(tmp_path, monkeypatch, embedder):
+def test_above_the_threshold_the_ann_index_answers_like_the_scan(monkeypatch, embedder):
     rng = np.random.default_rng(0)
-    vectors = rng.normal(size=(300, meaning.DIM)).astype(np.float32)
+    vectors = rng.normal(size=(1_200, meaning.DIM)).astype(np.float32)  # enough for the PQ
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    owners = np.arange(300) * 7
+    owners = np.arange(1_200) * 7
     exact = meaning.VectorIndex(meaning.quantize(vectors), owners, "test")
     probe = vectors[123] + 0.05 * rng.normal(size=meaning.DIM).astype(np.float32)
     probe /= np.linalg.norm(probe)
     expected = exact.nearest(probe, 5)
     monkeypatch.setattr(meaning, "ANN_THRESHOLD", 100)
-    ann = meaning.VectorIndex(meaning.quantize(vectors), owners, "test")
-    found = ann.nearest(probe, 5)
+    built = meaning.VectorIndex(meaning.quantize(vectors), owners, "test")
+    data = built.ann_bytes()
+    assert data
+    # As the searcher serves a big corpus: no codes in memory, read per query.
+    codes = meaning.quantize(vectors)
+    reads: list[int] = []
+
+    def fetch(rows: np.ndarray) -> np.ndarray:
+        assert list(rows) == sorted(rows)
+        reads.append(len(rows))
+        return codes[rows]
+
+    served = meaning.VectorIndex(None, owners, "test", fetch=fetch)
+    served.attach_ann(data)
+    found = served.nearest(probe, 5)
     assert found[0][0] == expected[0][0] == 123 * 7
-    assert abs(found[1][0] - expected[1][0]) < 0.02
-    ann.save(tmp_path / "big.npz")
-    assert (tmp_path / "big.npz.faiss").exists()
-    reloaded = meaning.VectorIndex.load(tmp_path / "big.npz")
-    assert reloaded._graph is not None
-    assert reloaded.nearest(probe, 5)[0][0] == 123 * 7
+    assert found[1][0] == pytest.approx(expected[1][0], abs=1e-6)  # rescored exactly
+    assert 0 < reads[0] <= max(meaning.SHORTLIST_MIN, meaning.SHORTLIST * 4 * 5) < 1_200  # a shortlist
+    assert served.best_of([123 * 7], probe)[123 * 7] == pytest.approx(expected[1][0], abs=1e-6)
+    # Kept to some rows (a speaker's): the nearest of those only, by the scan and the index.
+    only = np.arange(1_200) % 2 == 0
+    by_index = served.nearest(probe, 5, only)[0]
+    monkeypatch.setattr(meaning, "ANN_THRESHOLD", 10**9)  # the exact scan again
+    by_scan = exact.nearest(probe, 5, only)[0]
+    for ids in (by_index, by_scan):
+        assert len(ids) == 5 and all(i % 14 == 0 for i in ids.tolist()) and 123 * 7 not in ids
+    assert by_index[0] == by_scan[0]
 
 
 def test_without_the_model_package_there_is_no_embedder_and_one_log_line(monkeypatch, caplog):

@@ -59,8 +59,8 @@ def test_vectors_are_built_tagged_and_only_new_sentences_embedded(tmp_path):
     assert first["sentences"] == first["embedded"] == pieces == 4
     db = QuoteDB(path)
     assert db.vector_tag == meaning.load_embedder().tag
-    owners, codes = db.sentence_vectors()
-    assert len(codes) == len(owners) * meaning.DIM
+    owners, codes = db.sentence_owners(), db.sentence_codes()
+    assert codes.shape == (len(owners), meaning.DIM) and list(owners) == sorted(owners)
     db.close()
     assert _build(path, QUOTES)["embedded"] == 0
     assert _build(path, QUOTES[:2] + ["政治转型之后才有经济转型。"])["embedded"] == 1
@@ -222,4 +222,5 @@ def test_a_big_corpus_stores_its_ann_graph_and_the_searcher_uses_it(tmp_path, mo
     db = live._fresh().db
     from bot.search.searcher import MEANING
 
-    assert MEANING.index(db)._graph is not None  # attached from the file, not rebuilt
+    served = MEANING.index(db)
+    assert served._ann is not None and served.codes is None  # attached from the file, codes left on disk

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import sqlite_utils
 
 from bot import lexicon, meaning, normalize, terms
@@ -235,12 +236,13 @@ def _store_vectors(
     items = db.execute("SELECT id, text FROM quotes ORDER BY id").fetchall()
     rows, embedded = meaning.embed_quotes(embedder, items, cache)
     write_vectors(db, embedder.tag, rows)
-    # A big corpus gets its ANN graph now, so that no searcher builds it on its first query.
-    owners = [quote_id for quote_id, _key, _code in rows]
-    vectors = meaning.VectorIndex.from_bytes(owners, b"".join(c for _q, _k, c in rows), embedder.tag)
-    graph = vectors.graph_bytes()
-    if graph is not None:
-        write_vector_graph(db, graph)
+    # A big corpus gets its ANN index now, so that no searcher builds it on its first query.
+    owners = np.array([quote_id for quote_id, _key, _code in rows], dtype=np.int64)
+    codes = np.frombuffer(b"".join(code for _q, _k, code in rows), dtype=np.int8)
+    vectors = meaning.VectorIndex(codes.reshape(len(rows), meaning.DIM), owners, embedder.tag)
+    ann = vectors.ann_bytes()
+    if ann is not None:
+        write_vector_graph(db, ann)
     return {"sentences": len(rows), "embedded": embedded}
 
 

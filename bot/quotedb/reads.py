@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
+
 from bot.metadata import Speaker
 from bot.quotedb import check
 from bot.quotedb.schema import (
@@ -323,16 +325,10 @@ class QuoteDB:
         ).fetchall()
         return [(qid, tokens or "", quality or 0.0) for qid, tokens, quality in rows]
 
-    def speaker_ids(self, ids: Iterable[int]) -> dict[int, int]:
-        """Quote id -> speaker id, for these quotes (unknown ids left out)."""
-        ids = list(ids)
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(
-            f"SELECT id, speaker_id FROM quotes WHERE id IN ({marks})", ids
-        ).fetchall()
-        return dict(rows)
+    def speaker_quote_ids(self, speaker_id: int) -> np.ndarray:
+        """The ids of every quote of this speaker."""
+        rows = self.conn.execute("SELECT id FROM quotes WHERE speaker_id = ?", (speaker_id,))
+        return np.fromiter((quote_id for (quote_id,) in rows), dtype=np.int64)
 
     def questions(self, ids: Iterable[int]) -> set[int]:
         """Those of these quotes that are themselves questions (end with a question mark)."""
@@ -365,20 +361,39 @@ class QuoteDB:
 
     # -- what the meaning stage reads --
 
-    def sentence_vectors(self) -> tuple[list[int], bytes]:
-        """(the owning quote id of each stored sentence vector, their int8 codes concatenated)."""
+    def sentence_owners(self) -> np.ndarray:
+        """The owning quote id of each stored sentence vector, by row number (int64)."""
         if self.vector_tag is None:
-            return [], b""
-        owners, codes = [], []
-        for quote_id, code in self.conn.execute(
-            f"SELECT quote_id, code FROM {VECTORS_TABLE} ORDER BY rowid"
-        ):
-            owners.append(quote_id)
-            codes.append(code)
-        return owners, b"".join(codes)
+            return np.zeros(0, np.int64)
+        rows = self.conn.execute(f"SELECT quote_id FROM {VECTORS_TABLE} ORDER BY row")
+        return np.fromiter((quote_id for (quote_id,) in rows), dtype=np.int64)
+
+    def sentence_codes(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The int8 codes of these row numbers (ascending), or of every row: one row each.
+
+        Read straight into one array, so that no list of a million small objects is made."""
+        if self.vector_tag is None:
+            return np.zeros((0, 0), np.int8)
+        if rows is None:
+            query = self.conn.execute(f"SELECT code FROM {VECTORS_TABLE} ORDER BY row")
+            count = self.conn.execute(f"SELECT count(*) FROM {VECTORS_TABLE}").fetchone()[0]
+        else:
+            wanted = [int(row) for row in rows]
+            marks = ",".join("?" * len(wanted))
+            found = self.conn.execute(
+                f"SELECT code FROM {VECTORS_TABLE} WHERE row IN ({marks}) ORDER BY row", wanted
+            )
+            joined = np.frombuffer(b"".join(code for (code,) in found), dtype=np.int8)
+            return joined.reshape(len(wanted), -1) if len(wanted) else np.zeros((0, 0), np.int8)
+        codes: np.ndarray | None = None
+        for number, (code,) in enumerate(query):
+            if codes is None:
+                codes = np.empty((count, len(code)), np.int8)
+            codes[number] = np.frombuffer(code, dtype=np.int8)
+        return codes if codes is not None else np.zeros((0, 0), np.int8)
 
     def vector_graph(self) -> bytes | None:
-        """The ANN graph stored with the vectors, or None (a small corpus is scanned)."""
+        """The ANN index stored with the vectors, or None (a small corpus is scanned)."""
         if not self._has_graph:
             return None
         row = self.conn.execute(f"SELECT data FROM {VECTOR_GRAPH_TABLE}").fetchone()

@@ -16,7 +16,7 @@ from bot.metadata import Speaker
 from bot.records import Source
 
 # Bump when a table changes: a database of another version must be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Columns the matcher reads: the segmented comparison form (the comparison form
 # itself is it without spaces, so it is not stored twice) and the quotability prior.
@@ -38,7 +38,7 @@ READINGS_TABLE = "readings"
 # a quote, keyed by a hash of the model tag and the sentence (the next build's cache).
 VECTORS_TABLE = "sentence_vectors"
 VECTOR_TAG_KEY = "vector_tag"
-# Above bot.meaning.ANN_THRESHOLD vectors, the ANN graph over them, built with them.
+# From bot.meaning.ANN_THRESHOLD vectors on, the ANN index over them (faiss IVF-PQ), built with them.
 VECTOR_GRAPH_TABLE = "vector_graph"
 TABLES = ("meta", "speakers", "sources", "passages", "quotes", FTS_TABLE, VOCAB_TABLE,
           LEXICON_TABLE, READINGS_TABLE)

@@ -18,16 +18,19 @@ from bot.quotedb.schema import VECTOR_GRAPH_TABLE, VECTOR_TAG_KEY, VECTORS_TABLE
 def write_vectors(
     db: sqlite_utils.Database, tag: str, rows: Iterable[tuple[int, str, bytes]]
 ) -> None:
-    """Store (quote id, sentence key, int8 code bytes) rows made by the model `tag`."""
+    """Store (quote id, sentence key, int8 code bytes) rows made by the model `tag`, numbered
+    from 0 in this order (the row number is the ANN index's id and the key of a code's read)."""
     db.conn.execute(
-        f"CREATE TABLE {VECTORS_TABLE} (quote_id INTEGER NOT NULL, key TEXT NOT NULL, code BLOB)"
+        f"CREATE TABLE {VECTORS_TABLE} (row INTEGER PRIMARY KEY, quote_id INTEGER NOT NULL,"
+        " key TEXT NOT NULL, code BLOB)"
     )
-    db.conn.executemany(f"INSERT INTO {VECTORS_TABLE} VALUES (?, ?, ?)", rows)
+    numbered = ((number, *row) for number, row in enumerate(rows))
+    db.conn.executemany(f"INSERT INTO {VECTORS_TABLE} VALUES (?, ?, ?, ?)", numbered)
     write_meta(db, {VECTOR_TAG_KEY: tag})
 
 
 def write_vector_graph(db: sqlite_utils.Database, data: bytes) -> None:
-    """Store the serialized ANN graph over the stored vectors (one row)."""
+    """Store the serialized ANN index over the stored vectors (one row)."""
     db.conn.execute(f"CREATE TABLE {VECTOR_GRAPH_TABLE} (data BLOB)")
     db.conn.execute(f"INSERT INTO {VECTOR_GRAPH_TABLE} VALUES (?)", (data,))
 

@@ -9,13 +9,14 @@ without it, the stage finds nothing and the bot answers on words alone.
 from __future__ import annotations
 
 import threading
+import weakref
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from bot import meaning
-from bot.quotedb import QuoteDB
+from bot.quotedb import DatabaseError, QuoteDB
 from bot.search.retrieve import Found
 from bot.search.tuning import Tuning
 from bot.search.types import Analysis, Candidate
@@ -33,6 +34,7 @@ class MeaningRetriever:
 
     def __init__(self) -> None:
         self._indexes: WeakKeyDictionary[QuoteDB, meaning.VectorIndex | None] = WeakKeyDictionary()
+        self._speaker_masks: WeakKeyDictionary[QuoteDB, dict[int, np.ndarray]] = WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def retrieve(
@@ -84,19 +86,21 @@ class MeaningRetriever:
         count: int,
     ) -> Found:
         """The `count` quotes nearest `vector` (of the speaker) with their signals."""
-        # A speaker filter asks for more neighbours, then keeps that speaker's.
-        wanted = count if speaker_id is None else count * 20
-        ids, scores = index.nearest(vector, wanted)
-        speakers = db.speaker_ids(ids.tolist())  # one read, not one per neighbour
-        questions = db.questions(speakers)
-        found: Found = {}
-        for quote_id, score in zip(ids.tolist(), scores.tolist(), strict=True):
-            if quote_id not in speakers or speaker_id not in (None, speakers[quote_id]):
-                continue
-            found[quote_id] = {"meaning": score, "question": float(quote_id in questions)}
-            if len(found) == count:
-                break
-        return found
+        only = None if speaker_id is None else self._speaker_rows(db, index, speaker_id)
+        ids, scores = index.nearest(vector, count, only)
+        questions = db.questions(ids.tolist())  # one read, not one per neighbour
+        return {
+            quote_id: {"meaning": score, "question": float(quote_id in questions)}
+            for quote_id, score in zip(ids.tolist(), scores.tolist(), strict=True)
+        }
+
+    def _speaker_rows(self, db: QuoteDB, index: meaning.VectorIndex, speaker_id: int) -> np.ndarray:
+        """Which rows of the index are a speaker's (a boolean per row), made once per database."""
+        with self._lock:
+            by_speaker = self._speaker_masks.setdefault(db, {})
+            if speaker_id not in by_speaker:
+                by_speaker[speaker_id] = np.isin(index.owners, db.speaker_quote_ids(speaker_id))
+            return by_speaker[speaker_id]
 
     def index(self, db: QuoteDB) -> meaning.VectorIndex | None:
         """The database's vector index, read on first use (None: no vectors or no model)."""
@@ -116,11 +120,22 @@ def _load(db: QuoteDB) -> meaning.VectorIndex | None:
             " (answering on words alone)", db.path, db.vector_tag, embedder.tag
         )
         return None
-    owners, codes = db.sentence_vectors()
-    index = meaning.VectorIndex.from_bytes(owners, codes, db.vector_tag)
-    graph = db.vector_graph()
-    if graph is not None and len(index) >= meaning.ANN_THRESHOLD:
-        index.attach_graph(graph)
+    owners = db.sentence_owners()
+    ann = db.vector_graph() if len(owners) >= meaning.ANN_THRESHOLD else None
+    if ann is None:  # scanned in memory (or, large without a stored index, indexed now)
+        return meaning.VectorIndex(db.sentence_codes(), owners, db.vector_tag)
+    # Large: the codes stay in the file and are read per query (the index must not keep
+    # the database alive: a rebuilt file replaces both).
+    database = weakref.ref(db)
+
+    def fetch(rows: np.ndarray) -> np.ndarray:
+        opened = database()
+        if opened is None:
+            raise DatabaseError("the quote database was closed while it was searched")
+        return opened.sentence_codes(rows)
+
+    index = meaning.VectorIndex(None, owners, db.vector_tag, fetch=fetch)
+    index.attach_ann(ann)
     return index
 
 
