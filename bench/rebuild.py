@@ -1,0 +1,68 @@
+"""A rebuild after adding 1% new quotes: how long it takes and how much it embeds again.
+
+    .venv/bin/python bench/rebuild.py --size 100000 --out DIR [--reuse]
+
+Builds bench/latency.py's synthetic corpus of `--size` quotes into DIR (or reuses the
+database an earlier run, or `bench/latency.py --out DIR`, left there), then builds the
+corpus of 1% more quotes into the same file, as `quotebot ingest` does after new
+documents arrive. The synthetic corpora are prefix-stable (the same seed, one document
+after another), so the second build holds every quote of the first plus 1% new ones,
+and it reuses the first build's sentence vectors. Prints and writes DIR/rebuild-SIZE.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.latency import QUOTES_PER_DOCUMENT, SEEDS, read_seed_corpus, synthetic_documents  # noqa: E402
+from bot.index import build  # noqa: E402
+from bot.metadata import load_speakers  # noqa: E402
+
+GROWTH = 0.01  # the share of new quotes
+
+
+def timed_build(size: int, db_path: Path) -> dict:
+    """Build the synthetic corpus of `size` quotes into `db_path`: seconds and counts."""
+    documents = synthetic_documents(size, read_seed_corpus())
+    started = time.perf_counter()
+    counts = build(documents, load_speakers(SEEDS), db_path)
+    return {"quotes": counts["quotes"], "seconds": round(time.perf_counter() - started, 1),
+            "sentences": counts.get("sentences", 0), "embedded": counts.get("embedded", 0)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="quotes before the 1%% more")
+    parser.add_argument("--out", type=Path, required=True, help="where the database goes")
+    parser.add_argument("--reuse", action="store_true",
+                        help="start from the database of this size already in --out")
+    args = parser.parse_args(argv)
+    if args.size % QUOTES_PER_DOCUMENT:
+        parser.error(f"--size must be a multiple of {QUOTES_PER_DOCUMENT} (whole documents)")
+    args.out.mkdir(parents=True, exist_ok=True)
+    db_path = args.out / f"synthetic-{args.size}.db"
+    first = None
+    if not (args.reuse and db_path.exists()):
+        first = timed_build(args.size, db_path)
+    # 1% more, in whole documents (at least one: a tiny corpus grows by more).
+    grown = args.size + max(1, round(args.size * GROWTH / QUOTES_PER_DOCUMENT)) * QUOTES_PER_DOCUMENT
+    second = timed_build(grown, db_path)
+    figures = {"size": args.size, "first_build": first, "rebuild_with_1_percent_more": second}
+    (args.out / f"rebuild-{args.size}.json").write_text(json.dumps(figures, indent=2))
+    if first:
+        print(f"first build: {first['quotes']:,} quotes in {first['seconds']} s,"
+              f" {first['embedded']:,} of {first['sentences']:,} sentences embedded")
+    print(f"rebuild with 1% more: {second['quotes']:,} quotes in {second['seconds']} s,"
+          f" {second['embedded']:,} of {second['sentences']:,} sentences embedded")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
