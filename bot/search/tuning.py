@@ -61,8 +61,8 @@ class Tuning:
     # (interviewers' questions, Cilin-synonym paraphrases) no gate pays: the best that
     # answers anything costs more in wrong answers than it gains. These values answer the
     # own-words development set (bench/eval.py --queries tests/data/queries_semantic.jsonl)
-    # with no wrong answer and no hard negative; on the generated set they answer 16 of 286
-    # (7 "wrong" by its labels, most of them restating the question) and 2 of 35 on-topic
+    # with no wrong answer and no hard negative; on the generated set they answer 17 of 286
+    # (8 "wrong" by its labels, most of them restating the question) and 2 of 35 on-topic
     # negatives.
     meaning_candidates: int = 30
     # A shorter query (comparison form, in characters) is not asked by meaning: "谢谢你",
