@@ -224,3 +224,21 @@ def test_a_big_corpus_stores_its_ann_graph_and_the_searcher_uses_it(tmp_path, mo
 
     served = MEANING.index(db)
     assert served._ann is not None and served.codes is None  # attached from the file, codes left on disk
+
+
+def test_the_margin_by_meaning_is_over_the_next_other_quote_not_its_twin():
+    from bot.search import rank
+    from bot.search.tuning import DEFAULT
+    from bot.search.types import Analysis, Candidate
+
+    def candidate(qid: int, tokens: str, meaning: float) -> Candidate:
+        return Candidate(qid, tokens, 0.5, {"meaning": meaning, "words": 0.0, "question": 0.0})
+
+    said = "我们 可以 尝试 使用 人工智能 系统 来 协助 人类 监督 其他 人工智能 系统"
+    analysis = Analysis(None, "机器帮人看住机器", [], [], text="机器帮人看住机器")
+    twin, other = f"{said} 。", "火星 上 的 探测车 在 寻找 水"
+    best = DEFAULT.min_meaning + 0.05
+    clear = [candidate(1, said, best), candidate(2, twin, best), candidate(3, other, 0.3)]
+    assert [c.id for c in rank.by_meaning(analysis, clear, [], DEFAULT)][:1] == [1]
+    close = [candidate(1, said, best), candidate(3, other, best - 0.01)]
+    assert rank.by_meaning(analysis, close, [], DEFAULT) == []

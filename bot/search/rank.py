@@ -80,9 +80,11 @@ def by_meaning(
     a question answers nothing and is left out before choosing (an interviewer's question
     near the query must not hide the answer that follows it). The query must be long
     enough to carry an idea, the best quote must reach `tuning.min_meaning` and lead the
-    next by `min_meaning_margin`, or nothing is answered: a wrong quote is worse than none. The margin is taken before any exclusion, so what is answered never
-    depends on what was shown. A quote whose words cover a real share of the query
-    (`min_coverage`) was found by both; one that shares none of it, by meaning.
+    next by `min_meaning_margin`, or nothing is answered: a wrong quote is worse than none.
+    The margin is over the next quote that is not a near-duplicate of the best, and taken
+    before any exclusion, so what is answered never depends on what was shown. A quote
+    whose words cover a real share of the query (`min_coverage`) was found by both; one
+    that shares none of it, by meaning.
     """
     taken = {c.id for c in answered}
     near = [
@@ -98,7 +100,14 @@ def by_meaning(
         if len(analysis.norm) < tuning.meaning_min_chars:
             return []
         top = near[0]
-        runner_up = weighed[near[1].id] if len(near) > 1 else 0.0
+        # The margin is over the next other quote: the same words again (the quote as
+        # published twice) do not make the answer any less clear.
+        top_norm = top.norm or top.tokens.replace(" ", "")
+        others = (
+            c for c in near[1:]
+            if not terms.near_duplicate(top_norm, c.norm or c.tokens.replace(" ", ""), tuning.near_duplicate)
+        )
+        runner_up = next((weighed[c.id] for c in others), 0.0)
         if (
             weighed[top.id] < tuning.min_meaning
             or weighed[top.id] - runner_up < tuning.min_meaning_margin
