@@ -36,3 +36,17 @@ def test_ranks_follow_the_eval_hit_rule_and_keep_negatives_apart():
     assert graded[1]["rank"] is None and abs(graded[1]["margin"] - 0.1) < 1e-9
     text = bench.table("t", graded)
     assert "en-gist" in text and "@1  0" in text and "hard-negative: [0.3]" in text
+
+
+def test_ann_recall_compares_the_served_search_with_the_exact_scan(tmp_path, monkeypatch, capsys):
+    from bench import ann_recall
+    from bot import meaning
+    from tests.test_meaning_search import QUOTES, _build
+
+    monkeypatch.setattr(meaning, "ANN_THRESHOLD", 3)  # the 4 sentences of QUOTES count as big
+    path = tmp_path / "quotes.db"
+    _build(path, QUOTES)
+    assert ann_recall.main(["--db", str(path), "--queries", "5"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "4 rows, 5 queries" in lines[0]
+    assert all("recall@1 5/5" in line for line in lines[1:]) and len(lines) == 4

@@ -325,10 +325,12 @@ class QuoteDB:
         ).fetchall()
         return [(qid, tokens or "", quality or 0.0) for qid, tokens, quality in rows]
 
-    def speaker_quote_ids(self, speaker_id: int) -> np.ndarray:
-        """The ids of every quote of this speaker."""
-        rows = self.conn.execute("SELECT id FROM quotes WHERE speaker_id = ?", (speaker_id,))
-        return np.fromiter((quote_id for (quote_id,) in rows), dtype=np.int64)
+    def quote_speakers(self) -> tuple[np.ndarray, np.ndarray]:
+        """(every quote id, ascending; the speaker id of each), as two arrays."""
+        count = self.conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
+        rows = self.conn.execute("SELECT id, speaker_id FROM quotes ORDER BY id")
+        pairs = np.fromiter(rows, dtype=np.dtype((np.int64, 2)), count=count)
+        return pairs[:, 0], pairs[:, 1]
 
     def questions(self, ids: Iterable[int]) -> set[int]:
         """Those of these quotes that are themselves questions (end with a question mark)."""

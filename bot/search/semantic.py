@@ -34,7 +34,8 @@ class MeaningRetriever:
 
     def __init__(self) -> None:
         self._indexes: WeakKeyDictionary[QuoteDB, meaning.VectorIndex | None] = WeakKeyDictionary()
-        self._speaker_masks: WeakKeyDictionary[QuoteDB, dict[int, np.ndarray]] = WeakKeyDictionary()
+        # The speaker of each row of an index, for a search kept to one speaker's quotes.
+        self._row_speakers: WeakKeyDictionary[QuoteDB, np.ndarray] = WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def retrieve(
@@ -95,19 +96,28 @@ class MeaningRetriever:
         }
 
     def _speaker_rows(self, db: QuoteDB, index: meaning.VectorIndex, speaker_id: int) -> np.ndarray:
-        """Which rows of the index are a speaker's (a boolean per row), made once per database."""
+        """Which rows of the index are a speaker's (a boolean per row)."""
+        mask: np.ndarray = self._speakers_by_row(db, index) == speaker_id
+        return mask
+
+    def _speakers_by_row(self, db: QuoteDB, index: meaning.VectorIndex) -> np.ndarray:
+        """The speaker id of each row of the index, read once per database (about 0.5 s at
+        a million quotes)."""
         with self._lock:
-            by_speaker = self._speaker_masks.setdefault(db, {})
-            if speaker_id not in by_speaker:
-                by_speaker[speaker_id] = np.isin(index.owners, db.speaker_quote_ids(speaker_id))
-            return by_speaker[speaker_id]
+            if db not in self._row_speakers:
+                quote_ids, speaker_ids = db.quote_speakers()
+                self._row_speakers[db] = speaker_ids[np.searchsorted(quote_ids, index.owners)]
+            return self._row_speakers[db]
 
     def index(self, db: QuoteDB) -> meaning.VectorIndex | None:
         """The database's vector index, read on first use (None: no vectors or no model)."""
         with self._lock:
             if db not in self._indexes:
                 self._indexes[db] = _load(db)
-            return self._indexes[db]
+        index = self._indexes[db]
+        if index is not None and len(index) >= meaning.ANN_THRESHOLD:
+            self._speakers_by_row(db, index)  # read now, not on some speaker's first question
+        return index
 
 
 def _load(db: QuoteDB) -> meaning.VectorIndex | None:
