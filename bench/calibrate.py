@@ -229,7 +229,7 @@ def meaning_answer(query: str, evidence: list[dict], tuning: Tuning) -> int | No
     """The quote the ranker answers by meaning when the words answer nothing, or None."""
     cands = [
         Candidate(
-            e["id"], "", 0.0,
+            e["id"], e["tokens"], 0.0,
             {"meaning": e["meaning"], "words": e["words"], "question": e["question"]},
             coverage=e["coverage"],
         )

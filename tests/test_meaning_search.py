@@ -95,7 +95,7 @@ def test_words_below_their_threshold_and_meaning_agreeing_answer_together(search
 def test_the_decision_by_meaning_lays_out_its_evidence_and_leaves_out_what_it_is_told(searcher):
     assert searcher.explain_decision("可扩展监督") is None  # the words decide
     evidence = searcher.explain_decision(OWN_WORDS)
-    assert evidence and {"id", "meaning", "words", "coverage", "question"} <= set(evidence[0])
+    assert evidence and {"id", "meaning", "words", "coverage", "question", "tokens"} <= set(evidence[0])
     meanings = [e["meaning"] for e in evidence]
     assert meanings == sorted(meanings, reverse=True)
     best = evidence[0]["id"]

@@ -232,7 +232,7 @@ class Searcher:
     ) -> list[dict[str, Any]] | None:
         """The evidence the decision by meaning weighs (for calibration), `left_out` quotes
         removed: None when the words answer (they decide then); else every candidate with a
-        meaning (id, meaning, words, coverage, question), nearest in meaning first."""
+        meaning (id, meaning, words, coverage, question, tokens), nearest in meaning first."""
         with self._lock:
             if (asked := self._asked(query)) is None:
                 return []
@@ -249,7 +249,8 @@ class Searcher:
             near = sorted((c for c in candidates if "meaning" in c.signals), key=lambda c: -c.signals["meaning"])
             return [
                 {"id": c.id, "meaning": c.signals["meaning"], "words": c.signals.get("words", 0.0),
-                 "coverage": c.coverage, "question": c.signals.get("question", 0.0)}
+                 "coverage": c.coverage, "question": c.signals.get("question", 0.0),
+                 "tokens": c.tokens}
                 for c in near
             ]
 
