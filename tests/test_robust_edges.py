@@ -162,7 +162,7 @@ async def test_inline_queries_are_throttled_like_messages(api, quotes_db, tmp_pa
         await api.wait_for(lambda: len(api.called("answerInlineQuery")) == 30, what="answers")
         state = bot.bot_data["quotebot"].state
         answered = [c for c in api.called("answerInlineQuery") if c.params["results"]]
-        stored = state._execute("SELECT COUNT(*) FROM queries")[0][0]
+        stored = state._read("SELECT COUNT(*) FROM queries")[0][0]
     assert len(answered) <= 9  # the flood burst (8) and what refilled meanwhile
     assert stored <= 10
 

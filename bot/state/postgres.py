@@ -27,10 +27,9 @@ from bot.state.store import (
     MAX_SEEN_PER_QUERY,
     QUERY_TTL_SECONDS,
     SEEN_TTL_SECONDS,
-    ChatSettings,
     DailySubscription,
     PendingUpdate,
-    StateStore,
+    SQLReads,
     StateStoreUnavailable,
     StoredQuery,
     new_query_id,
@@ -41,7 +40,7 @@ from bot.text import MAX_QUERY_CHARS
 REPLICA_STALE_SECONDS = 10.0
 
 
-class PostgresStateStore(SharedLimits, StateStore):
+class PostgresStateStore(SharedLimits, SQLReads):
     """`StateStore` on a PostgreSQL server, through a psycopg connection pool, with the
     `SharedLimits` counted there for all replicas."""
 
@@ -79,6 +78,10 @@ class PostgresStateStore(SharedLimits, StateStore):
             cursor = conn.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        # The shared reads are written with SQLite's placeholder; none holds a literal "?".
+        return self._rows(sql.replace("?", "%s"), params)
+
     def ping(self) -> bool:
         """True when the server answers (for /healthz)."""
         try:
@@ -87,12 +90,6 @@ class PostgresStateStore(SharedLimits, StateStore):
             return False
 
     # Settings, queries and seen lists: as in SQLiteStateStore.
-
-    def chat_settings(self, chat_id: int) -> ChatSettings:
-        rows = self._rows(
-            "SELECT language, script, theme FROM chat_settings WHERE chat_id = %s", (chat_id,)
-        )
-        return ChatSettings(*rows[0]) if rows else ChatSettings()
 
     def set_language(self, chat_id: int, language: str | None) -> None:
         self._rows(
@@ -114,17 +111,6 @@ class PostgresStateStore(SharedLimits, StateStore):
             "ON CONFLICT (chat_id) DO UPDATE SET theme = excluded.theme",
             (chat_id, theme),
         )
-
-    def last_shown(self, chat_id: int) -> int | None:
-        rows = self._rows(
-            "SELECT quote_id FROM seen WHERE chat_id = %s ORDER BY shown_at DESC LIMIT 1",
-            (chat_id,),
-        )
-        return int(rows[0][0]) if rows else None
-
-    def card_file(self, key: str) -> str | None:
-        rows = self._rows("SELECT file_id FROM card_files WHERE key = %s", (key,))
-        return str(rows[0][0]) if rows else None
 
     def set_card_file(self, key: str, file_id: str | None) -> None:
         if file_id is None:
@@ -154,19 +140,6 @@ class PostgresStateStore(SharedLimits, StateStore):
     def query(self, query_id: int) -> StoredQuery | None:
         rows = self._rows("SELECT id, kind, text FROM queries WHERE id = %s", (query_id,))
         return StoredQuery(*rows[0]) if rows else None
-
-    def seen(self, chat_id: int, query_id: int) -> frozenset[int]:
-        rows = self._rows(
-            "SELECT quote_id FROM seen WHERE chat_id = %s AND query_id = %s", (chat_id, query_id)
-        )
-        return frozenset(row[0] for row in rows)
-
-    def seen_in_order(self, chat_id: int, query_id: int) -> list[int]:
-        rows = self._rows(
-            "SELECT quote_id FROM seen WHERE chat_id = %s AND query_id = %s ORDER BY shown_at",
-            (chat_id, query_id),
-        )
-        return [int(row[0]) for row in rows]
 
     def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
         with self._conn() as conn, conn.transaction():
@@ -199,16 +172,6 @@ class PostgresStateStore(SharedLimits, StateStore):
 
     def remove_daily(self, chat_id: int) -> bool:
         return bool(self._rows("DELETE FROM daily WHERE chat_id = %s RETURNING 1", (chat_id,)))
-
-    def daily(self, chat_id: int) -> DailySubscription | None:
-        rows = self._rows(
-            "SELECT chat_id, time, timezone, language FROM daily WHERE chat_id = %s", (chat_id,)
-        )
-        return DailySubscription(*rows[0]) if rows else None
-
-    def all_daily(self) -> list[DailySubscription]:
-        rows = self._rows("SELECT chat_id, time, timezone, language FROM daily ORDER BY chat_id")
-        return [DailySubscription(*row) for row in rows]
 
     def claim_daily(self, chat_id: int, day: str, holder: str) -> bool:
         # A claim left unsent by another holder (it died mid-send) may be taken over.
@@ -244,10 +207,6 @@ class PostgresStateStore(SharedLimits, StateStore):
             "WHERE name = %s AND holder = %s",
             (name, holder),
         )
-
-    def watermark(self, name: str) -> float | None:
-        rows = self._rows("SELECT watermark FROM leases WHERE name = %s", (name,))
-        return rows[0][0] if rows else None
 
     def set_watermark(self, name: str, holder: str, value: float) -> None:
         self._rows(

@@ -24,10 +24,9 @@ from bot.state.store import (
     MAX_SEEN_PER_QUERY,
     QUERY_TTL_SECONDS,
     SEEN_TTL_SECONDS,
-    ChatSettings,
     DailySubscription,
     PendingUpdate,
-    StateStore,
+    SQLReads,
     StoredQuery,
     new_query_id,
 )
@@ -36,7 +35,7 @@ from bot.text import MAX_QUERY_CHARS
 log = logging.getLogger(__name__)
 
 
-class SQLiteStateStore(StateStore):
+class SQLiteStateStore(SQLReads):
     """`StateStore` in one SQLite file (or ":memory:" for the terminal chat and tests).
 
     Reads use their own connection (WAL lets them run while another process writes);
@@ -65,7 +64,7 @@ class SQLiteStateStore(StateStore):
             self._writer = Writer(str(path))
             self._writer.start()
 
-    def _execute(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
@@ -90,12 +89,6 @@ class SQLiteStateStore(StateStore):
                 return transaction(self._conn, write)
         return self._writer.submit(write).result()
 
-    def chat_settings(self, chat_id: int) -> ChatSettings:
-        rows = self._execute(
-            "SELECT language, script, theme FROM chat_settings WHERE chat_id = ?", (chat_id,)
-        )
-        return ChatSettings(*rows[0]) if rows else ChatSettings()
-
     def set_language(self, chat_id: int, language: str | None) -> None:
         self._write(lambda conn: conn.execute(
             "INSERT INTO chat_settings (chat_id, language) VALUES (?, ?) "
@@ -117,16 +110,6 @@ class SQLiteStateStore(StateStore):
             (chat_id, theme),
         ))
 
-    def last_shown(self, chat_id: int) -> int | None:
-        rows = self._execute(
-            "SELECT quote_id FROM seen WHERE chat_id = ? ORDER BY shown_at DESC LIMIT 1", (chat_id,)
-        )
-        return rows[0][0] if rows else None
-
-    def card_file(self, key: str) -> str | None:
-        rows = self._execute("SELECT file_id FROM card_files WHERE key = ?", (key,))
-        return rows[0][0] if rows else None
-
     def set_card_file(self, key: str, file_id: str | None) -> None:
         if file_id is None:
             self._write(lambda conn: conn.execute("DELETE FROM card_files WHERE key = ?", (key,)))
@@ -137,7 +120,7 @@ class SQLiteStateStore(StateStore):
 
     def remember_query(self, kind: str, text: str) -> int:
         text = text[:MAX_QUERY_CHARS]  # query texts are keys, not documents: long ones are cut
-        rows = self._execute("SELECT id FROM queries WHERE kind = ? AND text = ?", (kind, text))
+        rows = self._read("SELECT id FROM queries WHERE kind = ? AND text = ?", (kind, text))
         now = time.time()
         if rows:
             query_id = int(rows[0][0])
@@ -163,7 +146,7 @@ class SQLiteStateStore(StateStore):
         return query_id
 
     def query(self, query_id: int) -> StoredQuery | None:
-        rows = self._execute("SELECT id, kind, text FROM queries WHERE id = ?", (query_id,))
+        rows = self._read("SELECT id, kind, text FROM queries WHERE id = ?", (query_id,))
         if rows:
             return StoredQuery(*rows[0])
         with self._lock:
@@ -171,19 +154,6 @@ class SQLiteStateStore(StateStore):
                 if unwritten_id == query_id:
                     return StoredQuery(query_id, kind, text)
         return None
-
-    def seen(self, chat_id: int, query_id: int) -> frozenset[int]:
-        rows = self._execute(
-            "SELECT quote_id FROM seen WHERE chat_id = ? AND query_id = ?", (chat_id, query_id)
-        )
-        return frozenset(row[0] for row in rows)
-
-    def seen_in_order(self, chat_id: int, query_id: int) -> list[int]:
-        rows = self._execute(
-            "SELECT quote_id FROM seen WHERE chat_id = ? AND query_id = ? ORDER BY shown_at",
-            (chat_id, query_id),
-        )
-        return [row[0] for row in rows]
 
     def mark_seen(self, chat_id: int, query_id: int, quote_id: int) -> None:
         now = time.time()
@@ -220,16 +190,6 @@ class SQLiteStateStore(StateStore):
         self._write(lambda conn: conn.execute("DELETE FROM daily WHERE chat_id = ?", (chat_id,)))
         return existed
 
-    def daily(self, chat_id: int) -> DailySubscription | None:
-        rows = self._execute(
-            "SELECT chat_id, time, timezone, language FROM daily WHERE chat_id = ?", (chat_id,)
-        )
-        return DailySubscription(*rows[0]) if rows else None
-
-    def all_daily(self) -> list[DailySubscription]:
-        rows = self._execute("SELECT chat_id, time, timezone, language FROM daily ORDER BY chat_id")
-        return [DailySubscription(*row) for row in rows]
-
     def claim_daily(self, chat_id: int, day: str, holder: str) -> bool:
         return bool(self._write_now(lambda conn: conn.execute(
             "INSERT INTO daily_sent AS d (chat_id, day, holder) VALUES (?, ?, ?) "
@@ -257,10 +217,6 @@ class SQLiteStateStore(StateStore):
         self._write_now(lambda conn: conn.execute(
             "UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ?", (name, holder)
         ))
-
-    def watermark(self, name: str) -> float | None:
-        rows = self._execute("SELECT watermark FROM leases WHERE name = ?", (name,))
-        return rows[0][0] if rows else None
 
     def set_watermark(self, name: str, holder: str, value: float) -> None:
         self._write_now(lambda conn: conn.execute(
@@ -295,7 +251,7 @@ class SQLiteStateStore(StateStore):
         )
 
     def pending_updates(self) -> list[PendingUpdate]:
-        rows = self._execute(
+        rows = self._read(
             "SELECT update_id, payload FROM updates WHERE done_at IS NULL ORDER BY update_id"
         )
         return [PendingUpdate(*row) for row in rows]

@@ -13,6 +13,7 @@ import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 # A chat that keeps pressing "Another" should not grow the table without bound.
 MAX_SEEN_PER_QUERY = 500
@@ -201,6 +202,57 @@ class StateStore(ABC):
 def new_query_id() -> int:
     """A random id below 2**53: buttons carry it, and another chat cannot guess it."""
     return secrets.randbelow(2**53 - 2) + 1
+
+
+class SQLReads(StateStore):
+    """The plain reads both SQL stores make alike, written once with `?` placeholders."""
+
+    @abstractmethod
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one SELECT (the store turns `?` into its own placeholder)."""
+
+    def chat_settings(self, chat_id: int) -> ChatSettings:
+        rows = self._read(
+            "SELECT language, script, theme FROM chat_settings WHERE chat_id = ?", (chat_id,)
+        )
+        return ChatSettings(*rows[0]) if rows else ChatSettings()
+
+    def last_shown(self, chat_id: int) -> int | None:
+        rows = self._read(
+            "SELECT quote_id FROM seen WHERE chat_id = ? ORDER BY shown_at DESC LIMIT 1", (chat_id,)
+        )
+        return int(rows[0][0]) if rows else None
+
+    def card_file(self, key: str) -> str | None:
+        rows = self._read("SELECT file_id FROM card_files WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def seen(self, chat_id: int, query_id: int) -> frozenset[int]:
+        rows = self._read(
+            "SELECT quote_id FROM seen WHERE chat_id = ? AND query_id = ?", (chat_id, query_id)
+        )
+        return frozenset(int(row[0]) for row in rows)
+
+    def seen_in_order(self, chat_id: int, query_id: int) -> list[int]:
+        rows = self._read(
+            "SELECT quote_id FROM seen WHERE chat_id = ? AND query_id = ? ORDER BY shown_at",
+            (chat_id, query_id),
+        )
+        return [int(row[0]) for row in rows]
+
+    def daily(self, chat_id: int) -> DailySubscription | None:
+        rows = self._read(
+            "SELECT chat_id, time, timezone, language FROM daily WHERE chat_id = ?", (chat_id,)
+        )
+        return DailySubscription(*rows[0]) if rows else None
+
+    def all_daily(self) -> list[DailySubscription]:
+        rows = self._read("SELECT chat_id, time, timezone, language FROM daily ORDER BY chat_id")
+        return [DailySubscription(*row) for row in rows]
+
+    def watermark(self, name: str) -> float | None:
+        rows = self._read("SELECT watermark FROM leases WHERE name = ?", (name,))
+        return rows[0][0] if rows else None
 
 
 class StateStoreUnavailable(Exception):
