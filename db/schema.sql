@@ -40,7 +40,7 @@ CREATE VIRTUAL TABLE quotes_fts USING fts5(terms, content='', columnsize=0, toke
 
 CREATE TABLE readings (char TEXT NOT NULL, py TEXT NOT NULL, in_corpus INTEGER);
 
-CREATE TABLE sentence_vectors (row INTEGER PRIMARY KEY, quote_id INTEGER NOT NULL, key TEXT NOT NULL, code BLOB);
+CREATE TABLE sentence_vectors (row INTEGER PRIMARY KEY, quote_id INTEGER NOT NULL, code BLOB);
 
 CREATE TABLE "sources" (
    "id" INTEGER PRIMARY KEY,

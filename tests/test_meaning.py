@@ -1,4 +1,4 @@
-"""Matching by meaning: the packaged model, int8 vectors, the index, and life without the model."""
+"""Matching by meaning: the packaged model, 4-bit codes, the index, and life without the model."""
 
 from __future__ import annotations
 
@@ -62,13 +62,14 @@ def test_sentences_are_cut_at_sentence_ends_and_short_ones_joined():
     assert meaning.sentences("没有标点的一句话") == ["没有标点的一句话"]
 
 
-def test_int8_codes_keep_cosines(embedder):
+def test_stored_codes_are_half_a_byte_a_dimension_and_keep_cosines(embedder):
     vectors = embedder.embed([text for _id, text in QUOTES])
     codes = meaning.quantize(vectors)
-    assert codes.dtype == np.int8
+    assert codes.dtype == np.uint8 and codes.shape == (len(QUOTES), meaning.DIM // 2)
     exact = vectors @ vectors.T
-    approx = meaning.dequantize(codes) @ meaning.dequantize(codes).T
-    assert np.abs(exact - approx).max() < 0.01
+    approx = vectors @ meaning.dequantize(codes).T  # a float query against stored codes
+    assert np.abs(exact - approx).max() < 0.03
+    assert np.linalg.norm(meaning.dequantize(codes), axis=1) == pytest.approx(1.0, abs=1e-5)
 
 
 def test_nearest_finds_the_quote_by_meaning_with_no_shared_words(embedder, index):

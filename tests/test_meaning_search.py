@@ -60,7 +60,7 @@ def test_vectors_are_built_tagged_and_only_new_sentences_embedded(tmp_path):
     db = QuoteDB(path)
     assert db.vector_tag == meaning.load_embedder().tag
     owners, codes = db.sentence_owners(), db.sentence_codes()
-    assert codes.shape == (len(owners), meaning.DIM) and list(owners) == sorted(owners)
+    assert codes.shape == (len(owners), meaning.CODE_BYTES) and list(owners) == sorted(owners)
     db.close()
     assert _build(path, QUOTES)["embedded"] == 0
     assert _build(path, QUOTES[:2] + ["政治转型之后才有经济转型。"])["embedded"] == 1

@@ -30,6 +30,12 @@ from bot import lexicon, meaning, normalize, terms
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
 from bot.extract.postable import Judgement, judge_document
+from bot.index.fingerprint import (
+    DOCUMENTS_KEY,
+    INPUTS_KEY,
+    document_fingerprint,
+    inputs_fingerprint,
+)
 from bot.index.search_tables import build_search_index
 from bot.index.temporaries import _hold, remove_stale_temporaries
 from bot.index.twins import fill_twin_groups, twin_groups
@@ -150,6 +156,10 @@ def build(
     documents = list(documents)
     if judgements is None:
         judgements = [judge_document(document, speakers) for document in documents]
+    # A document that could not be read and gave nothing is not stored.
+    kept = [i for i, d in enumerate(documents) if d.passages or not d.skipped]
+    documents, judgements = [documents[i] for i in kept], [judgements[i] for i in kept]
+    glossary = lexicon.default_glossary() if glossary is None else glossary
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(db_path)
@@ -166,7 +176,9 @@ def build(
         counts = _fill(db, documents, speakers, glossary, judgements)
         embedder = meaning.load_embedder() if with_vectors else None
         if embedder is not None:
-            counts.update(_store_vectors(db, embedder, stored_vectors(db_path, embedder.tag)))
+            cache = meaning.code_cache(embedder.tag, stored_vectors(db_path, embedder.tag))
+            counts.update(_store_vectors(db, embedder, cache))
+        write_meta(db, _build_facts(documents, judgements, speakers, glossary, embedder))
         conn.commit()
         conn.execute("VACUUM")
         conn.close()
@@ -184,18 +196,15 @@ def _fill(
     db: sqlite_utils.Database,
     documents: list[Document],
     speakers: list[Speaker],
-    glossary: dict[str, list[str]] | None,
+    glossary: dict[str, list[str]],
     judgements: list[list[Judgement]],
 ) -> dict[str, int]:
-    glossary = lexicon.default_glossary() if glossary is None else glossary
     # Index and query must cut text alike: the words are stored for the searcher.
     user_words = lexicon.user_words(speakers, glossary)
     segmenter = Segmenter(user_words)
     create_schema(db)
     speaker_ids = _insert_speakers(db, speakers)
     seen_quotes: set[tuple[int, str]] = set()
-    kept = [i for i, d in enumerate(documents) if d.passages or not d.skipped]
-    documents, judgements = [documents[i] for i in kept], [judgements[i] for i in kept]
     texts = (unit.text for document in documents for unit in document.quotes)
     segmenter.load()
     with _build_pool(sum(len(d.quotes) for d in documents)) as pool:
@@ -229,6 +238,19 @@ def _fill(
     return counts
 
 
+def _build_facts(
+    documents: list[Document],
+    judgements: list[list[Judgement]],
+    speakers: list[Speaker],
+    glossary: dict[str, list[str]],
+    embedder: meaning.Embedder | None,
+) -> dict[str, str]:
+    """The meta keys that tell the next build what this one was made from."""
+    stored = [document_fingerprint(d, j) for d, j in zip(documents, judgements, strict=True)]
+    inputs = inputs_fingerprint(speakers, glossary, version_meta(), embedder.tag if embedder else None)
+    return {DOCUMENTS_KEY: json.dumps(stored), INPUTS_KEY: inputs}
+
+
 def _store_vectors(
     db: sqlite_utils.Database, embedder: meaning.Embedder, cache: dict[str, bytes]
 ) -> dict[str, int]:
@@ -237,9 +259,9 @@ def _store_vectors(
     rows, embedded = meaning.embed_quotes(embedder, items, cache)
     write_vectors(db, embedder.tag, rows)
     # A big corpus gets its ANN index now, so that no searcher builds it on its first query.
-    owners = np.array([quote_id for quote_id, _key, _code in rows], dtype=np.int64)
-    codes = np.frombuffer(b"".join(code for _q, _k, code in rows), dtype=np.int8)
-    vectors = meaning.VectorIndex(codes.reshape(len(rows), meaning.DIM), owners, embedder.tag)
+    owners = np.array([quote_id for quote_id, _code in rows], dtype=np.int64)
+    codes = np.frombuffer(b"".join(code for _q, code in rows), dtype=np.uint8)
+    vectors = meaning.VectorIndex(codes.reshape(len(rows), meaning.CODE_BYTES), owners, embedder.tag)
     ann = vectors.ann_bytes()
     if ann is not None:
         write_vector_graph(db, ann)

@@ -371,11 +371,11 @@ class QuoteDB:
         return np.fromiter((quote_id for (quote_id,) in rows), dtype=np.int64)
 
     def sentence_codes(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """The int8 codes of these row numbers (ascending), or of every row: one row each.
+        """The codes (uint8) of these row numbers (ascending), or of every row: one row each.
 
         Read straight into one array, so that no list of a million small objects is made."""
         if self.vector_tag is None:
-            return np.zeros((0, 0), np.int8)
+            return np.zeros((0, 0), np.uint8)
         if rows is None:
             query = self.conn.execute(f"SELECT code FROM {VECTORS_TABLE} ORDER BY row")
             count = self.conn.execute(f"SELECT count(*) FROM {VECTORS_TABLE}").fetchone()[0]
@@ -385,14 +385,14 @@ class QuoteDB:
             found = self.conn.execute(
                 f"SELECT code FROM {VECTORS_TABLE} WHERE row IN ({marks}) ORDER BY row", wanted
             )
-            joined = np.frombuffer(b"".join(code for (code,) in found), dtype=np.int8)
-            return joined.reshape(len(wanted), -1) if len(wanted) else np.zeros((0, 0), np.int8)
+            joined = np.frombuffer(b"".join(code for (code,) in found), dtype=np.uint8)
+            return joined.reshape(len(wanted), -1) if len(wanted) else np.zeros((0, 0), np.uint8)
         codes: np.ndarray | None = None
         for number, (code,) in enumerate(query):
             if codes is None:
-                codes = np.empty((count, len(code)), np.int8)
-            codes[number] = np.frombuffer(code, dtype=np.int8)
-        return codes if codes is not None else np.zeros((0, 0), np.int8)
+                codes = np.empty((count, len(code)), np.uint8)
+            codes[number] = np.frombuffer(code, dtype=np.uint8)
+        return codes if codes is not None else np.zeros((0, 0), np.uint8)
 
     def vector_graph(self) -> bytes | None:
         """The ANN index stored with the vectors, or None (a small corpus is scanned)."""

@@ -16,7 +16,7 @@ from bot.metadata import Speaker
 from bot.records import Source
 
 # Bump when a table changes: a database of another version must be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Columns the matcher reads: the segmented comparison form (the comparison form
 # itself is it without spaces, so it is not stored twice) and the quotability prior.
@@ -34,8 +34,8 @@ VOCAB_TABLE = "vocab"
 LEXICON_TABLE = "lexicon"
 READINGS_TABLE = "readings"
 # Matching by meaning (optional: a database built without the model package has no such
-# table, and the bot answers on words alone): one int8 sentence vector per row, owned by
-# a quote, keyed by a hash of the model tag and the sentence (the next build's cache).
+# table, and the bot answers on words alone): one sentence vector per row (4-bit codes,
+# `bot.meaning.quantize`), owned by a quote, its rows in sentence order (the next build's cache).
 VECTORS_TABLE = "sentence_vectors"
 VECTOR_TAG_KEY = "vector_tag"
 # From bot.meaning.ANN_THRESHOLD vectors on, the ANN index over them (faiss IVF-PQ), built with them.

@@ -15,18 +15,22 @@ import sqlite_utils
 from bot.quotedb.schema import VECTOR_GRAPH_TABLE, VECTOR_TAG_KEY, VECTORS_TABLE, write_meta
 
 
-def write_vectors(
-    db: sqlite_utils.Database, tag: str, rows: Iterable[tuple[int, str, bytes]]
-) -> None:
-    """Store (quote id, sentence key, int8 code bytes) rows made by the model `tag`, numbered
-    from 0 in this order (the row number is the ANN index's id and the key of a code's read)."""
+def write_vectors(db: sqlite_utils.Database, tag: str, rows: Iterable[tuple[int, bytes]]) -> None:
+    """Store (quote id, code bytes) rows made by the model `tag`, numbered from 0 in this
+    order (the row number is the ANN index's id and the key of a code's read). A quote's
+    rows are its sentences in order, so the next build finds each sentence's code again
+    from the quote's text (`stored_vectors`) and no key is stored."""
     db.conn.execute(
-        f"CREATE TABLE {VECTORS_TABLE} (row INTEGER PRIMARY KEY, quote_id INTEGER NOT NULL,"
-        " key TEXT NOT NULL, code BLOB)"
+        f"CREATE TABLE {VECTORS_TABLE} (row INTEGER PRIMARY KEY, quote_id INTEGER NOT NULL, code BLOB)"
     )
-    numbered = ((number, *row) for number, row in enumerate(rows))
-    db.conn.executemany(f"INSERT INTO {VECTORS_TABLE} VALUES (?, ?, ?, ?)", numbered)
+    append_vectors(db, rows, 0)
     write_meta(db, {VECTOR_TAG_KEY: tag})
+
+
+def append_vectors(db: sqlite_utils.Database, rows: Iterable[tuple[int, bytes]], first: int) -> None:
+    """Store (quote id, code bytes) rows numbered from `first`."""
+    numbered = ((number, *row) for number, row in enumerate(rows, start=first))
+    db.conn.executemany(f"INSERT INTO {VECTORS_TABLE} VALUES (?, ?, ?)", numbered)
 
 
 def write_vector_graph(db: sqlite_utils.Database, data: bytes) -> None:
@@ -35,24 +39,33 @@ def write_vector_graph(db: sqlite_utils.Database, data: bytes) -> None:
     db.conn.execute(f"INSERT INTO {VECTOR_GRAPH_TABLE} VALUES (?)", (data,))
 
 
-def stored_vectors(path: Path, tag: str) -> dict[str, bytes]:
-    """Sentence key -> code of the vectors in the database at `path` made by the model `tag`.
-
-    The previous build's vectors, reused by the next one so it embeds only what changed;
-    {} when there is no such file, it has no vectors, or another model made them.
-    """
+def stored_vectors(path: Path, tag: str) -> list[tuple[str, list[bytes]]]:
+    """(quote text, its codes in row order) of every quote with vectors in the database at
+    `path` made by the model `tag`: the previous build's vectors, reused by the next one
+    so it embeds only what changed. [] when there is no such file, it has no vectors, or
+    another model made them."""
     if not Path(path).exists():
-        return {}
+        return []
     try:
         conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error:
-        return {}
+        return []
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (VECTOR_TAG_KEY,)).fetchone()
         if row is None or row[0] != tag:
-            return {}
-        return dict(conn.execute(f"SELECT key, code FROM {VECTORS_TABLE}").fetchall())
+            return []
+        stored: list[tuple[str, list[bytes]]] = []
+        last = None
+        for quote_id, text, code in conn.execute(
+            f"SELECT v.quote_id, q.text, v.code FROM {VECTORS_TABLE} v"
+            " JOIN quotes q ON q.id = v.quote_id ORDER BY v.row"
+        ):
+            if quote_id != last:
+                stored.append((text, []))
+                last = quote_id
+            stored[-1][1].append(code)
+        return stored
     except sqlite3.Error:
-        return {}
+        return []
     finally:
         conn.close()
