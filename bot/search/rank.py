@@ -51,11 +51,17 @@ def rank(analysis: Analysis, candidates: list[Candidate], tuning: Tuning) -> lis
         cand.score = sum(weights[k] * v for k, v in features.items())
         cand.terms = matched
         if cand.score >= tuning.min_score:
-            agrees = cand.signals.get("meaning", 0.0) >= tuning.min_meaning_more
-            cand.matched_by = "both" if agrees else "words"
+            cand.matched_by = "words"
             kept.append(cand)
     kept.sort(key=lambda c: (-c.score, c.id))
     return kept
+
+
+def label_agreement(answers: list[Candidate], tuning: Tuning) -> None:
+    """Answers by words whose meaning is near the query too (signal "meaning") were found by both."""
+    for cand in answers:
+        agrees = cand.signals.get("meaning", 0.0) >= tuning.min_meaning_more
+        cand.matched_by = "both" if agrees else "words"
 
 
 def weigh_words(analysis: Analysis, candidates: list[Candidate], tuning: Tuning) -> None:

@@ -30,8 +30,9 @@ from bot.text import MAX_QUERY_CHARS
 
 # The retrieval stages, each one module of this package; their findings are merged
 # before ranking. A new stage (say, nearest neighbours by meaning) is added here.
+LEXICAL = retrieve.LexicalRetriever()
 MEANING = semantic.MeaningRetriever()
-STAGES: tuple[retrieve.Retriever, ...] = (retrieve.LexicalRetriever(), MEANING)
+STAGES: tuple[retrieve.Retriever, ...] = (LEXICAL, MEANING)
 
 # SQLite's page cache per searcher (KiB): the searching process must stay small.
 PAGE_CACHE_KIB = 64 * 1024
@@ -144,14 +145,42 @@ class Searcher:
                     return []
                 picked = sample.speaker_best(opened.db, speaker_id, limit, excluded)
                 return [self._match(opened, qid, 0.5 + 0.5 * q, ()) for qid, q in picked]
-            ranked = self._ranked(analysis, self._candidates(opened, analysis, speaker_id))
-            chosen = rank.distinct(ranked, limit, self.tuning, excluded)
+            chosen = self._answers(opened, analysis, speaker_id, limit, excluded)
+            # Whether the meaning agrees with what the words chose ("both"), for those alone.
+            by_words = [c for c in chosen if c.matched_by == "words"]
+            MEANING.complete(opened.db, analysis, by_words)
+            rank.label_agreement(by_words, self.tuning)
             return [self._match(opened, c.id, c.score, c.terms, c.matched_by) for c in chosen]
 
-    def _ranked(self, analysis: Analysis, candidates: list[Candidate]) -> list[Candidate]:
-        """The answers by words, then those by meaning (one decision, in rank)."""
+    def _answers(
+        self, opened: _Opened, analysis: Analysis, speaker_id: int | None, limit: int, excluded: set[int]
+    ) -> list[Candidate]:
+        """The best `limit` answers. When the words alone fill them, the search by meaning is
+        not made: its answers only ever come after the words' ("Another" reaches them)."""
+        lexical = LEXICAL.retrieve(opened.db, analysis, speaker_id, self.tuning)
+        candidates = retrieve.merge(opened.db, [lexical])
         by_words = rank.rank(analysis, candidates, self.tuning)
-        if not by_words:
+        chosen = rank.distinct(by_words, limit, self.tuning, excluded)
+        if len(chosen) == limit:
+            return chosen
+        near = MEANING.retrieve(opened.db, analysis, speaker_id, self.tuning)
+        for cand in candidates:
+            cand.signals.update(near.get(cand.id, {}))
+        # Only the quotes the meaning alone found are new to the words' ranking (their bm25
+        # is 0 whatever the best one is, so ranking them apart gives the same scores).
+        found_by_meaning = retrieve.merge(opened.db, [{i: s for i, s in near.items() if i not in lexical}])
+        by_words = sorted(
+            by_words + rank.rank(analysis, found_by_meaning, self.tuning), key=lambda c: (-c.score, c.id)
+        )
+        ranked = self._ranked(opened, analysis, candidates + found_by_meaning, by_words)
+        return rank.distinct(ranked, limit, self.tuning, excluded)
+
+    def _ranked(
+        self, opened: _Opened, analysis: Analysis, candidates: list[Candidate], by_words: list[Candidate]
+    ) -> list[Candidate]:
+        """The answers by words (`by_words`, ranked), then those by meaning (one decision, in rank)."""
+        if not by_words:  # every candidate's words and meaning are weighed together
+            MEANING.complete(opened.db, analysis, candidates)
             rank.weigh_words(analysis, candidates, self.tuning)
         return by_words + rank.by_meaning(analysis, candidates, by_words, self.tuning)
 
@@ -170,11 +199,10 @@ class Searcher:
     def _candidates(
         self, opened: _Opened, analysis: Analysis, speaker_id: int | None, tuning: Tuning | None = None
     ) -> list[Candidate]:
+        """What every stage finds, merged."""
         tuning = tuning or self.tuning
         found = [stage.retrieve(opened.db, analysis, speaker_id, tuning) for stage in STAGES]
-        candidates = retrieve.merge(opened.db, found)
-        MEANING.complete(opened.db, analysis, candidates)
-        return candidates
+        return retrieve.merge(opened.db, found)
 
     def explain(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The best candidates with their features, no threshold applied (for calibration)."""
@@ -245,6 +273,7 @@ class Searcher:
             ]
             if rank.rank(analysis, candidates, self.tuning):
                 return None
+            MEANING.complete(opened.db, analysis, candidates)
             rank.weigh_words(analysis, candidates, self.tuning)
             near = sorted((c for c in candidates if "meaning" in c.signals), key=lambda c: -c.signals["meaning"])
             return [
