@@ -86,14 +86,17 @@ def health(max_age: float, heartbeat_path: Path) -> None:
 @DB_OPTION
 @click.option("--strict", is_flag=True, help="Fail when a document has unattributed speech.")
 @click.option("--verbose", "-v", is_flag=True, help="List every unattributed paragraph.")
+@click.option("--full", is_flag=True, help="Build everything again, even when documents were only added.")
 def ingest(
-    paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool
+    paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool, full: bool
 ) -> None:
     """Build the quote database from transcripts (.txt, .md, .html files or folders).
 
-    Without PATHS, every document in the --seeds folder is read. The database is
-    built into a temporary file and renamed into place only when the build
-    succeeded, so a failed build leaves the previous database untouched.
+    Without PATHS, every document in the --seeds folder is read (in name order). The
+    database is built into a temporary file and renamed into place only when the build
+    succeeded, so a failed build leaves the previous database untouched. When the
+    database holds exactly the first documents read, unchanged and built from the same
+    speakers, glossary and model, only the others are added to a copy of it.
     """
     from tqdm import tqdm
 
@@ -124,13 +127,14 @@ def ingest(
         raise click.ClickException(
             f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
         )
-    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements)
+    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements, full=full)
+    how = f"added {counts['added']} new document(s) to" if "added" in counts else "built"
     click.echo(
-        f"built {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
+        f"{how} {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
         f"{counts['quotes']} quotes"
         + (
             f", {counts['sentences']} sentence vectors ({counts['embedded']} embedded, "
-            "the rest reused from the previous build)"
+            "the rest kept from the previous build)"
             if "sentences" in counts
             else " (no sentence vectors: matching by meaning is off)"
         )

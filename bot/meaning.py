@@ -332,6 +332,24 @@ class VectorIndex:
         return self.codes
 
 
+def grown_ann(data: bytes, codes: np.ndarray, total: int) -> bytes | None:
+    """The ANN index made by `ann_bytes` with rows of these codes added after its own (its
+    lists and quantizer unchanged), or None when `total` rows outgrew it: a full build
+    would give them more than twice its lists, which would grow too long to scan."""
+    faiss: Any = importlib.import_module("faiss")
+    ann = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+    if _list_count(total) > 2 * ann.nlist:
+        return None
+    for start in range(0, len(codes), ADD_BATCH):
+        ann.add(dequantize(codes[start : start + ADD_BATCH]))
+    return bytes(faiss.serialize_index(ann).tobytes())
+
+
+def _list_count(rows: int) -> int:
+    """How many IVF lists an index over this many rows gets."""
+    return max(1, min(MAX_LISTS, rows // ROWS_PER_LIST))
+
+
 def _ivf_pq(codes: np.ndarray) -> Any:
     """An IVF-PQ index (inner product) over coded rows: about ROWS_PER_LIST rows per list,
     each row a PQ_SUBQUANTIZERS x 4-bit code scanned with SIMD (faiss "fast scan"); trained
@@ -340,7 +358,7 @@ def _ivf_pq(codes: np.ndarray) -> Any:
     faiss: Any = importlib.import_module("faiss")  # its stubs miss the factory's results
     faiss.omp_set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     count = len(codes)
-    lists = max(1, min(MAX_LISTS, count // ROWS_PER_LIST))
+    lists = _list_count(count)
     coding = f"PQ{PQ_SUBQUANTIZERS}x4fs" if count >= PQ_MIN_ROWS else "Flat"
     ann = faiss.index_factory(DIM, f"IVF{lists},{coding}", faiss.METRIC_INNER_PRODUCT)
     ann.train(dequantize(codes[:: max(1, count // TRAIN_ROWS)][:TRAIN_ROWS]))

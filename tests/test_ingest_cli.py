@@ -65,12 +65,24 @@ def test_failed_build_leaves_the_previous_database_untouched(tmp_path, seeds, mo
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(index, "_insert_quotes", explode)
+    monkeypatch.setattr(index.rows, "insert_quotes", explode)
     (seeds / "two.txt").write_text(DIALOGUE.replace("Yann", "Ilya"), encoding="utf-8")
     with pytest.raises(RuntimeError):
         run("ingest", "--seeds", seeds, "--db", db)
     assert dump(db) == before
     assert list(tmp_path.glob("q.db.*")) == []  # no temporary file left behind
+
+
+def test_ingest_adds_new_documents_and_builds_all_again_when_asked(tmp_path, seeds):
+    db = tmp_path / "q.db"
+    (seeds / "one.txt").write_text(DIALOGUE, encoding="utf-8")
+    assert f"built {db}: 1 documents" in run("ingest", "--seeds", seeds, "--db", db).output
+    (seeds / "two.txt").write_text(DIALOGUE.replace("Yann", "Ilya"), encoding="utf-8")
+    added = run("ingest", "--seeds", seeds, "--db", db)
+    assert f"added 1 new document(s) to {db}: 2 documents" in added.output
+    assert len(dump(db)[3]) == 3  # Andrew's words, in both documents, are stored once
+    full = run("ingest", "--seeds", seeds, "--db", db, "--full")
+    assert f"built {db}: 2 documents" in full.output
 
 
 def test_malformed_metadata_is_one_clear_line(tmp_path, seeds):

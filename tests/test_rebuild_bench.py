@@ -1,4 +1,4 @@
-"""bench/rebuild.py: a rebuild with more quotes reuses the vectors of the quotes it had."""
+"""bench/rebuild.py: a rebuild with more quotes adds only the new documents and embeds only their sentences."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ import json
 from bench import rebuild
 
 
-def test_a_rebuild_embeds_only_the_new_quotes_sentences(tmp_path, capsys):
-    assert rebuild.main(["--size", "500", "--out", str(tmp_path)]) == 0
+def test_a_rebuild_adds_the_new_documents_and_embeds_only_their_sentences(tmp_path, capsys):
+    assert rebuild.main(["--size", "500", "--out", str(tmp_path), "--full"]) == 0
     figures = json.loads((tmp_path / "rebuild-500.json").read_text())
     first, second = figures["first_build"], figures["rebuild_with_1_percent_more"]
     assert first["quotes"] == 500 and first["embedded"] == first["sentences"] > 0
-    assert second["quotes"] == 1_000  # one whole document more
+    assert first["added_documents"] is None  # nothing there yet: built from scratch
+    assert second["quotes"] == 1_000 and second["added_documents"] == 1  # one whole document more
     assert 0 < second["embedded"] <= second["sentences"] - first["sentences"]
-    assert "rebuild with 1% more" in capsys.readouterr().out
+    scratch = figures["full_rebuild_with_1_percent_more"]
+    assert scratch["added_documents"] is None and scratch["quotes"] == 1_000
+    assert scratch["embedded"] == 0 and scratch["sentences"] == second["sentences"]
+    out = capsys.readouterr().out
+    assert "rebuild with 1% more" in out and "the same from scratch" in out
+    assert [p.name for p in tmp_path.glob("*.db")] == ["synthetic-500.db"]

@@ -270,7 +270,7 @@ def test_a_big_build_segments_in_worker_processes_alike(tmp_path, monkeypatch):
     sentences = ["火星上的探测车在寻找水。", "深海潜水艇记录鲸鱼的歌声。", "可扩展监督需要新的方法。"]
     serial, parallel = tmp_path / "serial.db", tmp_path / "parallel.db"
     _tiny_db(serial, "".join(sentences))
-    monkeypatch.setattr(index, "PARALLEL_BUILD_QUOTES", 1)
+    monkeypatch.setattr(index.rows, "PARALLEL_BUILD_QUOTES", 1)
     _tiny_db(parallel, "".join(sentences))
     read = "SELECT tokens FROM quotes ORDER BY id"
     assert sqlite3.connect(serial).execute(read).fetchall() == sqlite3.connect(parallel).execute(

@@ -9,7 +9,7 @@ corpus (`lexicon`) and characters' readings (`readings`). Their names live in
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import sqlite_utils
 
@@ -21,7 +21,34 @@ def build_search_index(db: sqlite_utils.Database, glossary: dict[str, list[str]]
     """The search tables over the inserted quotes (owned by the matching work)."""
     conn = db.conn
     _fill_fts(conn)
-    vocab = _fill_vocab(conn)
+    _fill_translations(conn, glossary, _fill_vocab(conn))
+
+
+def add_to_search_index(db: sqlite_utils.Database, glossary: dict[str, list[str]], first_quote: int) -> None:
+    """Index the quotes from id `first_quote` on (those a build adds): their terms into the
+    full-text index and the document frequencies; the translations and readings, which
+    depend on what occurs in the whole corpus, are made again."""
+    conn = db.conn
+    conn.execute("CREATE VIRTUAL TABLE temp.added USING fts5(terms, content='', columnsize=0, tokenize='ascii')")
+    for batch in _quote_term_rows(conn, first_quote):
+        conn.executemany(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)", batch)
+        conn.executemany("INSERT INTO temp.added(rowid, terms) VALUES (?, ?)", batch)
+    # The new quotes' frequencies, counted by the very tokenizer of the index, added.
+    conn.execute("CREATE VIRTUAL TABLE temp.added_rows USING fts5vocab(temp, added, 'row')")
+    conn.execute(
+        f"INSERT INTO {VOCAB_TABLE}(term, df) SELECT term, doc FROM temp.added_rows WHERE true"
+        " ON CONFLICT(term) DO UPDATE SET df = df + excluded.df"
+    )
+    conn.execute("DROP TABLE temp.added_rows")
+    conn.execute("DROP TABLE temp.added")
+    conn.execute(f"DROP TABLE {LEXICON_TABLE}")
+    conn.execute(f"DROP TABLE {READINGS_TABLE}")
+    _fill_translations(conn, glossary, dict(conn.execute(f"SELECT term, df FROM {VOCAB_TABLE}")))
+
+
+def _fill_translations(conn: sqlite3.Connection, glossary: dict[str, list[str]], vocab: dict[str, int]) -> None:
+    """The English -> Chinese translations and the readings of the characters that occur in
+    the corpus (judged from its indexed terms, `vocab`)."""
     occurs = _occurs_in(vocab)
     corpus_chars = {ch for term in vocab for ch in term}
     conn.execute(f"CREATE TABLE {LEXICON_TABLE} (en TEXT NOT NULL, zh TEXT NOT NULL, weight REAL)")
@@ -50,13 +77,16 @@ def _fill_fts(conn: sqlite3.Connection) -> None:
         f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
         "terms, content='', columnsize=0, tokenize='ascii')"
     )
-    rows = conn.execute("SELECT id, speaker_id, tokens FROM quotes ORDER BY id")
-    while batch := rows.fetchmany(5000):
-        conn.executemany(
-            f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
-            [(qid, " ".join(_quote_terms(tokens, speaker))) for qid, speaker, tokens in batch],
-        )
+    for batch in _quote_term_rows(conn, 0):
+        conn.executemany(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)", batch)
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+
+
+def _quote_term_rows(conn: sqlite3.Connection, first_quote: int) -> Iterator[list[tuple[int, str]]]:
+    """(quote id, its indexed terms) of the quotes from id `first_quote` on, in batches."""
+    rows = conn.execute("SELECT id, speaker_id, tokens FROM quotes WHERE id >= ? ORDER BY id", (first_quote,))
+    while batch := rows.fetchmany(5000):
+        yield [(qid, " ".join(_quote_terms(tokens, speaker))) for qid, speaker, tokens in batch]
 
 
 def _quote_terms(tokens: str, speaker_id: int) -> list[str]:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from bot import terms
+from bot.quotedb import FTS_TABLE, VOCAB_TABLE
 
 # Near-duplicate groups: each quote is filed under its TWIN_KEYS rarest character pairs
 # and compared with at most TWIN_CANDIDATES shorter quotes filed under one of its pairs,
@@ -33,9 +34,63 @@ def fill_twin_groups(conn: sqlite3.Connection) -> None:
     )
 
 
-def _comparison_forms(conn: sqlite3.Connection, order: str) -> Iterator[tuple[int, str]]:
-    """(id, comparison form) of every stored quote, in this SQL order, streamed."""
-    for qid, tokens in conn.execute(f"SELECT id, tokens FROM quotes ORDER BY {order}"):
+def add_twin_groups(conn: sqlite3.Connection, first_quote: int) -> None:
+    """Group the quotes from id `first_quote` on (those a build adds to a stored corpus):
+    among themselves as `fill_twin_groups` does, and each with the stored quotes that hold
+    one of its TWIN_KEYS rarest indexed terms (found through the full-text index, so the
+    stored quotes are not read again). Two stored groups a new quote joins become one,
+    under the smaller id. A build from scratch compares more pairs, so it may join a few
+    more quotes than this."""
+    added = list(_comparison_forms(conn, "id", first_quote))
+    parent: dict[int, int] = {}
+
+    def root(qid: int) -> int:
+        while parent.get(qid, qid) != qid:
+            qid = parent[qid]
+        return qid
+
+    def join(one: int, other: int) -> None:
+        low, high = sorted((root(one), root(other)))
+        if low != high:
+            parent[high] = low
+
+    for qid, group in twin_groups(added).items():
+        join(qid, group)
+    for qid, form in added:
+        for group, stored_form in _stored_near(conn, qid, first_quote):
+            if terms.near_duplicate(form, stored_form):
+                join(qid, group)  # a stored quote's group is its smallest id
+    conn.execute("UPDATE quotes SET twin_group = id WHERE id >= ?", (first_quote,))
+    conn.executemany(
+        "UPDATE quotes SET twin_group = ? WHERE id = ?",
+        ((root(qid), qid) for qid, _form in added if root(qid) != qid),
+    )
+    merged = [(root(group), group) for group in parent if group < first_quote and root(group) != group]
+    conn.executemany("UPDATE quotes SET twin_group = ? WHERE twin_group = ?", merged)
+
+
+def _stored_near(conn: sqlite3.Connection, qid: int, first_quote: int) -> list[tuple[int, str]]:
+    """(group, comparison form) of the stored quotes (ids below `first_quote`) holding one of
+    quote `qid`'s TWIN_KEYS rarest indexed terms, TWIN_VISITS at most."""
+    (tokens,) = conn.execute("SELECT tokens FROM quotes WHERE id = ?", (qid,)).fetchone()
+    found = sorted(terms.index_terms(tokens.split(" ") if tokens else []))
+    if not found:
+        return []
+    marks = ",".join("?" * len(found))
+    frequency = dict(conn.execute(f"SELECT term, df FROM {VOCAB_TABLE} WHERE term IN ({marks})", found))
+    rarest = sorted(found, key=lambda term: (frequency.get(term, 0), term))[:TWIN_KEYS]
+    match = " OR ".join('"' + term.replace('"', '""') + '"' for term in rarest)
+    return conn.execute(
+        f"SELECT q.twin_group, replace(q.tokens, ' ', '') FROM quotes q WHERE q.id IN"
+        f" (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid < ? LIMIT ?)",
+        (match, first_quote, TWIN_VISITS),
+    ).fetchall()
+
+
+def _comparison_forms(conn: sqlite3.Connection, order: str, first_quote: int = 0) -> Iterator[tuple[int, str]]:
+    """(id, comparison form) of every stored quote (from id `first_quote` on), in this SQL
+    order, streamed."""
+    for qid, tokens in conn.execute(f"SELECT id, tokens FROM quotes WHERE id >= ? ORDER BY {order}", (first_quote,)):
         yield qid, (tokens or "").replace(" ", "")
 
 

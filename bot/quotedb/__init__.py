@@ -34,9 +34,10 @@ from bot.quotedb.schema import (
     version_meta,
     write_meta,
 )
-from bot.quotedb.vectors import stored_vectors, write_vector_graph, write_vectors
+from bot.quotedb.vectors import append_vectors, stored_vectors, write_vector_graph, write_vectors
 
 __all__ = [
+    "append_vectors",
     "DAMAGED",
     "FTS_TABLE",
     "LEXICON_TABLE",

@@ -99,7 +99,7 @@ def speaker_row(number: int, speaker: Speaker) -> dict[str, Any]:
 
 def write_meta(db: sqlite_utils.Database, values: dict[str, str]) -> None:
     """Set keys of the meta table."""
-    db.table("meta").insert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+    db.table("meta").insert_all([{"key": k, "value": v} for k, v in values.items()], pk="key", replace=True)
 
 
 def version_meta() -> dict[str, str]:
