@@ -5,9 +5,12 @@ only when everything succeeded, so readers never see a half-built database and a
 failed build leaves the previous one untouched. Nothing else writes to it. The
 schema, table names and version live in `bot.quotedb`, which every reader opens.
 
-This module is the build itself (extract, segment, insert, vectors, rename); its
-parts live beside it: `twins` (near-duplicate groups), `search_tables` (FTS5,
-vocabulary, lexicon, readings), `temporaries` (the temporary file's lock, stale files).
+This module is the build itself (extract, then a full build or an added one, then
+rename); its parts live beside it: `rows` (speakers, sources, passages, quotes),
+`twins` (near-duplicate groups), `search_tables` (FTS5, vocabulary, lexicon, readings),
+`vectors` (sentence vectors and their ANN index), `fingerprint` (what a build was made
+from), `append` (adding new documents to a copy of the stored corpus) and `temporaries`
+(the temporary file's lock, stale files).
 """
 
 from __future__ import annotations
