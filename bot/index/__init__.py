@@ -164,22 +164,25 @@ def build(
     include "added" (documents). `full` builds everything again regardless.
     """
     documents = list(documents)
-    if judgements is None:
-        judgements = [judge_document(document, speakers) for document in documents]
     # A document that could not be read and gave nothing is not stored.
     kept = [i for i, d in enumerate(documents) if d.passages or not d.skipped]
-    documents, judgements = [documents[i] for i in kept], [judgements[i] for i in kept]
+    documents = [documents[i] for i in kept]
     glossary = lexicon.default_glossary() if glossary is None else glossary
     embedder = meaning.load_embedder() if with_vectors else None
-    facts = _build_facts(documents, judgements, speakers, glossary, embedder)
+    facts = _build_facts(documents, speakers, glossary, embedder)
     db_path = Path(db_path)
     added = None if full else append.documents_to_add(db_path, facts)
+    # Only the documents stored now are judged (when not judged already).
+    start = len(documents) - added if added is not None else 0
+    judged = (
+        [judgements[i] for i in kept[start:]] if judgements is not None
+        else [judge_document(document, speakers) for document in documents[start:]]
+    )
     with _replacing(db_path, start_from=db_path if added is not None else None) as db:
         if added is not None:  # the stored documents are the first ones: only the others are added
-            start = len(documents) - added
-            counts = append.add_documents(db, documents[start:], judgements[start:], glossary, embedder)
+            counts = append.add_documents(db, documents[start:], judged, glossary, embedder)
         else:
-            counts = _fill(db, documents, speakers, glossary, judgements)
+            counts = _fill(db, documents, speakers, glossary, judged)
             if embedder is not None:
                 cache = meaning.code_cache(embedder.tag, stored_vectors(db_path, embedder.tag))
                 counts.update(store_vectors(db, embedder, cache))
@@ -239,13 +242,12 @@ def _fill(
 
 def _build_facts(
     documents: list[Document],
-    judgements: list[list[Judgement]],
     speakers: list[Speaker],
     glossary: dict[str, list[str]],
     embedder: meaning.Embedder | None,
 ) -> dict[str, str]:
     """The meta keys that tell the next build what this one was made from."""
-    stored = [document_fingerprint(d, j) for d, j in zip(documents, judgements, strict=True)]
+    stored = [document_fingerprint(document) for document in documents]
     inputs = inputs_fingerprint(speakers, glossary, version_meta(), embedder.tag if embedder else None)
     return {DOCUMENTS_KEY: json.dumps(stored), INPUTS_KEY: inputs}
 
