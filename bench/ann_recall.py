@@ -5,7 +5,7 @@
 For the non-speaker queries of bench/latency.py's mix for that database (DIR/queries-N.json)
 or the own-words development set, embeds each query and compares the searcher's nearest
 quote (bot.search.semantic, as served: the IVF-PQ shortlist rescored) with an exact scan of
-every stored int8 row, read in chunks. Prints recall@1 (the same quote, or one scoring the
+every stored row (its 4-bit code), read in chunks. Prints recall@1 (the same quote, or one scoring the
 same) and the score gap to the true best, for a few values of the lists probed (nprobe).
 """
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.db} has no sentence vectors of this model")
     texts = queries_for(args.db, args.queries)
     vectors = embedder.embed(texts)
-    truth = exact_best(db, index.owners, meaning.dequantize(meaning.quantize(vectors)))
+    truth = exact_best(db, index.owners, vectors)  # the float query, as the searcher asks
     print(f"{args.db.name}: {len(index):,} rows, {len(texts)} queries")
     probes = [meaning.PROBED_LISTS // 2, meaning.PROBED_LISTS, meaning.PROBED_LISTS * 2]
     for nprobe in probes if index._ann is not None else [0]:
