@@ -54,6 +54,13 @@ def test_the_tag_names_model_version_and_variant(embedder):
     assert "sentences" in embedder.tag
 
 
+def test_the_process_that_embeds_keeps_blas_to_one_thread(embedder):
+    import threadpoolctl
+
+    blas = [pool for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
 def test_sentences_are_cut_at_sentence_ends_and_short_ones_joined():
     assert meaning.sentences("是的。我认为经济转型将驱动政治转型,而不是相反。你呢?") == [
         "是的。我认为经济转型将驱动政治转型,而不是相反。",
