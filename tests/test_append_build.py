@@ -10,6 +10,7 @@ import pytest
 
 from bot import index, meaning
 from bot.index import append
+from bot.quotedb import QuoteDB
 from bot.search import Searcher
 from tests.conftest import SEEDS
 
@@ -136,3 +137,14 @@ def test_an_added_build_grows_the_ann_index_without_training_it_again(corpus, tm
     assert np.array_equal(*centroids)
     [match] = Searcher(path).search("we could try using AI systems to assist humans in supervising other AI systems", limit=1)
     assert "监督" in match.quote.text
+
+
+def test_a_damaged_database_is_built_again_not_added_to(corpus, tmp_path):
+    from tests.test_damaged_database import scrambled_index_copy
+
+    good, path = tmp_path / "good.db", tmp_path / "q.db"
+    _build(corpus, good, documents=2)
+    scrambled_index_copy(good, path)  # every page sound, the full-text postings noise
+    counts = _build(corpus, path)
+    assert "added" not in counts and counts["documents"] == len(corpus.documents)
+    QuoteDB(path).close()  # its checks pass: built again, not copied on

@@ -25,12 +25,13 @@ from bot.index.search_tables import add_to_search_index
 from bot.index.twins import add_twin_groups
 from bot.index.vectors import add_vectors
 from bot.normalize import Segmenter
+from bot.quotedb import DatabaseError, QuoteDB
 
 
 def documents_to_add(db_path: Path, facts: dict[str, str]) -> int | None:
     """How many documents (the last ones of those `facts` describes) a build may add to the
     database at `db_path`; None when it must build from scratch (no such database, other
-    inputs, or its documents are not exactly the first ones)."""
+    inputs, its documents are not exactly the first ones, or it is damaged)."""
     if not db_path.exists():
         return None
     try:
@@ -46,7 +47,13 @@ def documents_to_add(db_path: Path, facts: dict[str, str]) -> int | None:
     if stored.get(INPUTS_KEY) != facts[INPUTS_KEY] or DOCUMENTS_KEY not in stored:
         return None
     had, wanted = json.loads(stored[DOCUMENTS_KEY]), json.loads(facts[DOCUMENTS_KEY])
-    return len(wanted) - len(had) if wanted[: len(had)] == had else None
+    if wanted[: len(had)] != had:
+        return None
+    try:  # a damaged file is not copied on: opening runs the checks every reader runs
+        QuoteDB(db_path).close()
+    except DatabaseError:
+        return None
+    return len(wanted) - len(had)
 
 
 def add_documents(
