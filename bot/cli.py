@@ -128,9 +128,11 @@ def ingest(
             f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
         )
     counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements, full=full)
-    how = f"added {counts['added']} new document(s) to" if "added" in counts else "built"
+    how = {None: f"built {db_path}", 0: f"{db_path} holds these documents already"}.get(
+        counts.get("added"), f"added {counts.get('added')} new document(s) to {db_path}"
+    )
     click.echo(
-        f"{how} {db_path}: {counts['documents']} documents, {counts['passages']} passages, "
+        f"{how}: {counts['documents']} documents, {counts['passages']} passages, "
         f"{counts['quotes']} quotes"
         + (
             f", {counts['sentences']} sentence vectors ({counts['embedded']} embedded, "

@@ -81,6 +81,8 @@ def test_ingest_adds_new_documents_and_builds_all_again_when_asked(tmp_path, see
     added = run("ingest", "--seeds", seeds, "--db", db)
     assert f"added 1 new document(s) to {db}: 2 documents" in added.output
     assert len(dump(db)[3]) == 3  # Andrew's words, in both documents, are stored once
+    again = run("ingest", "--seeds", seeds, "--db", db)
+    assert f"{db} holds these documents already: 2 documents" in again.output
     full = run("ingest", "--seeds", seeds, "--db", db, "--full")
     assert f"built {db}: 2 documents" in full.output
 

@@ -172,6 +172,8 @@ def build(
     facts = _build_facts(documents, speakers, glossary, embedder)
     db_path = Path(db_path)
     added = None if full else append.documents_to_add(db_path, facts)
+    if added == 0:  # it holds every document already: left as it is (no reload anywhere)
+        return append.stored_counts(db_path)
     # Only the documents stored now are judged (when not judged already).
     start = len(documents) - added if added is not None else 0
     judged = (

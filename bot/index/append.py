@@ -25,7 +25,7 @@ from bot.index.search_tables import add_to_search_index
 from bot.index.twins import add_twin_groups
 from bot.index.vectors import add_vectors
 from bot.normalize import Segmenter
-from bot.quotedb import DatabaseError, QuoteDB
+from bot.quotedb import VECTORS_TABLE, DatabaseError, QuoteDB
 
 
 def documents_to_add(db_path: Path, facts: dict[str, str]) -> int | None:
@@ -95,8 +95,30 @@ def _stored_keys(
         for document in documents
         for unit in document.quotes
     }
-    return {
-        (speaker_id, normalize.dedupe_key(text))
-        for speaker_id, tokens, text in conn.execute("SELECT speaker_id, tokens, text FROM quotes")
+    alike = [
+        quote_id
+        for quote_id, speaker_id, tokens in conn.execute("SELECT id, speaker_id, tokens FROM quotes")
         if (speaker_id, tokens) in wanted
-    }
+    ]
+    keys: set[tuple[int, str]] = set()
+    for start in range(0, len(alike), 500):
+        batch = alike[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        rows = conn.execute(f"SELECT speaker_id, text FROM quotes WHERE id IN ({marks})", batch)
+        keys.update((speaker_id, normalize.dedupe_key(text)) for speaker_id, text in rows)
+    return keys
+
+
+def stored_counts(db_path: Path) -> dict[str, int]:
+    """The counts of a stored database a build leaves as it is (it holds every document)."""
+    conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        counts: dict[str, int] = json.loads(
+            conn.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()[0]
+        )
+        if VECTORS_TABLE in {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}:
+            counts["sentences"] = conn.execute(f"SELECT count(*) FROM {VECTORS_TABLE}").fetchone()[0]
+            counts["embedded"] = 0
+    finally:
+        conn.close()
+    return {**counts, "added": 0}
