@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -50,6 +51,13 @@ def described(figures: dict) -> str:
             f" {figures['embedded']:,} of {figures['sentences']:,} sentences embedded")
 
 
+def differing_groups(one: Path, other: Path) -> int:
+    """How many quotes have another near-duplicate group in `other` than in `one`."""
+    read = "SELECT id, twin_group FROM quotes"
+    groups = [dict(sqlite3.connect(path).execute(read).fetchall()) for path in (one, other)]
+    return sum(groups[0].get(quote) != group for quote, group in groups[1].items())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="quotes before the 1%% more")
@@ -78,8 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         scratch = args.out / f"synthetic-{grown}-full.db"
         shutil.copyfile(db_path, scratch)
         figures["full_rebuild_with_1_percent_more"] = timed_build(grown, scratch, full=True)
+        figures["twin_groups_differing"] = differing_groups(db_path, scratch)
         scratch.unlink()
         print(f"the same from scratch: {described(figures['full_rebuild_with_1_percent_more'])}")
+        print(f"near-duplicate groups: {figures['twin_groups_differing']:,} of {grown:,} quotes"
+              " differ between the two")
     (args.out / f"rebuild-{args.size}.json").write_text(json.dumps(figures, indent=2))
     return 0
 

@@ -20,4 +20,5 @@ def test_a_rebuild_adds_the_new_documents_and_embeds_only_their_sentences(tmp_pa
     assert scratch["embedded"] == 0 and scratch["sentences"] == second["sentences"]
     out = capsys.readouterr().out
     assert "rebuild with 1% more" in out and "the same from scratch" in out
+    assert 0 <= figures["twin_groups_differing"] <= 1_000 and "near-duplicate groups" in out
     assert [p.name for p in tmp_path.glob("*.db")] == ["synthetic-500.db"]

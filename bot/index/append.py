@@ -5,7 +5,7 @@ glossary, versions and model (`bot.index.fingerprint`), copies that database and
 only the other documents: their rows, search terms, near-duplicate groups and sentence
 vectors (the ANN index grows without being trained again). Everything a quote's rows hold
 is made by the same code as in a full build (`bot.index.rows`), so the stored quotes are
-the same; only the near-duplicate groups may join a few pairs fewer (`add_twin_groups`).
+the same; only the near-duplicate groups may differ on a few pairs (`add_twin_groups`).
 """
 
 from __future__ import annotations

@@ -36,11 +36,11 @@ def fill_twin_groups(conn: sqlite3.Connection) -> None:
 
 def add_twin_groups(conn: sqlite3.Connection, first_quote: int) -> None:
     """Group the quotes from id `first_quote` on (those a build adds to a stored corpus):
-    among themselves as `fill_twin_groups` does, and each with the stored quotes that hold
-    one of its TWIN_KEYS rarest indexed terms (found through the full-text index, so the
-    stored quotes are not read again). Two stored groups a new quote joins become one,
-    under the smaller id. A build from scratch compares more pairs, so it may join a few
-    more quotes than this."""
+    among themselves as `fill_twin_groups` does, and each with the TWIN_VISITS stored quotes
+    that share most of its TWIN_KEYS rarest stored terms (found through the full-text index,
+    so the stored quotes are not read again). Two stored groups a new quote joins become one,
+    under the smaller id. Both this and a build from scratch compare a bounded number of
+    candidates, so they may differ on a few pairs (`bench/rebuild.py --full` counts them)."""
     added = list(_comparison_forms(conn, "id", first_quote))
     parent: dict[int, int] = {}
 
@@ -71,18 +71,21 @@ def add_twin_groups(conn: sqlite3.Connection, first_quote: int) -> None:
 
 def _stored_near(conn: sqlite3.Connection, qid: int, first_quote: int) -> list[tuple[int, str]]:
     """(group, comparison form) of the stored quotes (ids below `first_quote`) holding one of
-    quote `qid`'s TWIN_KEYS rarest indexed terms, TWIN_VISITS at most."""
+    quote `qid`'s TWIN_KEYS rarest indexed terms that are stored, TWIN_VISITS at most."""
     (tokens,) = conn.execute("SELECT tokens FROM quotes WHERE id = ?", (qid,)).fetchone()
     found = sorted(terms.index_terms(tokens.split(" ") if tokens else []))
     if not found:
         return []
     marks = ",".join("?" * len(found))
     frequency = dict(conn.execute(f"SELECT term, df FROM {VOCAB_TABLE} WHERE term IN ({marks})", found))
-    rarest = sorted(found, key=lambda term: (frequency.get(term, 0), term))[:TWIN_KEYS]
+    # The rarest of the terms some stored quote holds (a typo's own pairs are in none).
+    rarest = sorted((t for t in found if t in frequency), key=lambda term: (frequency[term], term))[:TWIN_KEYS]
+    if not rarest:
+        return []
     match = " OR ".join('"' + term.replace('"', '""') + '"' for term in rarest)
     return conn.execute(
         f"SELECT q.twin_group, replace(q.tokens, ' ', '') FROM quotes q WHERE q.id IN"
-        f" (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid < ? LIMIT ?)",
+        f" (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid < ? ORDER BY rank LIMIT ?)",
         (match, first_quote, TWIN_VISITS),
     ).fetchall()
 
