@@ -108,7 +108,7 @@ def test_word_answers_say_words_or_both(searcher):
     assert labels[0] == "both" and "words" in labels[1:]
 
 
-def test_words_that_fill_the_answers_spare_the_search_by_meaning(searcher, monkeypatch):
+def test_words_that_answer_spare_the_search_by_meaning(searcher, monkeypatch):
     from bot.search import searcher as searcher_module
 
     asked: list[str] = []
@@ -157,7 +157,8 @@ def test_an_answer_by_meaning_is_introduced_as_such(replier, lang, intro):
 
 def test_another_continues_by_meaning_and_never_repeats(replier, searcher):
     query = "全球合作应对人工智能的风险"
-    assert [m.matched_by for m in searcher.search(query, limit=10)][-1] == "meaning"
+    by_words = searcher.search(query, limit=10)
+    assert by_words and {m.matched_by for m in by_words} <= {"words", "both"}  # no meaning yet
     first = replier.answer(5, "en", query)
     shown = [first.quote_id]
     another = first.buttons[0].payload
@@ -166,7 +167,11 @@ def test_another_continues_by_meaning_and_never_repeats(replier, searcher):
         if isinstance(reply, Notice):
             break
         shown.append(reply.quote_id)
-    assert len(shown) == len(set(shown)) == len(searcher.search(query, limit=10)) > 1
+    assert len(shown) == len(set(shown)) > len(by_words)  # on by meaning, never a repeat
+    assert shown[: len(by_words)] == [m.quote.id for m in by_words]
+    after = searcher.search(query, limit=10, exclude=[m.quote.id for m in by_words])
+    assert after and all(m.matched_by == "meaning" for m in after)
+    assert shown[len(by_words) :] == [m.quote.id for m in after]
 
 
 def test_the_similar_button_is_under_a_quote_when_meaning_is_on(replier, searcher):

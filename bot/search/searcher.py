@@ -155,13 +155,15 @@ class Searcher:
     def _answers(
         self, opened: _Opened, analysis: Analysis, speaker_id: int | None, limit: int, excluded: set[int]
     ) -> list[Candidate]:
-        """The best `limit` answers. When the words alone fill them, the search by meaning is
-        not made: its answers only ever come after the words' ("Another" reaches them)."""
+        """The best `limit` answers: by words while the words answer with a quote not shown yet;
+        only then is the search by meaning made, its answers after the words' (so "Another"
+        goes on by meaning once the word matches are used up, and a message the words
+        answer costs no search by meaning)."""
         lexical = LEXICAL.retrieve(opened.db, analysis, speaker_id, self.tuning)
         candidates = retrieve.merge(opened.db, [lexical])
         by_words = rank.rank(analysis, candidates, self.tuning)
         chosen = rank.distinct(by_words, limit, self.tuning, excluded)
-        if len(chosen) == limit:
+        if chosen:
             return chosen
         near = MEANING.retrieve(opened.db, analysis, speaker_id, self.tuning)
         for cand in candidates:
