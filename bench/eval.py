@@ -144,7 +144,7 @@ def p99(values: list[float]) -> float:
 def evaluate(db_path: Path, lines: list[dict]) -> tuple[dict, dict]:
     """Engine and baseline results over `lines`, in one process, over one database."""
     searcher = Searcher(db_path)
-    searcher.search("warm up")  # load the segmenter before timing
+    searcher.warm_up()  # load the segmenter and the model before timing
     engine = run("engine", engine_answer(searcher), lines)
     baseline_index = Baseline(db_path)
     baseline = run("baseline", baseline_index.search, lines)

@@ -309,6 +309,7 @@ def open_engine(db_path: Path) -> Callable[[str], object]:
     from bot.search import Searcher
 
     searcher = Searcher(db_path)
+    searcher.warm_up()  # as the bot starts: the first answer waits for no model or vectors
     return lambda query: searcher.search(query, limit=3)
 
 

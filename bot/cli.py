@@ -279,7 +279,7 @@ def ask(query: str | None, limit: int, as_json: bool, speaker: str | None, db_pa
         raise click.ClickException(str(error)) from error
     queries = [query] if query is not None else (line.rstrip("\r\n") for line in sys.stdin)
     for text in queries:
-        matches = searcher.search(text, limit=limit, speaker=speaker)
+        matches = searcher.search(text, limit=limit, speaker=speaker, label_both=True)
         if as_json:
             click.echo(json.dumps([match_json(m) for m in matches], ensure_ascii=False))
         else:
@@ -394,6 +394,7 @@ def chat(db_path: Path, language_code: str | None) -> None:
 
     settings = replace(Settings.from_env(), db_path=db_path)
     replier = Replier(_searcher_for(settings), SQLiteStateStore(":memory:"))
+    replier.searcher.warm_up()  # before the prompt, not on the first question
     prompt = (lambda: click.echo("› ", nl=False)) if sys.stdin.isatty() else None
     run_chat(replier, sys.stdin, click.echo, prompt=prompt, language_code=language_code)
 

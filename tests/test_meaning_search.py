@@ -15,7 +15,7 @@ from bot.metadata import load_speakers
 from bot.quotedb import QuoteDB
 from bot.records import Source
 from bot.reply import Notice, Replier
-from bot.search import Searcher
+from bot.search import Searcher, semantic
 from bot.state import SQLiteStateStore
 from tests.conftest import SEEDS
 
@@ -104,8 +104,10 @@ def test_the_decision_by_meaning_lays_out_its_evidence_and_leaves_out_what_it_is
 
 def test_word_answers_say_words_or_both(searcher):
     # The first of these is near the query in meaning too; the others only share its words.
-    labels = [m.matched_by for m in searcher.search("AGI治理", limit=3)]
+    labels = [m.matched_by for m in searcher.search("AGI治理", limit=3, label_both=True)]
     assert labels[0] == "both" and "words" in labels[1:]
+    # Unasked (the chat replies show no such label), the query the words answer is not embedded.
+    assert {m.matched_by for m in searcher.search("AGI治理", limit=3)} == {"words"}
 
 
 def test_words_that_answer_spare_the_search_by_meaning(searcher, monkeypatch):
@@ -119,7 +121,12 @@ def test_words_that_answer_spare_the_search_by_meaning(searcher, monkeypatch):
         return search_by_meaning(db, analysis, *args)
 
     monkeypatch.setattr(searcher_module.MEANING, "retrieve", counted)
-    assert len(searcher.search("对齐", limit=3)) == 3 and asked == []
+    embedded: list[str] = []
+    embed = semantic._query_vector
+    monkeypatch.setattr(semantic, "_query_vector", lambda text: embedded.append(text) or embed(text))
+    assert len(searcher.search("对齐", limit=3)) == 3 and asked == [] and embedded == []
+    searcher.search("对齐", limit=3, label_both=True)
+    assert asked == [] and embedded  # labelling embeds the query, and searches nothing more
     searcher.search("对齐", limit=3, exclude=range(10_000))  # every word answer shown already
     assert asked == ["对齐"]
     asked.clear()
@@ -265,3 +272,13 @@ def test_the_margin_by_meaning_is_over_the_next_other_quote_not_its_twin():
     assert [c.id for c in rank.by_meaning(analysis, clear, [], DEFAULT)][:1] == [1]
     close = [candidate(1, said, best), candidate(3, other, best - 0.01)]
     assert rank.by_meaning(analysis, close, [], DEFAULT) == []
+
+
+def test_warm_up_reads_the_vectors_and_loads_the_model(quotes_db):
+    from bot.search import searcher as searcher_module
+
+    fresh = Searcher(quotes_db)
+    semantic._embedded.cache_clear()
+    fresh.warm_up()
+    assert semantic._embedded.cache_info().currsize == 1  # a probe embedded: the weights are in
+    assert fresh._fresh().db in searcher_module.MEANING._indexes

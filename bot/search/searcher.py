@@ -120,12 +120,19 @@ class Searcher:
     # -- the interface --
 
     def search(
-        self, query: str, limit: int = 3, speaker: str | None = None, exclude: Iterable[int] = ()
+        self,
+        query: str,
+        limit: int = 3,
+        speaker: str | None = None,
+        exclude: Iterable[int] = (),
+        label_both: bool = False,
     ) -> list[Match]:
         """The best quotes for `query` (at most `limit`), or [] when nothing matches well.
 
         `speaker` (any alias) keeps only that speaker's quotes; `exclude` lists quote
-        ids already shown. A name inside the query filters the same way.
+        ids already shown. A name inside the query filters the same way. `label_both`
+        also tells the answers by words whose meaning is near the query ("both"), which
+        embeds a query the words answered (about 2 ms; the chat replies do not show it).
         """
         if limit <= 0 or not isinstance(query, str):
             return []
@@ -146,10 +153,10 @@ class Searcher:
                 picked = sample.speaker_best(opened.db, speaker_id, limit, excluded)
                 return [self._match(opened, qid, 0.5 + 0.5 * q, ()) for qid, q in picked]
             chosen = self._answers(opened, analysis, speaker_id, limit, excluded)
-            # Whether the meaning agrees with what the words chose ("both"), for those alone.
-            by_words = [c for c in chosen if c.matched_by == "words"]
-            MEANING.complete(opened.db, analysis, by_words)
-            rank.label_agreement(by_words, self.tuning)
+            if label_both:  # whether the meaning agrees with what the words chose, for those alone
+                by_words = [c for c in chosen if c.matched_by == "words"]
+                MEANING.complete(opened.db, analysis, by_words)
+                rank.label_agreement(by_words, self.tuning)
             return [self._match(opened, c.id, c.score, c.terms, c.matched_by) for c in chosen]
 
     def _answers(
@@ -234,6 +241,13 @@ class Searcher:
             excluded = {origin, *(int(i) for i in exclude)}
             chosen = rank.distinct(ranked, limit, self.tuning, excluded)
             return [self._match(opened, c.id, c.score, (), "meaning") for c in chosen]
+
+    def warm_up(self) -> None:
+        """Load what a first answer may need (the word segmenter; the meaning model, its
+        weights and the database's vectors), so that no person's message waits for it."""
+        self.search("warm up", limit=1)
+        with self._lock:
+            MEANING.warm_up(self._fresh().db)
 
     def matches_meaning(self) -> bool:
         """Whether this database can be searched by meaning (its vectors and the model)."""

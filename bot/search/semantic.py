@@ -64,6 +64,11 @@ class MeaningRetriever:
                 cand.signals["meaning"] = scores[cand.id]
                 cand.signals["question"] = float(cand.id in questions)
 
+    def warm_up(self, db: QuoteDB) -> None:
+        """Read the database's vectors and embed a probe (the model loads its weights then)."""
+        if self.index(db) is not None:
+            _query_vector("warm up")
+
     def similar(self, db: QuoteDB, quote_id: int, count: int) -> Found:
         """The quotes closest in meaning to a stored quote (itself among them), each with
         "same_speaker" 1.0 when its speaker is the quote's."""

@@ -215,8 +215,8 @@ async def on_startup(application: QuoteBotApp) -> None:
     """After getMe: tell the replier its username, register the commands, schedule /daily."""
     shared = services(application)
     shared.replier.bot_username = application.bot.username
-    # Load the matcher's dictionaries now rather than on the first person's message.
-    shared.replier.searcher.search("warm up", limit=1)
+    # Load the matcher's dictionaries and model now rather than on the first person's message.
+    shared.replier.searcher.warm_up()
     try:
         await asyncio.to_thread(warm_up)  # the card fonts, so the first card is as fast as any
     except (OSError, ImportError) as error:
