@@ -65,8 +65,16 @@ def add_twin_groups(conn: sqlite3.Connection, first_quote: int) -> None:
         "UPDATE quotes SET twin_group = ? WHERE id = ?",
         ((root(qid), qid) for qid, _form in added if root(qid) != qid),
     )
-    merged = [(root(group), group) for group in parent if group < first_quote and root(group) != group]
-    conn.executemany("UPDATE quotes SET twin_group = ? WHERE twin_group = ?", merged)
+    # Stored groups joined under a smaller one: renamed in one pass (twin_group has no index,
+    # so one UPDATE per group would read every quote again).
+    merged = [(group, root(group)) for group in parent if group < first_quote and root(group) != group]
+    conn.execute("CREATE TEMP TABLE regrouped (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+    conn.executemany("INSERT INTO temp.regrouped VALUES (?, ?)", merged)
+    conn.execute(
+        "UPDATE quotes SET twin_group = (SELECT new FROM temp.regrouped WHERE old = twin_group)"
+        " WHERE twin_group IN (SELECT old FROM temp.regrouped)"
+    )
+    conn.execute("DROP TABLE temp.regrouped")
 
 
 def _stored_near(conn: sqlite3.Connection, qid: int, first_quote: int) -> list[tuple[int, str]]:
