@@ -12,6 +12,8 @@ from bot.quotedb import (
     VECTOR_GRAPH_TABLE,
     VECTORS_TABLE,
     append_vectors,
+    read_all_codes,
+    read_vector_graph,
     write_vector_graph,
     write_vectors,
 )
@@ -40,14 +42,14 @@ def add_vectors(db: sqlite_utils.Database, embedder: meaning.Embedder, first_quo
     before = db.execute(f"SELECT count(*) FROM {VECTORS_TABLE}").fetchone()[0]
     append_vectors(db, rows, before)
     total = before + len(rows)
-    graph = _stored_graph(db)
+    graph = read_vector_graph(db.conn)
     if graph is not None and rows:
         codes = _index_of(rows, embedder.tag).codes
         assert codes is not None
         graph = meaning.grown_ann(graph, codes, total)
     if graph is None and total >= meaning.ANN_THRESHOLD:  # none yet, or outgrown: made from every row
         owners = np.array([q for (q,) in db.execute(f"SELECT quote_id FROM {VECTORS_TABLE} ORDER BY row")])
-        every = _all_codes(db, total)
+        every = read_all_codes(db.conn)
         graph = meaning.VectorIndex(every, owners, embedder.tag).ann_bytes()
     if graph is not None:
         db.conn.execute(f"DROP TABLE IF EXISTS {VECTOR_GRAPH_TABLE}")
@@ -60,17 +62,3 @@ def _index_of(rows: list[tuple[int, bytes]], tag: str) -> meaning.VectorIndex:
     owners = np.array([quote_id for quote_id, _code in rows], dtype=np.int64)
     codes = np.frombuffer(b"".join(code for _q, code in rows), dtype=np.uint8)
     return meaning.VectorIndex(codes.reshape(len(rows), meaning.CODE_BYTES), owners, tag)
-
-
-def _stored_graph(db: sqlite_utils.Database) -> bytes | None:
-    if VECTOR_GRAPH_TABLE not in db.table_names():
-        return None
-    row = db.execute(f"SELECT data FROM {VECTOR_GRAPH_TABLE}").fetchone()
-    return bytes(row[0]) if row else None
-
-
-def _all_codes(db: sqlite_utils.Database, count: int) -> np.ndarray:
-    codes = np.empty((count, meaning.CODE_BYTES), np.uint8)
-    for number, (code,) in enumerate(db.execute(f"SELECT code FROM {VECTORS_TABLE} ORDER BY row")):
-        codes[number] = np.frombuffer(code, np.uint8)
-    return codes

@@ -34,10 +34,19 @@ from bot.quotedb.schema import (
     version_meta,
     write_meta,
 )
-from bot.quotedb.vectors import append_vectors, stored_vectors, write_vector_graph, write_vectors
+from bot.quotedb.vectors import (
+    append_vectors,
+    read_all_codes,
+    read_vector_graph,
+    stored_vectors,
+    write_vector_graph,
+    write_vectors,
+)
 
 __all__ = [
     "append_vectors",
+    "read_all_codes",
+    "read_vector_graph",
     "DAMAGED",
     "FTS_TABLE",
     "LEXICON_TABLE",

@@ -34,6 +34,7 @@ from bot.quotedb.schema import (
     DatabaseError,
     version_meta,
 )
+from bot.quotedb.vectors import read_all_codes, read_vector_graph
 from bot.records import Source, SpeechKind
 
 
@@ -377,29 +378,18 @@ class QuoteDB:
         if self.vector_tag is None:
             return np.zeros((0, 0), np.uint8)
         if rows is None:
-            query = self.conn.execute(f"SELECT code FROM {VECTORS_TABLE} ORDER BY row")
-            count = self.conn.execute(f"SELECT count(*) FROM {VECTORS_TABLE}").fetchone()[0]
-        else:
-            wanted = [int(row) for row in rows]
-            marks = ",".join("?" * len(wanted))
-            found = self.conn.execute(
-                f"SELECT code FROM {VECTORS_TABLE} WHERE row IN ({marks}) ORDER BY row", wanted
-            )
-            joined = np.frombuffer(b"".join(code for (code,) in found), dtype=np.uint8)
-            return joined.reshape(len(wanted), -1) if len(wanted) else np.zeros((0, 0), np.uint8)
-        codes: np.ndarray | None = None
-        for number, (code,) in enumerate(query):
-            if codes is None:
-                codes = np.empty((count, len(code)), np.uint8)
-            codes[number] = np.frombuffer(code, dtype=np.uint8)
-        return codes if codes is not None else np.zeros((0, 0), np.uint8)
+            return read_all_codes(self.conn)
+        wanted = [int(row) for row in rows]
+        marks = ",".join("?" * len(wanted))
+        found = self.conn.execute(
+            f"SELECT code FROM {VECTORS_TABLE} WHERE row IN ({marks}) ORDER BY row", wanted
+        )
+        joined = np.frombuffer(b"".join(code for (code,) in found), dtype=np.uint8)
+        return joined.reshape(len(wanted), -1) if len(wanted) else np.zeros((0, 0), np.uint8)
 
     def vector_graph(self) -> bytes | None:
         """The ANN index stored with the vectors, or None (a small corpus is scanned)."""
-        if not self._has_graph:
-            return None
-        row = self.conn.execute(f"SELECT data FROM {VECTOR_GRAPH_TABLE}").fetchone()
-        return bytes(row[0]) if row else None
+        return read_vector_graph(self.conn) if self._has_graph else None
 
     # -- what the picker reads --
 

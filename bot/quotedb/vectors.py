@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import sqlite_utils
 
 from bot.quotedb.schema import VECTOR_GRAPH_TABLE, VECTOR_TAG_KEY, VECTORS_TABLE, write_meta
@@ -37,6 +38,24 @@ def write_vector_graph(db: sqlite_utils.Database, data: bytes) -> None:
     """Store the serialized ANN index over the stored vectors (one row)."""
     db.conn.execute(f"CREATE TABLE {VECTOR_GRAPH_TABLE} (data BLOB)")
     db.conn.execute(f"INSERT INTO {VECTOR_GRAPH_TABLE} VALUES (?)", (data,))
+
+
+def read_vector_graph(conn: sqlite3.Connection) -> bytes | None:
+    """The stored ANN index over the vectors, or None when there is none."""
+    present = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (VECTOR_GRAPH_TABLE,)).fetchone()
+    row = conn.execute(f"SELECT data FROM {VECTOR_GRAPH_TABLE}").fetchone() if present else None
+    return bytes(row[0]) if row else None
+
+
+def read_all_codes(conn: sqlite3.Connection) -> np.ndarray:
+    """Every stored row's code, by row number, in one array (no list of small objects)."""
+    count = conn.execute(f"SELECT count(*) FROM {VECTORS_TABLE}").fetchone()[0]
+    codes: np.ndarray | None = None
+    for number, (code,) in enumerate(conn.execute(f"SELECT code FROM {VECTORS_TABLE} ORDER BY row")):
+        if codes is None:
+            codes = np.empty((count, len(code)), np.uint8)
+        codes[number] = np.frombuffer(code, dtype=np.uint8)
+    return codes if codes is not None else np.zeros((0, 0), np.uint8)
 
 
 def stored_vectors(path: Path, tag: str) -> list[tuple[str, list[bytes]]]:
