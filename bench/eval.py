@@ -6,6 +6,12 @@ A hit at rank k: the k-th result's text contains one of `expect_any` (compared i
 normalized form) and, when the line names a speaker, the result is that speaker's.
 A negative (`expect_any: null`) is right only when the answer is empty.
 
+A topics line (`on_topic_any`, tests/data/topics.jsonl) has no single right quote: an
+answer is good when it stands on its own (the quote's stored `postable` judgement), holds
+one of `on_topic_any` (null: any topic) and is by `speaker` when one is given. Its figures
+are good at rank 1 and the share of good answers among the top 3, as
+../shared/dev/score_topics.py counts them.
+
 The baseline, run in the same process over the same database: rapidfuzz
 `process.extract` with `partial_ratio` over every normalized quote, answering
 nothing below BASELINE_CUTOFF. Without --db the database is built from seeds/ into
@@ -48,12 +54,12 @@ class Baseline:
 
     def __init__(self, db_path: Path) -> None:
         db = QuoteDB(db_path)
-        self.rows = [(quote.text, quote.speaker) for quote in db.quotes()]
+        self.rows = [(quote.text, quote.speaker, quote.postable) for quote in db.quotes()]
         db.close()
-        self.norms = [normalize.normalize(text) for text, _speaker in self.rows]
+        self.norms = [normalize.normalize(text) for text, _speaker, _postable in self.rows]
 
-    def search(self, query: str, limit: int = TOP) -> list[tuple[str, str]]:
-        """(text, speaker) of the best `limit` quotes, or [] below the cutoff."""
+    def search(self, query: str, limit: int = TOP) -> list[Result]:
+        """(text, speaker, postable) of the best `limit` quotes, or [] below the cutoff."""
         found = process.extract(
             normalize.normalize(query),
             self.norms,
@@ -65,6 +71,10 @@ class Baseline:
         return [self.rows[index] for _choice, _score, index in found]
 
 
+# One answer as graded: (text, speaker, stands on its own).
+Result = tuple[str, str, bool]
+
+
 def is_hit(line: dict, text: str, speaker: str) -> bool:
     """Whether one result answers the line."""
     if line["speaker"] and speaker != line["speaker"]:
@@ -73,17 +83,36 @@ def is_hit(line: dict, text: str, speaker: str) -> bool:
     return any(normalize.normalize(expected) in norm for expected in line["expect_any"])
 
 
-def grade(line: dict, results: list[tuple[str, str]]) -> tuple[bool, bool]:
-    """(top-1 right, top-3 right) for one line's results."""
+def is_good(line: dict, result: Result) -> bool:
+    """Whether one result is a good answer to a topics line (stands on its own, on the
+    topic, by the person named)."""
+    text, speaker, postable = result
+    if line["speaker"] and speaker != line["speaker"]:
+        return False
+    topics = line["on_topic_any"]
+    norm = normalize.normalize(text)
+    return postable and (topics is None or any(normalize.normalize(t) in norm for t in topics))
+
+
+def is_topic_line(line: dict) -> bool:
+    return "on_topic_any" in line
+
+
+def grade(line: dict, results: list[Result]) -> tuple[float, float]:
+    """(top-1 right, top-3 right) for one line's results; for a topics line, (good at
+    rank 1, the share of the top 3 that is good)."""
+    if is_topic_line(line):
+        goods = [is_good(line, result) for result in results[:TOP]]
+        return float(bool(goods and goods[0])), sum(goods) / (len(goods) or 1)
     if line["expect_any"] is None:
-        return not results, not results
-    hits = [is_hit(line, text, speaker) for text, speaker in results[:TOP]]
-    return bool(hits and hits[0]), any(hits)
+        return float(not results), float(not results)
+    hits = [is_hit(line, text, speaker) for text, speaker, _postable in results[:TOP]]
+    return float(bool(hits and hits[0])), float(any(hits))
 
 
 def run(name: str, answer, lines: list[dict]) -> dict:
     """Answer every line; tally hits per kind and the time per query."""
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    tally: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     times, misses = [], []
     for line in lines:
         started = time.perf_counter()
@@ -100,13 +129,16 @@ def run(name: str, answer, lines: list[dict]) -> dict:
 
 
 def engine_answer(searcher: Searcher):
-    def answer(query: str) -> list[tuple[str, str]]:
-        return [(m.quote.text, m.quote.speaker) for m in searcher.search(query, limit=TOP)]
+    def answer(query: str) -> list[Result]:
+        return [
+            (m.quote.text, m.quote.speaker, m.quote.postable)
+            for m in searcher.search(query, limit=TOP)
+        ]
 
     return answer
 
 
-def percent(numerator: int, denominator: int) -> str:
+def percent(numerator: float, denominator: float) -> str:
     return f"{100 * numerator / denominator:5.1f}%" if denominator else "    -"
 
 
@@ -162,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         engine, baseline = evaluate(db_path, lines)
     print(f"{args.queries} ({len(lines)} queries), database {args.db or 'built from seeds/'}")
     print(table(engine, baseline))
+    if any(is_topic_line(line) for line in lines):
+        print("topics: @1 = good at rank 1, @3 = the share of good answers among the top 3")
     if args.misses:
         for line in engine["misses"]:
             print(f"miss: [{line['kind']}] {line['query']!r}")

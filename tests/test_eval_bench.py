@@ -33,9 +33,22 @@ def test_eval_prints_hit_rates_for_engine_and_baseline(quotes_db, tmp_path, caps
 def test_grading_rules():
     bench = load_eval()
     positive = {"expect_any": ["对齐"], "speaker": "Sam Altman", "kind": "keyword"}
-    assert bench.grade(positive, [("AI對齊很難", "Sam Altman")]) == (True, True)
-    assert bench.grade(positive, [("AI对齐很难", "Lex Fridman")]) == (False, False)
-    assert bench.grade(positive, [("别的", "Sam Altman"), ("对齐", "Sam Altman")]) == (False, True)
+    assert bench.grade(positive, [("AI對齊很難", "Sam Altman", True)]) == (True, True)
+    assert bench.grade(positive, [("AI对齐很难", "Lex Fridman", True)]) == (False, False)
+    assert bench.grade(positive, [("别的", "Sam Altman", True), ("对齐", "Sam Altman", False)]) == (False, True)
     negative = {"expect_any": None, "speaker": None, "kind": "negative"}
     assert bench.grade(negative, []) == (True, True)
-    assert bench.grade(negative, [("x", "y")]) == (False, False)
+    assert bench.grade(negative, [("x", "y", True)]) == (False, False)
+
+
+def test_a_topics_answer_is_good_when_it_stands_on_its_own_on_the_topic_by_the_person_named():
+    bench = load_eval()
+    topic = {"query": "对齐", "kind": "zh-topic", "on_topic_any": ["对齐"], "speaker": None}
+    assert bench.grade(topic, [("AI對齊很難。", "Sam Altman", True)]) == (1.0, 1.0)
+    assert bench.grade(topic, [("你怎么看对齐?", "Lex Fridman", False)]) == (0.0, 0.0)
+    off_topic_first = [("别的话题。", "Sam Altman", True), ("对齐很难。", "Ilya Sutskever", True)]
+    assert bench.grade(topic, off_topic_first) == (0.0, 0.5)
+    named = {"query": "Ilya", "kind": "name", "on_topic_any": None, "speaker": "Ilya Sutskever"}
+    assert bench.grade(named, [("对齐很难。", "Sam Altman", True)]) == (0.0, 0.0)
+    assert bench.grade(named, [("对齐很难。", "Ilya Sutskever", True)]) == (1.0, 1.0)
+    assert bench.grade(topic, []) == (0.0, 0.0)
