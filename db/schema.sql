@@ -62,11 +62,17 @@ CREATE TABLE "speakers" (
 
 CREATE TABLE vocab (term TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
 
+CREATE INDEX "idx_passages_prev_id"
+    ON "passages" ("prev_id");
+
 CREATE INDEX "idx_quotes_passage_id"
     ON "quotes" ("passage_id");
 
 CREATE INDEX "idx_quotes_speaker_id"
     ON "quotes" ("speaker_id");
+
+CREATE INDEX "idx_quotes_speaker_id_postable_score_quality"
+    ON "quotes" ("speaker_id", "postable_score", "quality");
 
 CREATE UNIQUE INDEX "idx_sources_file"
     ON "sources" ("file");

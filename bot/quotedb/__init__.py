@@ -13,7 +13,15 @@ says what to do.
 - `reads`: `QuoteDB`, every read query, and the records it returns.
 """
 
-from bot.quotedb.reads import Context, Pickable, Quote, QuoteDB, StoredSource, StoredSpeaker
+from bot.quotedb.reads import (
+    Context,
+    Pickable,
+    Quote,
+    QuoteDB,
+    SearchRow,
+    StoredSource,
+    StoredSpeaker,
+)
 from bot.quotedb.schema import (
     DAMAGED,
     FTS_TABLE,
@@ -65,6 +73,7 @@ __all__ = [
     "Pickable",
     "Quote",
     "QuoteDB",
+    "SearchRow",
     "StoredSource",
     "StoredSpeaker",
     "create_schema",

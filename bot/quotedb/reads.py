@@ -64,6 +64,18 @@ class Pickable(NamedTuple):
     twin_group: int
 
 
+class SearchRow(NamedTuple):
+    """What the ranker reads of a quote: its words, its quotability, the stored judgement
+    of whether it stands on its own (score 0..1 and reason codes), and who said it."""
+
+    id: int
+    tokens: str
+    quality: float
+    worth: float  # the stored postable score (bot.extract.postable)
+    why: tuple[str, ...]
+    speaker_id: int
+
+
 @dataclass(frozen=True)
 class Context:
     """A quote's whole turn and the turn before it (usually the question)."""
@@ -315,16 +327,43 @@ class QuoteDB:
         ).fetchall()
         return dict(rows)
 
-    def search_fields(self, ids: Iterable[int]) -> list[tuple[int, str, float]]:
-        """(id, tokens, quality) of these quotes."""
+    def search_fields(self, ids: Iterable[int]) -> list[SearchRow]:
+        """What the ranker reads of these quotes."""
         ids = list(ids)
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
         rows = self.conn.execute(
-            f"SELECT id, tokens, quality FROM quotes WHERE id IN ({marks})", ids
+            "SELECT id, tokens, quality, postable_score, postable_why, speaker_id"
+            f" FROM quotes WHERE id IN ({marks})",
+            ids,
         ).fetchall()
-        return [(qid, tokens or "", quality or 0.0) for qid, tokens, quality in rows]
+        return [
+            SearchRow(qid, tokens or "", quality or 0.0,
+                      1.0 if worth is None else worth, tuple(json.loads(why or "[]")), speaker_id)
+            for qid, tokens, quality, worth, why, speaker_id in rows
+        ]
+
+    def answers(self, question_ids: Iterable[int]) -> dict[int, int]:
+        """For each of these quotes, the quote that answers it: in the next turn of the same
+        document, by someone else, the one that best stands on its own (first of equals).
+        Quotes with no next turn by another speaker are left out."""
+        ids = list(question_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"""SELECT q.id, a.id FROM quotes q
+                JOIN passages turn ON turn.prev_id = q.passage_id AND turn.kind = 'speech'
+                JOIN quotes a ON a.passage_id = turn.id AND a.speaker_id != q.speaker_id
+                WHERE q.id IN ({marks})
+                ORDER BY q.id, a.postable_score DESC, a.position, a.id""",
+            ids,
+        ).fetchall()
+        found: dict[int, int] = {}
+        for question, answer in rows:
+            found.setdefault(question, answer)
+        return found
 
     def quote_speakers(self) -> tuple[np.ndarray, np.ndarray]:
         """(every quote id, ascending; the speaker id of each), as two arrays."""
@@ -350,12 +389,16 @@ class QuoteDB:
         """(id, text, tokens) of every quote, in id order."""
         return self.conn.execute("SELECT id, text, tokens FROM quotes ORDER BY id").fetchall()
 
-    def best_quality(self, speaker_id: int, count: int) -> list[tuple[int, float]]:
-        """(id, quality) of a speaker's `count` most quotable quotes, best first."""
-        return self.conn.execute(
-            "SELECT id, quality FROM quotes WHERE speaker_id = ? ORDER BY quality DESC, id",
-            (speaker_id,),
-        ).fetchmany(count)
+    def speaker_best(self, speaker_id: int, count: int) -> list[Pickable]:
+        """A speaker's `count` quotes that best stand on their own (the stored judgement's
+        score, then the quotability prior), best first."""
+        return [
+            Pickable(*row)
+            for row in self.conn.execute(
+                f"{_PICKABLE} WHERE speaker_id = ? ORDER BY postable_score DESC, quality DESC, id",
+                (speaker_id,),
+            ).fetchmany(count)
+        ]
 
     def id_range(self) -> tuple[int | None, int | None]:
         """The smallest and largest quote id."""

@@ -16,7 +16,7 @@ from bot.metadata import Speaker
 from bot.records import Source
 
 # Bump when a table changes: a database of another version must be rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Columns the matcher reads: the segmented comparison form (the comparison form
 # itself is it without spaces, so it is not stored twice) and the quotability prior.
@@ -77,6 +77,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
             ("prev_id", "passages", "id"),
         ],
     )
+    # The searcher reads a question's answer as the turn after it (QuoteDB.answers).
+    db.table("passages").create_index(["prev_id"])
     db.table("quotes").create(
         {"id": int, "passage_id": int, "speaker_id": int, "source_id": int, "position": int,
          "kind": str, "text": str, **SEARCH_COLUMNS, **PICK_COLUMNS},
@@ -88,6 +90,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
         ],
     )
     db.table("quotes").create_index(["speaker_id"])
+    # A name alone asks for the speaker's best quotes (QuoteDB.speaker_best).
+    db.table("quotes").create_index(["speaker_id", "postable_score", "quality"])
     db.table("quotes").create_index(["passage_id"])
 
 

@@ -52,9 +52,25 @@ def rank(analysis: Analysis, candidates: list[Candidate], tuning: Tuning) -> lis
         cand.terms = matched
         if cand.score >= tuning.min_score:
             cand.matched_by = "words"
+            set_order(cand, analysis, tuning)
             kept.append(cand)
-    kept.sort(key=lambda c: (-c.score, c.id))
-    return kept
+    return in_order(kept)
+
+
+def set_order(cand: Candidate, analysis: Analysis, tuning: Tuning) -> None:
+    """Rank a candidate that passed the threshold by its score and its worth: among the
+    quotes that match, the one that stands on its own comes first. The worth only orders
+    the answers, never decides whether there is one (a query only a question matches
+    still gets it). An interviewer's own line is worth little unless the query names them."""
+    worth = cand.worth
+    if cand.by_host and cand.speaker_id != analysis.speaker_id:
+        worth *= 1.0 - tuning.host_penalty
+    cand.order = cand.score + tuning.worth_weight * worth
+
+
+def in_order(candidates: list[Candidate]) -> list[Candidate]:
+    """Best first (by `Candidate.order`), ties by id so that an answer never depends on chance."""
+    return sorted(candidates, key=lambda c: (-c.order, c.id))
 
 
 def label_agreement(answers: list[Candidate], tuning: Tuning) -> None:

@@ -36,8 +36,9 @@ def merge(db: QuoteDB, found: list[Found]) -> list[Candidate]:
         for quote_id, evidence in stage.items():
             signals.setdefault(quote_id, {}).update(evidence)
     return [
-        Candidate(qid, tokens, quality, signals[qid])
-        for qid, tokens, quality in db.search_fields(signals)
+        Candidate(row.id, row.tokens, row.quality, signals[row.id], worth=row.worth, why=row.why,
+                  speaker_id=row.speaker_id)
+        for row in db.search_fields(signals)
     ]
 
 

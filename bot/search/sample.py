@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random as random_module
 from collections.abc import Sequence, Set
 from typing import Any
@@ -16,6 +17,8 @@ from bot.quotedb import Pickable, QuoteDB
 PICK_POOL_LIMIT = 1_000
 PICK_SAMPLE = 200
 PICK_RUN = 20  # consecutive postable quotes read at each random place
+# A name alone reads this many of the speaker's best quotes per answer wanted.
+SPEAKER_POOL = 20
 
 
 def pick(db: QuoteDB, speaker_id: int | None, shown: Sequence[int], rng: Any) -> Pick | None:
@@ -60,12 +63,17 @@ def _sampled(db: QuoteDB, speaker_id: int | None, shown: Sequence[int], rng: Any
     return fresh + [row for row in before if row.id not in found]
 
 
-def speaker_best(
-    db: QuoteDB, speaker_id: int, limit: int, excluded: Set[int]
-) -> list[tuple[int, float]]:
-    """(id, quality) of `limit` of a speaker's most quotable quotes: any of the best first."""
-    rows = db.best_quality(speaker_id, limit * 20 + len(excluded))
-    rows = [r for r in rows if r[0] not in excluded]
-    top = [r for r in rows if r[1] >= rows[0][1]] if rows else []
-    random_module.shuffle(top)  # any of the best-quality quotes, not always the first
-    return (top + [r for r in rows if r not in top])[:limit]
+def speaker_best(db: QuoteDB, speaker_id: int, limit: int, excluded: Set[int]) -> list[Pickable]:
+    """`limit` of a speaker's quotes that best stand on their own, never one shown
+    (`excluded`) or a near-duplicate of one, spread over their sources: each source's
+    best in turn, the best source first."""
+    rows = db.speaker_best(speaker_id, SPEAKER_POOL * limit + len(excluded))
+    shown_groups = {row.twin_group for row in rows if row.id in excluded}
+    shown_groups.update(row.twin_group for row in db.pickables_by_id(set(excluded) - {r.id for r in rows}))
+    by_source: dict[int, list[Pickable]] = {}
+    for row in rows:
+        if row.twin_group not in shown_groups:
+            shown_groups.add(row.twin_group)  # a quote published twice is offered once
+            by_source.setdefault(row.source_id, []).append(row)
+    rounds = itertools.zip_longest(*by_source.values())
+    return [row for turn in rounds for row in turn if row is not None][:limit]

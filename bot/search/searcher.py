@@ -21,7 +21,7 @@ from bot import lexicon
 from bot.normalize import Segmenter
 from bot.quotedb import Context, DatabaseError, Quote, QuoteDB
 from bot.records import Source
-from bot.search import rank, retrieve, sample, semantic
+from bot.search import answers, rank, retrieve, sample, semantic
 from bot.search.aliases import SpeakerAliases
 from bot.search.analyze import Analyzer
 from bot.search.tuning import DEFAULT, Tuning
@@ -150,8 +150,8 @@ class Searcher:
             if not analysis.has_content:
                 if speaker_id is None:
                     return []
-                picked = sample.speaker_best(opened.db, speaker_id, limit, excluded)
-                return [self._match(opened, qid, 0.5 + 0.5 * q, ()) for qid, q in picked]
+                best = sample.speaker_best(opened.db, speaker_id, limit, excluded)
+                return [self._match(opened, row.id, 0.5 + 0.5 * row.score, ()) for row in best]
             chosen = self._answers(opened, analysis, speaker_id, limit, excluded)
             if label_both:  # whether the meaning agrees with what the words chose, for those alone
                 by_words = [c for c in chosen if c.matched_by == "words"]
@@ -168,7 +168,9 @@ class Searcher:
         answer costs no search by meaning)."""
         lexical = LEXICAL.retrieve(opened.db, analysis, speaker_id, self.tuning)
         candidates = retrieve.merge(opened.db, [lexical])
-        by_words = rank.rank(analysis, candidates, self.tuning)
+        by_words = answers.answer_questions(
+            opened.db, rank.rank(analysis, candidates, self.tuning), analysis, speaker_id, self.tuning
+        )
         chosen = rank.distinct(by_words, limit, self.tuning, excluded)
         if chosen:
             return chosen
@@ -178,9 +180,7 @@ class Searcher:
         # Only the quotes the meaning alone found are new to the words' ranking (their bm25
         # is 0 whatever the best one is, so ranking them apart gives the same scores).
         found_by_meaning = retrieve.merge(opened.db, [{i: s for i, s in near.items() if i not in lexical}])
-        by_words = sorted(
-            by_words + rank.rank(analysis, found_by_meaning, self.tuning), key=lambda c: (-c.score, c.id)
-        )
+        by_words = rank.in_order(by_words + rank.rank(analysis, found_by_meaning, self.tuning))
         ranked = self._ranked(opened, analysis, candidates + found_by_meaning, by_words)
         return rank.distinct(ranked, limit, self.tuning, excluded)
 

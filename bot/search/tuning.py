@@ -41,6 +41,17 @@ class Tuning:
     bm25_weight: float = 0.1
     quality_weight: float = 0.1
 
+    # The order of the answers that pass the threshold: score + worth_weight x the quote's
+    # stored worth (its postable score, 0..1), an interviewer's line (not named in the
+    # query) keeping 1 - host_penalty of it. Chosen by `bench/eval.py` on the four
+    # development sets: the topics set's good first answers, with queries.jsonl and
+    # queries_extra.jsonl still all right at rank 1.
+    worth_weight: float = 0.15
+    host_penalty: float = 0.8
+    # An interviewer's question gives its place to its answer when the answer's words cover
+    # this share of what the question's cover (bot/search/answers.py).
+    answer_coverage: float = 0.5
+
     # The no-match threshold (calibrated by bench/calibrate.py; see its output for the
     # data). Evidence is in units of the IDF of a term no quote holds, so it means the
     # same at any corpus size. `bench/calibrate.py --seed 0` on the seeds (1576 generated

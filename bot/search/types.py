@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.extract.postable import INTERVIEWER_REMARK, QUESTION
 from bot.quotedb import Quote
 
 # "text": CJK text, matched inside a quote's comparison form; "word": a Latin word,
@@ -77,3 +78,17 @@ class Candidate:
     coverage: float = 0.0
     evidence: float = 0.0  # in units of the largest IDF
     matched_by: MatchedBy = "words"
+    worth: float = 1.0  # the stored judgement of how well it stands on its own, 0..1
+    why: tuple[str, ...] = ()  # that judgement's reason codes
+    speaker_id: int = 0
+    order: float = 0.0  # what answers are ranked by: the score, with the quote's worth
+
+    @property
+    def asks(self) -> bool:
+        """Whether the quote is a question (its answer is worth more than it)."""
+        return QUESTION in self.why
+
+    @property
+    def by_host(self) -> bool:
+        """Whether an interviewer said it (their own lines are not what a reader asks for)."""
+        return INTERVIEWER_REMARK in self.why
