@@ -226,5 +226,9 @@ class Segmenter:
 
     def is_dictionary_word(self, word: str) -> bool:
         """Whether the dictionary knows `word` (a real word, not a typo or a seam)."""
+        return self.word_frequency(word) > 0
+
+    def word_frequency(self, word: str) -> int:
+        """How common the dictionary says `word` is (0: not a word it knows)."""
         frequency: int = self._jieba.FREQ.get(word, 0)
-        return frequency > 0
+        return frequency

@@ -136,3 +136,13 @@ STOPWORDS = frozenset(
     s t please tell show give find get say said quote quotes something anything thing things
     """.split()
 )
+
+
+# Latin words shorter than this are never corrected (too many real words lie one letter
+# from them), nor filed as corrections.
+MIN_SPELLED = 4
+
+
+def deletions(word: str) -> set[str]:
+    """The word with one letter left out, each way (a SymSpell index's keys)."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}

@@ -60,6 +60,8 @@ CREATE TABLE "speakers" (
    "aliases" TEXT
 );
 
+CREATE TABLE spelling (key TEXT, word TEXT, freq INTEGER, PRIMARY KEY (key, word)) WITHOUT ROWID;
+
 CREATE TABLE vocab (term TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
 
 CREATE INDEX "idx_passages_prev_id"

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 
 import sqlite_utils
 
-from bot import lexicon, terms
-from bot.quotedb import FTS_TABLE, LEXICON_TABLE, READINGS_TABLE, VOCAB_TABLE
+from bot import lexicon, normalize, terms
+from bot.quotedb import FTS_TABLE, LEXICON_TABLE, READINGS_TABLE, SPELLING_TABLE, VOCAB_TABLE
 
 
 def build_search_index(db: sqlite_utils.Database, glossary: dict[str, list[str]]) -> None:
@@ -43,6 +43,7 @@ def add_to_search_index(db: sqlite_utils.Database, glossary: dict[str, list[str]
     conn.execute("DROP TABLE temp.added")
     conn.execute(f"DROP TABLE {LEXICON_TABLE}")
     conn.execute(f"DROP TABLE {READINGS_TABLE}")
+    conn.execute(f"DROP TABLE {SPELLING_TABLE}")
     _fill_translations(conn, glossary, dict(conn.execute(f"SELECT term, df FROM {VOCAB_TABLE}")))
 
 
@@ -65,6 +66,44 @@ def _fill_translations(conn: sqlite3.Connection, glossary: dict[str, list[str]],
     )
     conn.execute(f"CREATE INDEX {READINGS_TABLE}_char ON {READINGS_TABLE}(char)")
     conn.execute(f"CREATE INDEX {READINGS_TABLE}_py ON {READINGS_TABLE}(py, in_corpus)")
+    _fill_spelling(conn, vocab)
+
+
+def _fill_spelling(conn: sqlite3.Connection, vocab: dict[str, int]) -> None:
+    """The Latin words a query may be corrected to, filed under themselves and their
+    one-letter deletions: the corpus's own words, the English of its translations and
+    its speakers' names, each as common as the corpus says."""
+    known = _known_words(conn, vocab)
+    conn.execute(
+        f"CREATE TABLE {SPELLING_TABLE} (key TEXT, word TEXT, freq INTEGER,"
+        " PRIMARY KEY (key, word)) WITHOUT ROWID"
+    )
+    conn.executemany(
+        f"INSERT INTO {SPELLING_TABLE} VALUES (?, ?, ?)",
+        ((key, word, freq) for word, freq in known.items() for key in {word} | terms.deletions(word)),
+    )
+
+
+def _known_words(conn: sqlite3.Connection, vocab: dict[str, int]) -> dict[str, int]:
+    """Latin word -> how common it is: its quotes, or its translations' quotes; a speaker's
+    name counts as all their quotes."""
+    known: dict[str, int] = {}
+
+    def add(word: str, freq: int) -> None:
+        if len(word) >= terms.MIN_SPELLED and word.isascii() and word.isalpha():
+            known[word] = max(known.get(word, 0), freq)
+
+    for term, df in vocab.items():
+        add(term, df)
+    for en, zh in conn.execute(f"SELECT en, zh FROM {LEXICON_TABLE}"):
+        add(en, vocab.get(zh, 1))
+    for names, count in conn.execute(
+        "SELECT s.name || ' ' || s.aliases, count(q.id) FROM speakers s"
+        " LEFT JOIN quotes q ON q.speaker_id = s.id GROUP BY s.id"
+    ):
+        for word in normalize.words(names).split(" "):
+            add(word, max(count, 1))
+    return known
 
 
 def _fill_fts(conn: sqlite3.Connection) -> None:

@@ -26,6 +26,7 @@ from bot.quotedb.schema import (
     LEXICON_TABLE,
     MISSING,
     READINGS_TABLE,
+    SPELLING_TABLE,
     TABLES,
     VECTOR_GRAPH_TABLE,
     VECTOR_TAG_KEY,
@@ -291,21 +292,33 @@ class QuoteDB:
         )
         return {en for (en,) in rows}
 
-    def homophones(self, char: str) -> tuple[str, ...]:
-        """The characters the corpus uses that share a reading with `char`."""
+    def readings(self, char: str) -> tuple[str, ...]:
+        """The readings (toneless pinyin) of one character, any character the dictionary has."""
+        rows = self.conn.execute(f"SELECT py FROM {READINGS_TABLE} WHERE char = ?", (char,))
+        return tuple(py for (py,) in rows)
+
+    def spellings(self, keys: Iterable[str]) -> dict[str, int]:
+        """The known Latin words filed under any of `keys` (a word or a deletion of one),
+        with how common each is."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
         rows = self.conn.execute(
-            f"""SELECT DISTINCT b.char FROM {READINGS_TABLE} a
-                JOIN {READINGS_TABLE} b ON b.py = a.py AND b.in_corpus = 1
-                WHERE a.char = ?""",
-            (char,),
+            f"SELECT word, freq FROM {SPELLING_TABLE} WHERE key IN ({marks})", keys
         ).fetchall()
-        return tuple(r[0] for r in rows)
+        return dict(rows)
 
     def corpus_readings(self) -> list[tuple[str, str]]:
         """(character, reading) of every character the corpus uses."""
         return self.conn.execute(
             f"SELECT char, py FROM {READINGS_TABLE} WHERE in_corpus = 1"
         ).fetchall()
+
+    def glossary_terms(self, min_weight: float) -> frozenset[str]:
+        """The Chinese terms of translations weighing at least `min_weight` (the glossary's)."""
+        rows = self.conn.execute(f"SELECT DISTINCT zh FROM {LEXICON_TABLE} WHERE weight >= ?", (min_weight,))
+        return frozenset(zh for (zh,) in rows)
 
     def topic_words(self, min_weight: float, n: int) -> list[str]:
         """Translated terms of two or more characters, most frequent in the corpus first."""

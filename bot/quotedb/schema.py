@@ -33,6 +33,10 @@ FTS_TABLE = "quotes_fts"
 VOCAB_TABLE = "vocab"
 LEXICON_TABLE = "lexicon"
 READINGS_TABLE = "readings"
+# The Latin words the corpus knows (its own, its translations' English, its speakers'
+# names), each under itself and its one-letter deletions (a SymSpell index, on disk so a
+# million quotes cost the searching process no memory), with how common each word is.
+SPELLING_TABLE = "spelling"
 # Matching by meaning (optional: a database built without the model package has no such
 # table, and the bot answers on words alone): one sentence vector per row (4-bit codes,
 # `bot.meaning.quantize`), owned by a quote, its rows in sentence order (the next build's cache).
@@ -41,7 +45,7 @@ VECTOR_TAG_KEY = "vector_tag"
 # From bot.meaning.ANN_THRESHOLD vectors on, the ANN index over them (faiss IVF-PQ), built with them.
 VECTOR_GRAPH_TABLE = "vector_graph"
 TABLES = ("meta", "speakers", "sources", "passages", "quotes", FTS_TABLE, VOCAB_TABLE,
-          LEXICON_TABLE, READINGS_TABLE)
+          LEXICON_TABLE, READINGS_TABLE, SPELLING_TABLE)
 
 MISSING = "no quote database at {path} (build it with `quotebot ingest`)"
 DAMAGED = "{path} is damaged ({detail}): rebuild it with `quotebot ingest`"

@@ -13,15 +13,20 @@ words weigh little.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 from bot import lexicon, normalize, terms
 from bot.normalize import Segmenter
 from bot.quotedb import QuoteDB
+from bot.search import spelling
 from bot.search.aliases import SpeakerAliases
+from bot.search.sounds import Sounds
 from bot.search.tuning import Tuning
 from bot.search.types import Analysis, Concept, TokenKind
 from bot.text import CJK_RUN
+
+_LATIN_WORD = re.compile(r"[a-z]+")
 
 
 class Analyzer:
@@ -39,14 +44,21 @@ class Analyzer:
         self.tuning = tuning
         self.total = db.total
         self.max_idf = math.log(1 + self.total / 0.5)
-        self._homophone_cache: dict[str, tuple[str, ...]] = {}
+        self.sounds = Sounds(db)
+        self.topics = db.glossary_terms(lexicon.GLOSSARY_WEIGHT)
 
     def idf(self, df: int) -> float:
         return math.log(1 + self.total / (df + 0.5))
 
     def analyze(self, query: str) -> Analysis:
-        form = normalize.words(query)
+        form, corrected, unknown = self._spelled(normalize.words(query))
         speaker_id, form = self.aliases.take_speaker(form)
+        if speaker_id is None:
+            speaker_id, form = self.aliases.take_near_speaker(
+                form, self.sounds.sound_alike, self.segmenter.is_dictionary_word
+            )
+        else:
+            form = self.aliases.drop_name_slips(form, speaker_id, unknown)
         tokens = self.segmenter.segment(form)
         norm = "".join(tokens)
         stats = self._document_frequencies(tokens, norm)
@@ -67,9 +79,34 @@ class Analyzer:
                 latin.append(token)
             elif kind == "number":
                 concepts.append(self._number_concept(token, stats))
+        for concept in concepts:
+            if concept.kind == "word" and corrected & set(concept.label.split(" ")):
+                concept.alts = [(t, c * self.tuning.correction_credit) for t, c in concept.alts]
         return Analysis(
             speaker_id, norm, tokens, _distinct_concepts(concepts), self.max_idf, text=query
         )
+
+    def _spelled(self, form: str) -> tuple[str, set[str], set[str]]:
+        """The word form with each Latin word the corpus does not know corrected to the
+        known word it most likely misspells (bot.search.spelling); the corrected words;
+        the unknown words left as they are."""
+        sequence = _LATIN_WORD.findall(form)
+        words = set(sequence)
+        unknown = words - terms.STOPWORDS - self.aliases.latin_words - set(self._lookup(words))
+        if not unknown:
+            return form, set(), set()
+        translated = self._translations(sequence)
+        # A word is known on its own or inside a known phrase ("neural" in "neural network").
+        in_phrases = {
+            word for start, end, key in lexicon.phrases(sequence) if key in translated
+            for word in sequence[start:end]
+        }
+        unknown = {w for w in unknown - in_phrases if not self._word_translations(w, translated)}
+        fixes = {w: fix for w in unknown if (fix := spelling.correct(self.db, w))}
+        left = unknown - set(fixes)
+        if not fixes:
+            return form, set(), left
+        return _LATIN_WORD.sub(lambda m: fixes.get(m[0], m[0]), form), set(fixes.values()), left
 
     def _document_frequencies(self, tokens: list[str], norm: str) -> dict[str, int]:
         found = set(tokens) | set(terms.bigrams(norm)) | set(terms.number_terms(norm))
@@ -96,7 +133,7 @@ class Analyzer:
             pair = text[i : i + 2]
             inside = (i + 1) not in seams
             if terms.is_stop(pair) or (i in stop_spans and inside):
-                concepts.append(Concept(pair, [(pair, 1.0)], self.tuning.stop_weight * self.idf(1000)))
+                concepts.append(self._stop_or_topic(pair))
                 continue
             df = stats.get(pair, 0)
             scale = 1.0 if inside else self.tuning.seam_weight
@@ -106,7 +143,8 @@ class Analyzer:
                 # A seam next to a real word (多|训练) is the query's own grammar; one
                 # between lone characters (消|争|期) is what noise looks like.
                 lone = i not in word_chars and i + 1 not in word_chars
-                concepts.append(self._unknown_pair(pair, inside, lone))
+                short = len(text) <= self.tuning.near_sounds_max_chars
+                concepts.append(self._unknown_pair(pair, inside, lone, short))
         # Long words (神经元, 可解释性) find their quotes precisely.
         for token in run_tokens:
             if len(token) >= 3 and stats.get(token, 0):
@@ -120,13 +158,17 @@ class Analyzer:
         weight = self.tuning.single_char_weight * (self.idf(df) if df else self.max_idf)
         return Concept(char, [(char, 1.0)], weight, retrieval=[char] if df else [])
 
-    def _unknown_pair(self, pair: str, inside: bool, lone: bool = True) -> Concept:
-        """A pair the corpus never uses: a typo (try homophones), a real word (count it), or a seam."""
-        variants = self._homophone_pairs(pair)
+    def _unknown_pair(self, pair: str, inside: bool, lone: bool = True, short: bool = False) -> Concept:
+        """A pair the corpus never uses: a typo (try homophones; in a `short` run, a topic
+        word or a name, near-homophones too), a real word (count it), or a seam."""
+        variants = self._homophone_pairs(pair) or (short and self._homophone_pairs(pair, near=True)) or {}
         real_word = self.segmenter.is_dictionary_word(pair)
         if variants:
             rarest = min(variants.values())
-            credit = self.tuning.typo_credit * (0.6 if real_word else 1.0)
+            # A rare word that sounds like a common one is the keyboard's slip (开原 for
+            # 开源); a common word (天气) is meant as typed.
+            meant = not real_word or self._far_more_common(variants, pair)
+            credit = self.tuning.typo_credit * (1.0 if meant else 0.6)
             weight = self.idf(rarest) * (1.0 if inside or not real_word else self.tuning.seam_weight)
             return Concept(
                 pair,
@@ -140,24 +182,34 @@ class Analyzer:
         # match, and counts a little against every quote (random strings are all noise).
         return Concept(pair, [], (self.tuning.noise_weight if inside or lone else 0.0) * self.max_idf)
 
-    def _homophone_pairs(self, pair: str) -> dict[str, int]:
-        """Pairs the corpus uses that sound like `pair` with one character changed."""
+    def _far_more_common(self, variants: Iterable[str], typed: str) -> bool:
+        """Whether a variant is far more common a word than the typed one."""
+        typed_frequency = self.segmenter.word_frequency(typed)
+        best = max(self.segmenter.word_frequency(v) for v in variants)
+        return best >= self.tuning.typo_frequency_ratio * typed_frequency
+
+    def _stop_or_topic(self, pair: str) -> Concept:
+        """A pair of function characters, unless it sounds exactly like a glossary topic
+        (对其 for 对齐): then both, the topic as a typo."""
+        stop = Concept(pair, [(pair, 1.0)], self.tuning.stop_weight * self.idf(1000))
+        topics = {v: df for v, df in self._homophone_pairs(pair).items() if v in self.topics}
+        if not topics:
+            return stop
+        rarest = min(topics.values())
+        alts = [(pair, self.tuning.stop_weight), *((t, self.tuning.typo_credit) for t in topics)]
+        return Concept(pair, alts, self.idf(rarest), retrieval=sorted(topics, key=topics.__getitem__)[:3])
+
+    def _homophone_pairs(self, pair: str, near: bool = False) -> dict[str, int]:
+        """Pairs the corpus uses that sound like `pair` (with `near`, or nearly:
+        bot.search.sounds) with one character changed."""
         candidates = set()
         for position in range(2):
-            for char in self._homophones(pair[position]):
+            for char in self.sounds.alike(pair[position], near):
                 if char != pair[position]:
                     candidates.add(pair[:position] + char + pair[position + 1 :])
         # Only real words: a typo is a misspelt word, and noise has homophones too.
         candidates = {c for c in candidates if self.segmenter.is_dictionary_word(c)}
         return self._lookup(candidates) if candidates else {}
-
-    def _homophones(self, char: str) -> tuple[str, ...]:
-        cached = self._homophone_cache.get(char)
-        if cached is None:
-            cached = self.db.homophones(char)
-            if len(self._homophone_cache) < 20000:
-                self._homophone_cache[char] = cached
-        return cached
 
     # Latin words: the word itself, or its Chinese translations.
 

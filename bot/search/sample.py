@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import random as random_module
 from collections.abc import Sequence, Set
 from typing import Any
 

@@ -31,8 +31,15 @@ class Tuning:
     number_weight: float = 0.5  # numbers support a match but never make one
     noise_weight: float = 0.12  # a pair no quote holds that is neither a word nor a typo of one
     typo_credit: float = 0.8  # a homophone stands in for the typed pair
+    # A dictionary word the corpus never uses is read as a typo of a homophone this many
+    # times more common (jieba's frequencies): 开原 (a town) for 开源, not 天气 for 天启.
+    typo_frequency_ratio: float = 10.0
+    # A run of Chinese this short (a topic word, a name) is also read with the sounds a
+    # pinyin keyboard confuses (n/l, an/ang...); in a sentence that guesses too much.
+    near_sounds_max_chars: int = 4
     approx_number_credit: float = 0.7
     translation_credit: float = 0.9
+    correction_credit: float = 0.9  # a misspelt Latin word, corrected (bot.search.spelling)
 
     # Score = weighted sum of these features (each 0..1).
     coverage_weight: float = 0.55
