@@ -20,7 +20,9 @@ from bot.state import SQLiteStateStore
 from tests.conftest import SEEDS
 
 # Said in English, the corpus has it in Chinese (Sam Altman on scalable oversight).
-OWN_WORDS = "we could try using AI systems to assist humans in supervising other AI systems"
+OWN_WORDS = "we could try using AI to assist humans in supervising other AIs"
+# The same words as the Chinese has them, word for word: its translated words find it too.
+LITERAL_ENGLISH = "we could try using AI systems to assist humans in supervising other AI systems"
 
 
 def _build(path, sentences: list[str]) -> dict[str, int]:
@@ -80,6 +82,8 @@ def test_an_answer_in_other_words_is_found_by_meaning(searcher):
     [match] = searcher.search(OWN_WORDS, limit=1)
     assert match.matched_by == "meaning" and match.terms == ()
     assert match.quote.speaker == "Sam Altman" and "监督" in match.quote.text
+    [literal] = searcher.search(LITERAL_ENGLISH, limit=1)
+    assert literal.quote == match.quote and literal.matched_by == "both" and "监督" in literal.terms
 
 
 def test_words_below_their_threshold_and_meaning_agreeing_answer_together(searcher):

@@ -302,12 +302,27 @@ class Analyzer:
         if not dfs:
             return Concept(label, [], self.max_idf if len(label) >= 3 else 0.0, kind="word")
         # The concept weighs as its best form (the literal word, else the glossary's
-        # term); a more common form (time -> 时间) earns only its own, smaller, IDF.
+        # term, else the sense the corpus uses most); a more common form earns only its
+        # own, smaller, IDF.
         alts = [(term, credit) for term, credit in alts if term in dfs]
-        primary = max(alts, key=lambda alt: (alt[1], -dfs[alt[0]]))[0]
+        primary = max(alts, key=lambda alt: (alt[1], dfs[alt[0]]))[0]
         weight = self.idf(dfs[primary])
         alts = [(term, credit * min(1.0, self.idf(dfs[term]) / weight)) for term, credit in alts]
-        return Concept(label, alts, weight, kind="word", retrieval=retrieval)
+        return Concept(label, self._by_sense(alts, dfs, label), weight, kind="word", retrieval=retrieval)
+
+    def _by_sense(
+        self, alts: list[tuple[str, float]], dfs: dict[str, int], literal: str
+    ) -> list[tuple[str, float]]:
+        """An English word with several Chinese senses means, most likely, the one the
+        corpus uses most (future: 未来 before 将来; cooperation: 合作 before 协作): a rarer
+        translation keeps less credit, down to 1 - `tuning.sense_penalty`."""
+        common = max((dfs[t] for t, _c in alts if t != literal), default=0)
+        if not common:
+            return alts
+        penalty = self.tuning.sense_penalty
+        return [
+            (t, c if t == literal else c * (1.0 - penalty * (1.0 - dfs[t] / common))) for t, c in alts
+        ]
 
     def _number_concept(self, digits: str, stats: dict[str, int]) -> Concept:
         alts = [(digits, 1.0)]

@@ -39,6 +39,7 @@ class Tuning:
     near_sounds_max_chars: int = 4
     approx_number_credit: float = 0.7
     translation_credit: float = 0.9
+    sense_penalty: float = 0.1  # the credit a translation the corpus rarely uses loses
     correction_credit: float = 0.9  # a misspelt Latin word, corrected (bot.search.spelling)
 
     # Score = weighted sum of these features (each 0..1).
@@ -57,7 +58,7 @@ class Tuning:
     host_penalty: float = 0.8
     # An interviewer's question gives its place to its answer when the answer's words cover
     # this share of what the question's cover (bot/search/answers.py).
-    answer_coverage: float = 0.5
+    answer_coverage: float = 0.3
 
     # The no-match threshold (calibrated by bench/calibrate.py; see its output for the
     # data). Evidence is in units of the IDF of a term no quote holds, so it means the

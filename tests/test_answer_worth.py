@@ -1,0 +1,114 @@
+"""The answer worth giving: the first answer stands on its own, an interviewer's question
+gives its place to its answer, interviewers' lines come first only when named, and a name
+alone gives the person's best quotes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot import index
+from bot.extract.model import Document, Passage, QuoteUnit
+from bot.metadata import load_speakers
+from bot.search import Searcher
+from tests.conftest import SEEDS, read_jsonl
+
+
+@pytest.fixture(scope="module")
+def searcher(quotes_db) -> Searcher:
+    return Searcher(quotes_db)
+
+
+# The issue's own examples: each answered first by a question, a greeting, a remark or a
+# one-line reply before a quote's worth entered the ranking.
+TOPICS = ["开源", "開源", "alignment", "open source", "机器会有意识吗"]
+NAMES = {"杨立昆": "Yann LeCun", "Andrew": "Andrew Ng", "Ilya": "Ilya Sutskever", "山姆": "Sam Altman"}
+
+
+@pytest.mark.parametrize("query", TOPICS)
+def test_the_first_answer_to_a_topic_stands_on_its_own(searcher, query):
+    first = searcher.search(query, limit=1)[0].quote
+    assert first.postable, first.text
+
+
+def test_without_the_worth_feature_a_topic_is_answered_by_a_quote_that_does_not_stand_alone(quotes_db):
+    # The feature is what makes the difference: ranked by the words alone, some first
+    # answers are questions, remarks or fragments.
+    bare = Searcher(quotes_db)
+    bare.tuning = replace(bare.tuning, worth_weight=0.0, host_penalty=0.0)
+    assert not all(bare.search(query, limit=1)[0].quote.postable for query in TOPICS)
+
+
+@pytest.mark.parametrize(("query", "speaker"), NAMES.items())
+def test_a_name_alone_gives_the_persons_best_quotes(searcher, query, speaker):
+    found = searcher.search(query, limit=3)
+    assert len(found) == 3 and {m.quote.speaker for m in found} == {speaker}
+    assert all(m.quote.postable for m in found)
+
+
+def test_a_names_best_quotes_are_spread_over_their_sources_and_never_repeated(searcher):
+    sources = {q.source.file for q in searcher._fresh().db.quotes("Sam Altman") if q.postable}
+    assert len(sources) >= 2
+    first = searcher.search("Sam Altman", limit=len(sources))
+    assert {m.quote.source.file for m in first} == sources  # each source's best in turn
+    shown = [m.quote.id for m in first]
+    more = searcher.search("Sam Altman", limit=3, exclude=shown)
+    assert more and not {m.quote.id for m in more} & set(shown)
+
+
+def test_a_quote_only_a_question_matches_is_still_an_answer(searcher):
+    # The worth orders the answers; it never decides whether there is one.
+    [line] = [q for q in read_jsonl("queries.jsonl") if q["query"] == "奇点"]
+    [match] = searcher.search(line["query"], limit=1)
+    assert not match.quote.postable and match.quote.speaker == line["speaker"]
+
+
+def test_an_interviewers_own_lines_come_first_only_when_the_query_names_them(searcher):
+    assert searcher.search("alignment", limit=1)[0].quote.speaker != "Lex Fridman"
+    assert searcher.search("Lex alignment", limit=1)[0].quote.speaker == "Lex Fridman"
+
+
+# A tiny interview: the host asks three questions, the guest answers each.
+DIALOGUE = [
+    ("Lex Fridman", "你怎么看开源大模型的风险?"),
+    ("Sam Altman", "开源大模型的风险是真实的,但开放研究让更多人能够检查这些系统。"),
+    ("Lex Fridman", "你最喜欢哪本书?"),
+    ("Sam Altman", "我最喜欢的书讲的是长期思考。"),
+    ("Lex Fridman", "火星上会有城市吗?"),
+    ("Sam Altman", "我认为总有一天会有。"),
+]
+
+
+@pytest.fixture(scope="module")
+def interview(tmp_path_factory) -> Searcher:
+    passages = [Passage(speaker, text, n + 1) for n, (speaker, text) in enumerate(DIALOGUE)]
+    document = Document(Source_("interview.txt"), passages=passages)
+    document.quotes.extend(QuoteUnit(n, text) for n, (_speaker, text) in enumerate(DIALOGUE))
+    path = tmp_path_factory.mktemp("interview") / "quotes.db"
+    index.build([document], load_speakers(SEEDS), path)
+    return Searcher(path)
+
+
+def Source_(file: str):  # noqa: N802 - a record, as the extractor makes it
+    from bot.records import Source
+
+    return Source(file, title="An interview")
+
+
+def test_an_interviewers_question_gives_its_place_to_its_answer(interview):
+    [match] = interview.search("开源", limit=1)
+    assert match.quote.speaker == "Sam Altman" and match.quote.text.startswith("开源大模型")
+    context = interview.context(match.quote.id)
+    assert context is not None and context.previous == DIALOGUE[0][1]  # Context shows the question
+
+
+def test_a_question_whose_answer_does_not_speak_of_it_stays_the_answer(interview):
+    # "火星" is only in the question: the answer ("我认为总有一天会有。") says nothing of it.
+    [match] = interview.search("火星", limit=1)
+    assert match.quote.speaker == "Lex Fridman"
+
+
+def test_a_question_named_speaker_keeps_it(interview):
+    [match] = interview.search("Lex 开源", limit=1)
+    assert match.quote.speaker == "Lex Fridman"
