@@ -112,3 +112,17 @@ def test_a_question_whose_answer_does_not_speak_of_it_stays_the_answer(interview
 def test_a_question_named_speaker_keeps_it(interview):
     [match] = interview.search("Lex 开源", limit=1)
     assert match.quote.speaker == "Lex Fridman"
+
+
+def test_by_meaning_a_question_near_the_query_lends_its_nearness_to_its_answer(interview):
+    from bot.search import answers, retrieve
+
+    db = interview._fresh().db
+    question = next(q for q in db.quotes("Lex Fridman") if "开源" in q.text)
+    [cand] = retrieve.merge(db, [{question.id: {"meaning": 0.8, "question": 1.0}}])
+    weighed = answers.lend_nearness(db, [cand], None)
+    [answer] = [c for c in weighed if c.id != question.id]
+    assert db.quote(answer.id).text.startswith("开源大模型") and answer.signals["meaning"] == 0.8
+    assert not answer.signals["question"]
+    # With a speaker filter, only that speaker's answer is lent the nearness.
+    assert answers.lend_nearness(db, [cand], 999) == [cand]

@@ -67,3 +67,27 @@ def _take_rank(answer: Candidate, question: Candidate, analysis: Analysis, tunin
     answer.terms = tuple(t for t in question.terms if t in answer.norm)
     answer.matched_by = question.matched_by
     rank.set_order(answer, analysis, tuning)
+
+
+def lend_nearness(db: QuoteDB, candidates: list[Candidate], speaker_id: int | None) -> list[Candidate]:
+    """By meaning, the same rule: an interviewer's question near the query lends its
+    nearness (signal "meaning") to its answer, which becomes a candidate if it was not
+    one; the question itself answers nothing (`rank.by_meaning` leaves questions out)."""
+    questions = [c for c in candidates if c.signals.get("question") and c.by_host and "meaning" in c.signals]
+    answer_of = db.answers(c.id for c in questions)
+    if not answer_of:
+        return candidates
+    by_id = {c.id: c for c in candidates}
+    missing: retrieve.Found = {i: {} for i in answer_of.values() if i not in by_id}
+    fetched = retrieve.merge(db, [missing])
+    asking = db.questions(c.id for c in fetched)
+    for cand in fetched:
+        cand.signals["question"] = float(cand.id in asking)
+    by_id.update((c.id, c) for c in fetched)
+    for question in questions:
+        answer = by_id.get(answer_of.get(question.id, -1))
+        if answer is None or (speaker_id is not None and answer.speaker_id != speaker_id):
+            continue
+        nearness = max(answer.signals.get("meaning", 0.0), question.signals["meaning"])
+        answer.signals["meaning"] = nearness
+    return candidates + [c for c in fetched if "meaning" in c.signals]

@@ -181,7 +181,8 @@ class Searcher:
         # is 0 whatever the best one is, so ranking them apart gives the same scores).
         found_by_meaning = retrieve.merge(opened.db, [{i: s for i, s in near.items() if i not in lexical}])
         by_words = rank.in_order(by_words + rank.rank(analysis, found_by_meaning, self.tuning))
-        ranked = self._ranked(opened, analysis, candidates + found_by_meaning, by_words)
+        weighed = answers.lend_nearness(opened.db, candidates + found_by_meaning, speaker_id)
+        ranked = self._ranked(opened, analysis, weighed, by_words)
         return rank.distinct(ranked, limit, self.tuning, excluded)
 
     def _ranked(
