@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DEV_QUERIES = ROOT / "tests" / "data" / "queries.jsonl"
+TOPIC_QUERIES = ROOT / "tests" / "data" / "topics.jsonl"
 DEFAULT_OUT = ROOT / "bench" / "out"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 
@@ -94,6 +95,8 @@ KIND_ROTATION = (
     "typo",
     "negative",
     "dev",
+    "latin-typo",
+    "topic",
 )
 
 
@@ -233,8 +236,10 @@ def query_mix(quotes: Sequence[tuple[str, str]], count: int, seed: SeedCorpus) -
     """`count` distinct queries of every kind, from the corpus's (text, speaker) pairs.
 
     Kinds: exact substrings of quotes, the same with a typo, in traditional script,
-    a speaker's name with a keyword, English terms of the glossary, negatives and
-    the hand-labelled dev queries. A kind whose fixed list runs out is skipped.
+    a speaker's name with a keyword, English terms of the glossary, the same misspelt
+    (a Latin word the corpus does not know, which the speller corrects), negatives,
+    the hand-labelled dev queries and the topics set (topic words, names, their typos).
+    A kind whose fixed list runs out is skipped.
     """
     rng = random.Random(QUERY_SEED)
     makers = _query_makers(quotes, seed, rng)
@@ -264,6 +269,10 @@ def _query_makers(quotes, seed: SeedCorpus, rng) -> dict[str, Callable[[], str |
     dev = [
         json.loads(line)["query"] for line in DEV_QUERIES.read_text("utf-8").splitlines() if line
     ]
+    topics = [
+        json.loads(line)["query"] for line in TOPIC_QUERIES.read_text("utf-8").splitlines() if line
+    ]
+    misspelt = [_misspelt(word, rng) for word in _shuffled(default_glossary().keys(), rng) if len(word) >= 5]
 
     def window(low: int, high: int) -> str:
         text = rng.choice(quotes)[0]
@@ -292,7 +301,19 @@ def _query_makers(quotes, seed: SeedCorpus, rng) -> dict[str, Callable[[], str |
         "english": lambda: english.pop() if english else None,
         "negative": lambda: negatives.pop() if negatives else None,
         "dev": lambda: dev.pop(0) if dev else None,
+        "latin-typo": lambda: misspelt.pop() if misspelt else None,
+        "topic": lambda: topics.pop(0) if topics else None,
     }
+
+
+def _misspelt(phrase: str, rng) -> str:
+    """An English phrase with two neighbouring letters of one word swapped (saftey)."""
+    words = phrase.split(" ")
+    i = max(range(len(words)), key=lambda n: len(words[n]))
+    word = words[i]
+    spot = rng.randrange(1, len(word) - 2) if len(word) > 3 else 0
+    words[i] = word[:spot] + word[spot + 1] + word[spot] + word[spot + 2 :]
+    return " ".join(words)
 
 
 def _shuffled(items, rng) -> list:

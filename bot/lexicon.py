@@ -112,7 +112,9 @@ def gloss_keys(definition: str) -> list[str]:
 def translations(
     glossary: dict[str, list[str]], occurs: Callable[[str], bool], cedict: Path | None = None
 ) -> list[tuple[str, str, float]]:
-    """(english key, normalized Chinese term, weight) for every term that `occurs` in the corpus.
+    """(english key, normalized Chinese term, weight) for every CC-CEDICT term that `occurs`
+    in the corpus, and every glossary term (the glossary's terms under one key are one
+    topic, whether or not the corpus uses each: 就业 still leads to 工作).
 
     The glossary wins over CC-CEDICT for the same pair.
     """
@@ -120,7 +122,7 @@ def translations(
     for english, terms in glossary.items():
         for term in terms:
             norm = normalize.normalize(term)
-            if norm and occurs(norm):
+            if norm:
                 rows[(english_key(english), norm)] = GLOSSARY_WEIGHT
     for simplified, _pinyin, definitions in cedict_entries(cedict):
         norm = normalize.normalize(simplified)

@@ -46,6 +46,7 @@ class Analyzer:
         self.max_idf = math.log(1 + self.total / 0.5)
         self.sounds = Sounds(db)
         self.topics = db.glossary_terms(lexicon.GLOSSARY_WEIGHT)
+        self.related = _related_terms(db.term_groups(lexicon.GLOSSARY_WEIGHT))
 
     def idf(self, df: int) -> float:
         return math.log(1 + self.total / (df + 0.5))
@@ -143,13 +144,31 @@ class Analyzer:
                 # A seam next to a real word (多|训练) is the query's own grammar; one
                 # between lone characters (消|争|期) is what noise looks like.
                 lone = i not in word_chars and i + 1 not in word_chars
-                short = len(text) <= self.tuning.near_sounds_max_chars
+                short = len(text) <= self.tuning.short_run_chars
                 concepts.append(self._unknown_pair(pair, inside, lone, short))
         # Long words (神经元, 可解释性) find their quotes precisely.
         for token in run_tokens:
             if len(token) >= 3 and stats.get(token, 0):
                 concepts[0].retrieval.append(token)
+        if len(text) <= self.tuning.short_run_chars:
+            self._add_related(run_tokens, concepts)
         return concepts
+
+    def _add_related(self, run_tokens: list[str], concepts: list[Concept]) -> None:
+        """A word of a topic (the glossary's terms under one English key) is also found as
+        the topic's other words, weighted below itself: 开源 finds 开放研究 too. The other
+        words stand in for the word's first pair (a concept per pair, in order)."""
+        position = 0
+        for token in run_tokens:
+            related = self.related.get(token, ())
+            if related and position < len(concepts):
+                stats = self._lookup([*related, *(p for r in related for p in terms.bigrams(r))])
+                concept = concepts[position]
+                for term in related:
+                    if stats.get(term) or all(stats.get(p) for p in terms.bigrams(term)):
+                        concept.alts.append((term, self.tuning.related_credit))
+                        concept.retrieval.append(term if term in stats else _rarest_pair(term, stats))
+            position += len(token)
 
     def _single_char_concept(self, char: str, stats: dict[str, int]) -> Concept:
         if char in terms.STOPWORDS:
@@ -336,6 +355,17 @@ class Analyzer:
         df = min((stats[t] for t in retrieval), default=0)
         weight = self.tuning.number_weight * (self.idf(df) if df else self.max_idf)
         return Concept(digits, alts, weight, kind="number", retrieval=retrieval)
+
+
+def _related_terms(groups: list[list[str]]) -> dict[str, tuple[str, ...]]:
+    """Each Chinese term -> the other Chinese terms of its groups (words of one topic)."""
+    related: dict[str, dict[str, None]] = {}
+    for group in groups:
+        words = [normalize.normalize(t) for t in group]
+        words = [w for w in words if len(w) >= 2 and CJK_RUN.fullmatch(w)]
+        for word in words:
+            related.setdefault(word, {}).update((other, None) for other in words if other != word)
+    return {word: tuple(others) for word, others in related.items() if others}
 
 
 def _distinct_concepts(concepts: list[Concept]) -> list[Concept]:

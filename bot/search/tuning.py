@@ -35,11 +35,13 @@ class Tuning:
     # times more common (jieba's frequencies): 开原 (a town) for 开源, not 天气 for 天启.
     typo_frequency_ratio: float = 10.0
     # A run of Chinese this short (a topic word, a name) is also read with the sounds a
-    # pinyin keyboard confuses (n/l, an/ang...); in a sentence that guesses too much.
-    near_sounds_max_chars: int = 4
+    # pinyin keyboard confuses (n/l, an/ang...) and as its topic's other words (related_credit);
+    # in a sentence that guesses too much.
+    short_run_chars: int = 4
     approx_number_credit: float = 0.7
     translation_credit: float = 0.9
     sense_penalty: float = 0.1  # the credit a translation the corpus rarely uses loses
+    related_credit: float = 0.7  # another word of the query word's topic (开源: 开放研究)
     correction_credit: float = 0.9  # a misspelt Latin word, corrected (bot.search.spelling)
 
     # Score = weighted sum of these features (each 0..1).
