@@ -126,3 +126,17 @@ def test_by_meaning_a_question_near_the_query_lends_its_nearness_to_its_answer(i
     assert not answer.signals["question"]
     # With a speaker filter, only that speaker's answer is lent the nearness.
     assert answers.lend_nearness(db, [cand], 999) == [cand]
+
+
+def test_a_name_with_a_topic_they_never_spoke_about_is_offered_the_topic_by_someone_else(searcher):
+    assert searcher.search("Ilya 自动驾驶") == []  # Ilya never speaks of self-driving here
+    other = searcher.elsewhere("Ilya 自动驾驶")
+    assert other is not None and other.speaker == "Ilya Sutskever" and not other.by_them
+    [match] = other.matches
+    assert match.quote.speaker != "Ilya Sutskever" and "自动驾驶" in match.quote.text
+
+
+def test_elsewhere_is_only_for_a_name_with_a_topic(searcher):
+    assert searcher.elsewhere("自动驾驶") is None  # no name
+    assert searcher.elsewhere("Ilya") is None  # no topic
+    assert searcher.elsewhere("LeCun 天气") is None  # nobody speaks of the weather

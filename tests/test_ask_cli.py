@@ -7,6 +7,7 @@ import json
 from click.testing import CliRunner
 
 from bot.cli import cli
+from tests.test_meaning_search import OWN_WORDS
 
 
 def ask(*args, input=None):
@@ -28,7 +29,7 @@ def test_json_answer_has_the_contract_fields(quotes_db):
 
 
 def test_an_answer_in_other_words_is_matched_by_meaning(quotes_db):
-    result = ask("we could try using AI systems to assist humans in supervising other AI systems", "--json", "--db", quotes_db)
+    result = ask(OWN_WORDS, "--json", "--db", quotes_db)
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
     assert found and found[0]["matched_by"] == "meaning"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot import lexicon
+from bot.extract.postable import POSTABLE_FROM
 from bot.normalize import Segmenter
 from bot.quotedb import Context, DatabaseError, Quote, QuoteDB
 from bot.records import Source
@@ -25,7 +26,7 @@ from bot.search import answers, rank, retrieve, sample, semantic
 from bot.search.aliases import SpeakerAliases
 from bot.search.analyze import Analyzer
 from bot.search.tuning import DEFAULT, Tuning
-from bot.search.types import Analysis, Candidate, Match, MatchedBy, Picked
+from bot.search.types import Analysis, Candidate, Elsewhere, Match, MatchedBy, Picked
 from bot.text import MAX_QUERY_CHARS
 
 # The retrieval stages, each one module of this package; their findings are merged
@@ -38,6 +39,9 @@ STAGES: tuple[retrieve.Retriever, ...] = (LEXICAL, MEANING)
 PAGE_CACHE_KIB = 64 * 1024
 # How often (seconds) the database file is checked for a rebuild.
 RELOAD_CHECK_SECONDS = 1.0
+
+# The stored judgement's score from which a quote stands on its own (bot.extract.postable).
+POSTABLE_WORTH = POSTABLE_FROM
 
 SearchError = DatabaseError
 T = TypeVar("T")
@@ -158,6 +162,47 @@ class Searcher:
                 MEANING.complete(opened.db, analysis, by_words)
                 rank.label_agreement(by_words, self.tuning)
             return [self._match(opened, c.id, c.score, c.terms, c.matched_by) for c in chosen]
+
+    def elsewhere(self, query: str, limit: int = 1, exclude: Iterable[int] = ()) -> Elsewhere | None:
+        """For a query naming a speaker with a topic whose `search` found nothing: that
+        speaker's quote nearest the topic in meaning, if one is near enough and stands on
+        its own; else the best answers to the topic by anyone else. None when the query
+        names nobody, has no topic, or nothing answers that either."""
+        excluded = {int(i) for i in exclude}
+        with self._lock:
+            opened = self._fresh()
+            analysis = opened.analyzer.analyze(query[:MAX_QUERY_CHARS])
+            speaker_id = analysis.speaker_id
+            if speaker_id is None or not analysis.has_content:
+                return None
+            name = opened.aliases.names[speaker_id]
+            topic = replace(analysis, text=" ".join(analysis.tokens))  # the name left out
+            near = self._nearest_by(opened, topic, speaker_id, limit, excluded)
+            if near:
+                return Elsewhere(name, near, by_them=True)
+            others = self._answers(opened, replace(analysis, speaker_id=None), None, limit, excluded)
+            others = [c for c in others if c.speaker_id != speaker_id]
+            if not others:
+                return None
+            return Elsewhere(name, [self._match(opened, c.id, c.score, c.terms, c.matched_by) for c in others], False)
+
+    def _nearest_by(
+        self, opened: _Opened, topic: Analysis, speaker_id: int, limit: int, excluded: set[int]
+    ) -> list[Match]:
+        """The speaker's quotes nearest the topic in meaning that stand on their own, down to
+        `tuning.min_meaning_more` ([] without the model)."""
+        near = MEANING.retrieve(opened.db, topic, speaker_id, self.tuning)
+        found = retrieve.merge(opened.db, [near])
+        kept = [
+            c for c in found
+            if c.signals.get("meaning", 0.0) >= self.tuning.min_meaning_more
+            and not c.signals.get("question") and c.worth >= POSTABLE_WORTH
+        ]
+        for cand in kept:
+            cand.norm, cand.score = cand.tokens.replace(" ", ""), cand.signals["meaning"]
+            cand.order = cand.score
+        chosen = rank.distinct(rank.in_order(kept), limit, self.tuning, excluded)
+        return [self._match(opened, c.id, c.score, (), "meaning") for c in chosen]
 
     def _answers(
         self, opened: _Opened, analysis: Analysis, speaker_id: int | None, limit: int, excluded: set[int]

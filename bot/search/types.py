@@ -29,6 +29,17 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Elsewhere:
+    """For a name with a topic that person never spoke about: who was named, and the
+    answer offered instead, their quote nearest the topic in meaning (`by_them`) or
+    someone else's on the topic."""
+
+    speaker: str
+    matches: list[Match]
+    by_them: bool
+
+
+@dataclass(frozen=True)
 class Picked:
     """A quote the bot chose for a reader (`Searcher.pick`)."""
 
