@@ -224,9 +224,14 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hant": "用法:/lang en | zh-hans | zh-hant | auto",
     },
     "script_set_traditional": {
-        "en": "Quotes will be shown in traditional characters.",
-        "zh-Hans": "引语将以繁体字显示。",
-        "zh-Hant": "引語將以繁體字顯示。",
+        "en": "Quotes will be shown in traditional characters (Taiwan standard).",
+        "zh-Hans": "引语将以繁体字(台湾标准)显示。",
+        "zh-Hant": "引語將以繁體字(台灣標準)顯示。",
+    },
+    "script_set_hongkong": {
+        "en": "Quotes will be shown in traditional characters (Hong Kong standard).",
+        "zh-Hans": "引语将以繁体字(香港标准)显示。",
+        "zh-Hant": "引語將以繁體字(香港標準)顯示。",
     },
     "script_set_simplified": {
         "en": "Quotes will be shown in simplified characters.",
@@ -239,9 +244,9 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hant": "引語將按原文顯示。",
     },
     "script_usage": {
-        "en": "Usage: /script traditional | simplified | original",
-        "zh-Hans": "用法:/script traditional | simplified | original",
-        "zh-Hant": "用法:/script traditional | simplified | original",
+        "en": "Usage: /script traditional | hongkong | simplified | original",
+        "zh-Hans": "用法:/script traditional | hongkong | simplified | original",
+        "zh-Hant": "用法:/script traditional | hongkong | simplified | original",
     },
     "daily_set": {
         "en": "Every day at {time} ({zone}) I will post a quote here. /daily off stops it.",

@@ -41,7 +41,7 @@ def test_answers_are_the_replier_answers(quotes_db):
 def test_language_option_and_settings(quotes_db):
     output = run_chat(quotes_db, "/script traditional\n对齐\n/lang en\n/help\n", "--lang", "zh-hant")
     assert output.startswith("你好")
-    assert "引語將以繁體字顯示" in output
+    assert "引語將以繁體字(台灣標準)顯示" in output
     assert "「" in output and "換一句" in output
     assert "How to use me" in output
 

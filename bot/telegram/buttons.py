@@ -1,4 +1,4 @@
-"""The buttons under a quote: Another, Context, Source (and back to the Quote), and Card."""
+"""The buttons under a quote: Another, Context, Source (and back to the Quote), Card and Similar."""
 
 from __future__ import annotations
 
@@ -30,7 +30,10 @@ async def button_pressed(update: Update, context: QuoteBotContext) -> None:
         shared = context.services
         # Buttons under an inline-mode message have no chat; the person's id stands in.
         chat_id = query.message.chat.id if query.message else query.from_user.id
-        lang = shared.replier.language(chat_id, query.from_user.language_code)
+        # The message the button is under says how to answer (its payload carries how it
+        # was written); the presser's Telegram language only when it does not say.
+        presser = shared.replier.language(chat_id, query.from_user.language_code)
+        lang = shared.replier.press_writing(chat_id, presser, query.data).lang
         if shared.throttle.check(sender_key(update)) is not Verdict.ALLOW:
             result: Reply | Notice = Notice(say(lang, "throttled"))
         else:
