@@ -385,6 +385,20 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hans": "这些引语都不太适合单独阅读,这是最接近的一句:",
         "zh-Hant": "這些引語都不太適合單獨閱讀,這是最接近的一句:",
     },
+    # A message that only greets or thanks the bot: a short answer and example questions.
+    "greeting_hello": {
+        "en": (
+            "Hello! Ask me about AI and I answer with a real quote: who said it, their "
+            "exact words, and where. Try one of these:"
+        ),
+        "zh-Hans": "你好!问我任何关于 AI 的话题,我用真实的原话回答:谁说的、原文、出处。试试这些:",
+        "zh-Hant": "你好!問我任何關於 AI 的話題,我用真實的原話回答:誰說的、原文、出處。試試這些:",
+    },
+    "greeting_thanks": {
+        "en": "You're welcome! There is more to ask, for example:",
+        "zh-Hans": "不客气!还可以问问这些:",
+        "zh-Hant": "不客氣!還可以問問這些:",
+    },
 }
 
 

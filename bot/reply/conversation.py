@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from bot.messages import Language, parse_language, say
+from bot.reply.greeting import greeting_kind
 from bot.reply.language import (
     DEFAULT_THEME,
         answer_language,
@@ -21,11 +22,13 @@ from bot.reply.language import (
     in_script,
     parse_script,
     parse_theme,
+    text_language,
 )
 from bot.reply.markup import Button, CardRequest, InlineQuote, Notice, Reply, Writing, clip
 from bot.reply.payload import ANOTHER, CARD, CONTEXT, QUOTE, SIMILAR, SOURCE, buttons, parse_payload
 from bot.reply.render import (
     context_html,
+    greeting_html,
     no_match_html,
     quote_html,
     source_html,
@@ -40,6 +43,9 @@ from bot.state import DailySubscription, StateStore
 from bot.text import MAX_QUERY_CHARS
 
 INLINE_RESULTS = 10
+# Topics a no-match answer suggests; example questions a greeting offers, drawn at random
+# from the EXAMPLE_POOL most frequent topics.
+NO_MATCH_TOPICS, EXAMPLES, EXAMPLE_POOL = 6, 3, 9
 # The kinds of stored query a button refers to ("similar": the text is the quote's id).
 SEARCH, RANDOM, SIMILAR_TO = "search", "random", "similar"
 
@@ -52,6 +58,11 @@ def clean_query(text: str) -> str:
 def found_header(match: Match, lang: Language) -> str:
     """What introduces an answer: nothing, or that it was found by meaning, not by its words."""
     return say(lang, "by_meaning") if match.matched_by == "meaning" else ""
+
+
+def topic_language(text: str, lang: Language) -> str:
+    """The language topics are suggested in for `text`: its own ("en", "zh"), else the answer's."""
+    return "en" if (text_language(text) or lang) == "en" else "zh"
 
 
 def plain_text(html_text: str) -> str:
@@ -197,11 +208,15 @@ class Replier:
     # quotes
 
     def answer(self, chat_id: int, lang: Language, text: str) -> Reply:
-        """The best quote for `text` not yet shown in this chat; a no-match answer if none fits."""
+        """The best quote for `text` not yet shown in this chat; a no-match answer if none
+        fits; a greeting (only "hi", "谢谢"...) is greeted back with example questions."""
         query = clean_query(text)
         if not query:
             return self.random_quote(chat_id, lang)
         writing = self.writing(chat_id, lang, query)
+        kind = greeting_kind(query)
+        if kind is not None:
+            return self.greeting(writing, kind, query)
         query_id = self.state.remember_query(SEARCH, query.casefold())
         seen = self.state.seen(chat_id, query_id)
         matches = self.searcher.search(query, limit=1, exclude=tuple(seen))
@@ -213,6 +228,12 @@ class Replier:
             return self.no_match(chat_id, lang, query)
         header = found_header(matches[0], lang)
         return self._show(chat_id, writing, matches[0].quote, query_id, header)
+
+    def greeting(self, writing: Writing, kind: str, text: str) -> Reply:
+        """A short greeting (or you're welcome) and three example questions in the
+        message's language, each one a query the database answers."""
+        examples = self._examples(topic_language(text, writing.lang), EXAMPLES)
+        return Reply(greeting_html(kind, writing.lang, examples, writing.script))
 
     def random_quote(self, chat_id: int, lang: Language, speaker_text: str = "") -> Reply:
         """A random quote, from one speaker when a name is given; never a repeat until all were shown."""
@@ -265,9 +286,13 @@ class Replier:
         return self._card(chat_id, self.writing(chat_id, lang), quote, query_id)
 
     def no_match(self, chat_id: int, lang: Language, query: str) -> Reply:
-        """A friendly no: names the query, suggests topics and speakers that do exist."""
+        """A friendly no: names the query, suggests topics (in the query's language) and
+        speakers that do exist."""
         writing = self.writing(chat_id, lang, query)
-        topics = self.searcher.suggestions(6)
+        language = topic_language(query, lang)
+        topics = self.searcher.suggestions(NO_MATCH_TOPICS, language) or self.searcher.suggestions(
+            NO_MATCH_TOPICS
+        )
         return Reply(no_match_html(query, lang, topics, self.searcher.speakers(), writing.script))
 
     # buttons
@@ -440,6 +465,21 @@ class Replier:
         """The quote's card, with the quote as text to send should the picture fail."""
         text = self._render(writing, quote, query_id)
         return Reply(text.html, text.buttons, quote.id, self.card_request(chat_id, writing, quote))
+
+    def _examples(self, language: str, n: int) -> list[str]:
+        """Up to `n` topic words in `language` ("en", "zh") the database answers, picked at
+        random among the most frequent, so a second greeting suggests others."""
+        candidates = self.searcher.suggestions(EXAMPLE_POOL, language) or self.searcher.suggestions(
+            EXAMPLE_POOL
+        )
+        self.rng.shuffle(candidates)
+        answered: list[str] = []
+        for topic in candidates:
+            if len(answered) == n:
+                break
+            if self.searcher.search(topic, limit=1):
+                answered.append(topic)
+        return answered
 
     def _next_pick(self, chat_id: int, query_id: int, speaker: str | None) -> Picked | None:
         """The picker's next quote for this chat and scope (a speaker's, or anyone's)."""

@@ -231,6 +231,14 @@ def no_match_html(
                speakers=best_known(speakers, lang, 5, script))
 
 
+def greeting_html(kind: str, lang: Language, examples: list[str], script: str | None) -> str:
+    """A short greeting (or you're-welcome) and example questions, one a line, each in
+    <code> so a tap copies it."""
+    lines = [say(lang, f"greeting_{kind}")]
+    lines += [f"• <code>{escape(in_script(example, script))}</code>" for example in examples]
+    return "\n".join(lines)
+
+
 def unknown_speaker_html(name: str, lang: Language, speakers: Iterable[SpeakerRow]) -> str:
     """/random with a name nobody in the database has: say so and list who is known."""
     return say(lang, "unknown_speaker", name=clip(name, MAX_ECHO_CHARS),
