@@ -318,6 +318,14 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hans": "消息发得太快啦,请稍等几秒。",
         "zh-Hant": "訊息發得太快啦,請稍等幾秒。",
     },
+    "throttled_command": {
+        "en": (
+            "You are sending messages faster than I can read them, so I did not run "
+            "/{command}. Send it again in {seconds} s."
+        ),
+        "zh-Hans": "消息发得太快啦,/{command} 没有执行。请 {seconds} 秒后再发一次。",
+        "zh-Hant": "訊息發得太快啦,/{command} 沒有執行。請 {seconds} 秒後再發一次。",
+    },
     "error": {
         "en": "Sorry, something went wrong on my side. Please try again in a moment.",
         "zh-Hans": "抱歉,我这边出了点问题,请稍后再试。",
