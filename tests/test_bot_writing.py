@@ -111,3 +111,12 @@ async def test_a_button_under_an_inline_message_keeps_its_language(api, bot):
     api.press_inline("inline-7", row[1]["callback_data"], USER + 6, language_code=None)
     [edit] = await api.wait_sent(method="editMessageText")
     assert edit.text.startswith("<b>上下文</b>")
+
+
+async def test_an_inline_query_in_traditional_script_is_answered_in_it(api, bot):
+    api.inline_query(USER + 7, "印刷機是什麼", language_code="en")
+    [answer] = await api.wait_sent(method="answerInlineQuery")
+    result = answer.params["results"][0]
+    assert "人工智能實驗室" in result["input_message_content"]["message_text"]
+    row = result["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"] for b in row][:3] == ["換一句", "上下文", "出處"]
