@@ -4,8 +4,10 @@ answered in them, and /script offers Taiwan and Hong Kong traditional script."""
 
 from __future__ import annotations
 
+import copy
+
 from bot.card import caption_html
-from bot.reply import in_script
+from bot.reply import in_script, parse_payload
 from bot.search import Searcher
 from tests.fake_bot_api import FakeBotAPI
 
@@ -120,3 +122,16 @@ async def test_an_inline_query_in_traditional_script_is_answered_in_it(api, bot)
     assert "人工智能實驗室" in result["input_message_content"]["message_text"]
     row = result["reply_markup"]["inline_keyboard"][0]
     assert [b["text"] for b in row][:3] == ["換一句", "上下文", "出處"]
+
+
+async def test_a_button_sent_before_payloads_carried_the_writing_keeps_its_language(api, bot):
+    message = await ask(api, USER + 8, "印刷机", language_code="zh-hans")
+    # The same message as sent by the previous version: payloads of ids only.
+    old = copy.deepcopy(message)
+    for row in old["reply_markup"]["inline_keyboard"]:
+        for key in row:
+            key["callback_data"] = key["callback_data"].rsplit(":", 1)[0]
+    assert parse_payload(button(old, "上下文")).writing is None
+    await press(api, old, "上下文", None)
+    [edit] = await api.wait_sent(USER + 8, method="editMessageText")
+    assert edit.text.startswith("<b>上下文</b>")

@@ -168,3 +168,7 @@ def test_buttons_from_before_the_writing_tag_still_work(replier):
     old = f"c:{reply.quote_id}:{parse_payload(reply.buttons[1].payload).ids[1]}"
     pressed = replier.press(10, "zh-Hans", old)
     assert pressed.html.startswith("<b>上下文</b>")
+    # Pressed by someone without a language: the message's button labels tell its language.
+    labels = ["换一句", "上下文", "出处", "卡片", "相似"]
+    assert replier.press(10, "en", old, labels).html.startswith("<b>上下文</b>")
+    assert replier.press(10, "en", old).html.startswith("<b>Context</b>")  # nothing tells

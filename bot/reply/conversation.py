@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random as random_module
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.messages import Language, parse_language, say
 from bot.reply.greeting import greeting_kind
@@ -25,7 +25,17 @@ from bot.reply.language import (
     text_language,
 )
 from bot.reply.markup import Button, CardRequest, InlineQuote, Notice, Reply, Writing, clip
-from bot.reply.payload import ANOTHER, CARD, CONTEXT, QUOTE, SIMILAR, SOURCE, buttons, parse_payload
+from bot.reply.payload import (
+    ANOTHER,
+    CARD,
+    CONTEXT,
+    QUOTE,
+    SIMILAR,
+    SOURCE,
+    buttons,
+    language_of_buttons,
+    parse_payload,
+)
 from bot.reply.render import (
     context_html,
     greeting_html,
@@ -106,16 +116,20 @@ class Replier:
         traditional characters for a message or a language written in them."""
         return Writing(lang, answer_script(self.state.chat_settings(chat_id).script, lang, text))
 
-    def press_writing(self, chat_id: int, lang: Language, data: str | None) -> Writing:
+    def press_writing(
+        self, chat_id: int, lang: Language, data: str | None, labels: Sequence[str] = ()
+    ) -> Writing:
         """How the answer to a button press is written: the chat's /lang and /script
-        choices, else as the message the button is under (its payload says), so a press
-        by someone whose Telegram gives no language keeps that message's language.
-        `lang` (the presser's) serves only for a payload that does not say."""
+        choices, else as the message the button is under, so a press by someone whose
+        Telegram gives no language keeps that message's language. The payload says how
+        it was written; a payload from before it did, the `labels` of the message's
+        buttons tell its language. `lang` (the presser's) serves when neither says."""
         parsed = parse_payload(data)
         tagged = parsed.writing if parsed else None
-        if tagged is None:
-            return self.writing(chat_id, lang)
         settings = self.state.chat_settings(chat_id)
+        if tagged is None:
+            labelled = None if settings.language else language_of_buttons(labels)
+            return self.writing(chat_id, labelled or lang)
         lang = parse_language(settings.language or "") or tagged.lang
         script = answer_script(settings.script, lang) if settings.script else tagged.script
         return Writing(lang, script)
@@ -297,13 +311,15 @@ class Replier:
 
     # buttons
 
-    def press(self, chat_id: int, lang: Language, data: str | None) -> Reply | Notice:
+    def press(
+        self, chat_id: int, lang: Language, data: str | None, labels: Sequence[str] = ()
+    ) -> Reply | Notice:
         """A button press: the message to put in place, or a short notice. The answer is
-        written as the message the button is under (`press_writing`)."""
+        written as the message the button is under (`press_writing`; `labels`: its buttons')."""
         parsed = parse_payload(data)
         if parsed is None:
             return Notice(say(lang, "button_expired"))
-        writing = self.press_writing(chat_id, lang, data)
+        writing = self.press_writing(chat_id, lang, data, labels)
         if parsed.action == ANOTHER:
             return self.another(chat_id, writing, parsed.ids[0])
         quote_id, query_id = parsed.ids

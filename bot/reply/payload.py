@@ -9,9 +9,10 @@ Telegram says; payloads from before the tag (no tag) are still understood.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from bot.messages import Language, say
+from bot.messages import LANGUAGES, Language, say
 from bot.reply.markup import Button, Writing
 
 MAX_PAYLOAD_BYTES = 64  # Telegram's limit for callback data
@@ -114,6 +115,16 @@ def buttons(
         button(CARD, "button_card", quote_id, query_id),
     )
     return (*shown, button(SIMILAR, "button_similar", quote_id, query_id)) if similar else shown
+
+
+def language_of_buttons(labels: Sequence[str]) -> Language | None:
+    """The language a message's buttons are labelled in, or None when they are not ours:
+    how a message sent before payloads carried their writing says what it is written in."""
+    for lang in LANGUAGES:
+        # Another is under every quote; its label differs in each language.
+        if say(lang, "button_another") in labels:
+            return lang
+    return None
 
 
 def quote_id_in(payloads: list[str]) -> int | None:
