@@ -405,8 +405,9 @@ def chat(db_path: Path, language_code: str | None) -> None:
               help="Write the card (PNG) to this file.")
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
               help="Colours of the card.")
-@click.option("--script", type=click.Choice(["traditional", "simplified"]),
-              help="Write the quote in this Chinese script (default: as published).")
+@click.option("--script", type=click.Choice(["traditional", "hongkong", "simplified"]),
+              help="Write the quote in this Chinese script (traditional: Taiwan standard; "
+                   "hongkong: Hong Kong standard; default: as published).")
 @click.option("--lang", "lang", type=click.Choice(["en", "zh-Hans", "zh-Hant"]), default=None,
               help="Language of the card's words (default: Chinese when QUERY is).")
 @DB_OPTION
@@ -424,7 +425,7 @@ def card(query: str, output: Path, theme: str, script: str | None, lang: Languag
     matches = searcher.search(query, limit=1)
     if not matches:
         raise click.ClickException(f"no quote matches {query!r}")
-    chinese: Language = "zh-Hant" if script == "traditional" else "zh-Hans"
+    chinese: Language = "zh-Hant" if script in ("traditional", "hongkong") else "zh-Hans"
     language = lang or (chinese if has_han(query) else "en")
     png = render_card(matches[0].quote, language, script, theme)
     try:

@@ -86,14 +86,22 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "Inline: type <code>@{bot} TEXT</code> in any chat.\n\n"
             "/quote TEXT: best quote (a reply to a message uses its text)\n"
             "/random [speaker]: a random quote\n"
+            "/similar [TEXT]: the quote closest in meaning to the last one "
+            "(or reply /similar to one of my quotes)\n"
+            "/card [TEXT]: the last quote as a picture (or reply /card to one of my quotes)\n"
             "/speakers: who I can quote\n"
             "/sources: the documents I quote from\n"
             "/daily HH:MM [time zone] or /daily off: a quote every day\n"
             "/lang en | zh-hans | zh-hant | auto: my language in this chat\n"
-            "/script traditional | simplified | original: how quotes are written\n"
-            "/card: the last quote as a picture (or reply /card to one of my quotes)\n"
-            "/theme light | dark: the colours of the pictures\n\n"
-            "Buttons under a quote: <i>Another</i>, <i>Context</i>, <i>Source</i>, <i>Card</i>."
+            "/script traditional | hongkong | simplified | original: how quotes are written "
+            "(traditional: Taiwan standard; hongkong: Hong Kong standard)\n"
+            "/theme light | dark: the colours of the pictures\n"
+            "/start: the welcome and a first quote\n"
+            "/help: this list\n\n"
+            "Buttons under a quote: <i>Another</i> (the next best quote), <i>Context</i> "
+            "(the passage around it), <i>Source</i> (where it was published), <i>Card</i> "
+            "(as a picture), <i>Similar</i> (the closest in meaning; a quote's "
+            "<i>Quote</i> button leads back to it)."
         ),
         "zh-Hans": (
             "<b>用法</b>\n"
@@ -102,14 +110,20 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "内联:在任何聊天里输入 <code>@{bot} 文字</code>。\n\n"
             "/quote 文字:最相关的引语(回复某条消息时用那条消息的文字)\n"
             "/random [人名]:随机一句\n"
+            "/similar [文字]:与上一句意思最接近的引语(或用 /similar 回复我发的引语)\n"
+            "/card [文字]:把上一句引语做成图片(或用 /card 回复我发的引语)\n"
             "/speakers:可以引用的人\n"
             "/sources:引语出处\n"
             "/daily HH:MM [时区] 或 /daily off:每日一句\n"
             "/lang en | zh-hans | zh-hant | auto:本聊天的界面语言\n"
-            "/script traditional | simplified | original:引语显示为繁体/简体/原文\n"
-            "/card:把上一句引语做成图片(或用 /card 回复我发的引语)\n"
-            "/theme light | dark:图片的浅色/深色配色\n\n"
-            "引语下方的按钮:<i>换一句</i>、<i>上下文</i>、<i>出处</i>、<i>卡片</i>。"
+            "/script traditional | hongkong | simplified | original:"
+            "引语显示为繁体(台湾标准)/繁体(香港标准)/简体/原文\n"
+            "/theme light | dark:图片的浅色/深色配色\n"
+            "/start:欢迎语和第一句引语\n"
+            "/help:本说明\n\n"
+            "引语下方的按钮:<i>换一句</i>(下一句最相关的)、<i>上下文</i>(前后原文)、"
+            "<i>出处</i>(发表在哪里)、<i>卡片</i>(做成图片)、<i>相似</i>(意思最接近的;"
+            "<i>引语</i>按钮回到引语本身)。"
         ),
         "zh-Hant": (
             "<b>用法</b>\n"
@@ -118,14 +132,20 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "內聯:在任何聊天裡輸入 <code>@{bot} 文字</code>。\n\n"
             "/quote 文字:最相關的引語(回覆某則訊息時用那則訊息的文字)\n"
             "/random [人名]:隨機一句\n"
+            "/similar [文字]:與上一句意思最接近的引語(或用 /similar 回覆我發的引語)\n"
+            "/card [文字]:把上一句引語做成圖片(或用 /card 回覆我發的引語)\n"
             "/speakers:可以引用的人\n"
             "/sources:引語出處\n"
             "/daily HH:MM [時區] 或 /daily off:每日一句\n"
             "/lang en | zh-hans | zh-hant | auto:本聊天的介面語言\n"
-            "/script traditional | simplified | original:引語顯示為繁體/簡體/原文\n"
-            "/card:把上一句引語做成圖片(或用 /card 回覆我發的引語)\n"
-            "/theme light | dark:圖片的淺色/深色配色\n\n"
-            "引語下方的按鈕:<i>換一句</i>、<i>上下文</i>、<i>出處</i>、<i>卡片</i>。"
+            "/script traditional | hongkong | simplified | original:"
+            "引語顯示為繁體(台灣標準)/繁體(香港標準)/簡體/原文\n"
+            "/theme light | dark:圖片的淺色/深色配色\n"
+            "/start:歡迎語和第一句引語\n"
+            "/help:本說明\n\n"
+            "引語下方的按鈕:<i>換一句</i>(下一句最相關的)、<i>上下文</i>(前後原文)、"
+            "<i>出處</i>(發表在哪裡)、<i>卡片</i>(做成圖片)、<i>相似</i>(意思最接近的;"
+            "<i>引語</i>按鈕回到引語本身)。"
         ),
     },
     "button_another": {"en": "Another", "zh-Hans": "换一句", "zh-Hant": "換一句"},
@@ -224,9 +244,14 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hant": "用法:/lang en | zh-hans | zh-hant | auto",
     },
     "script_set_traditional": {
-        "en": "Quotes will be shown in traditional characters.",
-        "zh-Hans": "引语将以繁体字显示。",
-        "zh-Hant": "引語將以繁體字顯示。",
+        "en": "Quotes will be shown in traditional characters (Taiwan standard).",
+        "zh-Hans": "引语将以繁体字(台湾标准)显示。",
+        "zh-Hant": "引語將以繁體字(台灣標準)顯示。",
+    },
+    "script_set_hongkong": {
+        "en": "Quotes will be shown in traditional characters (Hong Kong standard).",
+        "zh-Hans": "引语将以繁体字(香港标准)显示。",
+        "zh-Hant": "引語將以繁體字(香港標準)顯示。",
     },
     "script_set_simplified": {
         "en": "Quotes will be shown in simplified characters.",
@@ -239,9 +264,9 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hant": "引語將按原文顯示。",
     },
     "script_usage": {
-        "en": "Usage: /script traditional | simplified | original",
-        "zh-Hans": "用法:/script traditional | simplified | original",
-        "zh-Hant": "用法:/script traditional | simplified | original",
+        "en": "Usage: /script traditional | hongkong | simplified | original",
+        "zh-Hans": "用法:/script traditional | hongkong | simplified | original",
+        "zh-Hant": "用法:/script traditional | hongkong | simplified | original",
     },
     "daily_set": {
         "en": "Every day at {time} ({zone}) I will post a quote here. /daily off stops it.",
@@ -292,6 +317,14 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "en": "You are sending messages faster than I can read them. Give me a few seconds.",
         "zh-Hans": "消息发得太快啦,请稍等几秒。",
         "zh-Hant": "訊息發得太快啦,請稍等幾秒。",
+    },
+    "throttled_command": {
+        "en": (
+            "You are sending messages faster than I can read them, so I did not run "
+            "/{command}. Send it again in {seconds} s."
+        ),
+        "zh-Hans": "消息发得太快啦,/{command} 没有执行。请 {seconds} 秒后再发一次。",
+        "zh-Hant": "訊息發得太快啦,/{command} 沒有執行。請 {seconds} 秒後再發一次。",
     },
     "error": {
         "en": "Sorry, something went wrong on my side. Please try again in a moment.",
@@ -379,6 +412,20 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "en": "None of these quotes stands well on its own; this is the closest:",
         "zh-Hans": "这些引语都不太适合单独阅读,这是最接近的一句:",
         "zh-Hant": "這些引語都不太適合單獨閱讀,這是最接近的一句:",
+    },
+    # A message that only greets or thanks the bot: a short answer and example questions.
+    "greeting_hello": {
+        "en": (
+            "Hello! Ask me about AI and I answer with a real quote: who said it, their "
+            "exact words, and where. Try one of these:"
+        ),
+        "zh-Hans": "你好!问我任何关于 AI 的话题,我用真实的原话回答:谁说的、原文、出处。试试这些:",
+        "zh-Hant": "你好!問我任何關於 AI 的話題,我用真實的原話回答:誰說的、原文、出處。試試這些:",
+    },
+    "greeting_thanks": {
+        "en": "You're welcome! There is more to ask, for example:",
+        "zh-Hans": "不客气!还可以问问这些:",
+        "zh-Hant": "不客氣!還可以問問這些:",
     },
 }
 

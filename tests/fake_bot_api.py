@@ -278,7 +278,9 @@ class FakeBotAPI:
         message["sender_chat"] = message["chat"]
         return self.push({"channel_post": message})
 
-    def press(self, message: dict, data: str, user_id: int, language_code: str = "en") -> int:
+    def press(
+        self, message: dict, data: str, user_id: int, language_code: str | None = "en"
+    ) -> int:
         """A button press under `message` (a message dict the bot sent)."""
         return self.push({
             "callback_query": {
@@ -290,12 +292,14 @@ class FakeBotAPI:
             }
         })
 
-    def press_inline(self, inline_message_id: str, data: str, user_id: int) -> int:
+    def press_inline(
+        self, inline_message_id: str, data: str, user_id: int, language_code: str | None = "en"
+    ) -> int:
         """A button press under a message sent through inline mode (no chat)."""
         return self.push({
             "callback_query": {
                 "id": str(next(self._message_ids)),
-                "from": self.user(user_id),
+                "from": self.user(user_id, language_code),
                 "chat_instance": "ci",
                 "inline_message_id": inline_message_id,
                 "data": data,

@@ -35,7 +35,8 @@ LAYERS = {
     "bot.search": 7,
     "bot.reply": 8.9,  # the package's face re-exports its modules, which import down this order:
     "bot.reply.markup": 8.1, "bot.reply.payload": 8.2, "bot.reply.language": 8.2,
-    "bot.reply.schedule": 8.2, "bot.reply.render": 8.3, "bot.reply.conversation": 8.4,
+    "bot.reply.schedule": 8.2, "bot.reply.greeting": 8.2, "bot.reply.render": 8.3,
+    "bot.reply.conversation": 8.4,
     "bot.reply.commands": 8.5,
     "bot.card": 8.95,  # quote cards: drawn from a reply's quote, used by chat and telegram
     "bot.chat": 9, "bot.telegram": 9,

@@ -41,7 +41,7 @@ def test_answers_are_the_replier_answers(quotes_db):
 def test_language_option_and_settings(quotes_db):
     output = run_chat(quotes_db, "/script traditional\n对齐\n/lang en\n/help\n", "--lang", "zh-hant")
     assert output.startswith("你好")
-    assert "引語將以繁體字顯示" in output
+    assert "引語將以繁體字(台灣標準)顯示" in output
     assert "「" in output and "換一句" in output
     assert "How to use me" in output
 
@@ -81,3 +81,14 @@ def test_card_choice_says_so_when_the_folder_cannot_be_written(quotes_db, tmp_pa
                         cards_dir=blocker / "cards")
     chat.handle("alignment")
     assert chat.handle("4").startswith(f"cannot write {blocker / 'cards'}")
+
+
+def test_traditional_script_and_its_variants_in_the_terminal(quotes_db):
+    output = run_chat(quotes_db, "印刷機是什麼\n2\n/script hongkong\n印刷机\n/script\n")
+    asked, pressed, chose, hongkong, usage = output.split("\n› ")[1:]
+    assert "人工智能實驗室" in asked and "[1] 換一句  [2] 上下文  [3] 出處" in asked
+    assert "「當一項新技術出現時" in asked  # the quote in Taiwan script
+    assert "\n上下文\n" in pressed and "[2] 引語" in pressed  # the button kept the writing
+    assert "Hong Kong standard" in chose
+    assert "人工智能實驗室" in hongkong and "[1] 換一句" in hongkong
+    assert "traditional | hongkong | simplified | original" in usage

@@ -73,3 +73,16 @@ async def test_the_application_registers_each_row_and_has_the_typed_context(bot)
     assert registered == {command.name for command in COMMANDS}
     assert bot.context_types.context is QuoteBotContext
     assert isinstance(bot.context_types.context.from_update(None, bot).services.replier, Replier)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans", "zh-Hant"])
+def test_help_lists_every_command_every_button_and_every_script(replier, lang):
+    from bot.messages import say
+    from bot.reply.language import ORIGINAL, SCRIPTS
+
+    text = replier.help(1, lang).html
+    for command in COMMANDS:
+        assert f"/{command.name}" in text, (lang, command.name)
+    for key in ("another", "context", "source", "card", "similar", "quote"):
+        assert f"<i>{say(lang, f'button_{key}')}</i>" in text, (lang, key)
+    assert " | ".join((*SCRIPTS, ORIGINAL)) in text

@@ -11,9 +11,11 @@ from bot.messages import _TEXTS, LANGUAGES, language_from_code, say
 from bot.reply import DESCRIPTIONS as COMMANDS
 from bot.reply import (
     MAX_MESSAGE_CHARS,
+    SCRIPTS,
     Notice,
     Replier,
     Reply,
+    Writing,
     context_html,
     parse_payload,
     payload,
@@ -98,12 +100,23 @@ def test_context_names_both_speakers_the_chinese_way_in_chinese_chats():
     assert "萊克斯" in context_html(context, "zh-Hant", None)
 
 
-def test_payloads_are_ids_within_64_bytes():
-    data = payload("c", 10**11, 10**11)
+def test_payloads_are_ids_and_a_writing_tag_within_64_bytes():
+    longest = Writing("zh-Hant", "hongkong")
+    data = payload("c", 10**16 - 1, 10**16 - 1, writing=longest)
     assert len(data.encode()) <= 64
-    assert parse_payload(data) == ("c", (10**11, 10**11))
-    for bad in (None, "", "x:1", "a:", "a:x", "c:1", "a:1:2", "c:1:2:3"):
+    assert parse_payload(data) == ("c", (10**16 - 1, 10**16 - 1), longest)
+    for lang in LANGUAGES:
+        for script in (None, *SCRIPTS):
+            tagged = parse_payload(payload("a", 5, writing=Writing(lang, script)))
+            assert tagged == ("a", (5,), Writing(lang, script))
+    for bad in (None, "", "x:1", "a:", "a:x", "c:1", "a:1:2", "c:1:2:3", "c:1:2:zz", "a:eo",
+                "c:1:2:eo:eo"):
         assert parse_payload(bad) is None
+
+
+def test_payloads_from_before_the_writing_tag_still_parse():
+    assert parse_payload("c:1234:56") == ("c", (1234, 56), None)
+    assert parse_payload("a:56") == ("a", (56,), None)
 
 
 def test_language_codes():

@@ -30,7 +30,7 @@ from tests.fake_bot_api import running_bot
 from tests.telegram_html import assert_telegram_html, telegram_html_errors
 from tests.test_bot_buttons import ask, press
 
-SCRIPTS = (None, "simplified", "traditional")
+SCRIPTS = (None, "simplified", "traditional", "hongkong")
 NASTY_QUERIES = ("<b>bold</b> & \"quoted\" 'query'", "对齐 " * 40, "😀" * 70, "a &amp; b <i>", "")
 
 SPEAKERS_TOML = """\

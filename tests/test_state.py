@@ -59,6 +59,17 @@ def test_everything_survives_reopening(open_store):
     assert reopened.all_daily() == [DailySubscription(1, "08:30", "Asia/Shanghai", "zh-Hant")]
 
 
+def test_every_script_a_chat_can_choose_is_stored(open_store):
+    from bot.reply.language import ORIGINAL, SCRIPTS
+
+    store = open_store()
+    for chat_id, script in enumerate((*SCRIPTS, ORIGINAL)):
+        store.set_script(chat_id, script)
+    store.close()
+    reopened = open_store()
+    assert [reopened.chat_settings(n).script for n in range(len(SCRIPTS) + 1)] == [*SCRIPTS, ORIGINAL]
+
+
 def test_setting_one_field_keeps_the_other(store):
     store.set_script(5, "simplified")
     store.set_language(5, "en")

@@ -150,6 +150,17 @@ def test_flood_control_is_shared_by_replicas(stores):
     assert a.take_flood_token(43, 4, 0.001) == "allow"  # another sender
 
 
+def test_a_held_back_sender_is_told_when_the_shared_bucket_refills(stores):
+    from bot.telegram.limits_shared import SharedThrottle
+
+    a, b = stores
+    assert a.flood_tokens(44, 2, 6) == 2.0  # never seen: a full bucket
+    throttle = SharedThrottle(a, burst=2, per_minute=6)  # a token every 10 s
+    assert [throttle.check(44).value for _ in range(3)] == ["allow", "allow", "warn"]
+    wait = SharedThrottle(b, burst=2, per_minute=6).retry_after(44)  # asked of the other replica
+    assert 9.0 < wait <= 10.0
+
+
 def test_the_send_budget_is_shared_by_replicas(stores):
     a, b = stores
     granted = 0

@@ -16,9 +16,9 @@ from __future__ import annotations
 from bot.card.layout import shorten
 from bot.card.render import THEMES, CardLayout, CardText, draw, layout_card, png_bytes
 from bot.messages import Language, is_chinese
-from bot.reply.language import DEFAULT_THEME, in_script, parse_theme
+from bot.reply.language import CONVERSIONS, DEFAULT_THEME, in_script, parse_theme
 from bot.reply.markup import escape, safe_url, telegram_length
-from bot.reply.render import attribution_html, speaker_name
+from bot.reply.render import attribution_html, details_text, speaker_name
 from bot.search import Quote
 
 __all__ = ["THEMES", "CardLayout", "CardText", "MAX_CAPTION_CHARS", "caption_html", "card_key",
@@ -37,15 +37,20 @@ def warm_up() -> None:
 
 
 def card_key(quote_id: int, lang: Language, script: str | None, theme: str) -> str:
-    """One key per distinct picture: the photo's file_id is cached under it."""
-    return f"card:{quote_id}:{lang}:{script or 'original'}:{theme}"
+    """One key per distinct picture: the photo's file_id is cached under it.
+
+    The script is named by the conversion that writes it ("s2tw"), so a card drawn
+    before "traditional" meant the Taiwan standard is never sent for it again.
+    """
+    return f"card:{quote_id}:{lang}:{CONVERSIONS.get(script or '', 'original')}:{theme}"
 
 
 def card_text(quote: Quote, lang: Language, script: str | None) -> CardText:
-    """What the card says, in the reader's script, named as the text replies name."""
+    """What the card says, in the reader's script (the source's title and publisher too),
+    named as the text replies name."""
     source = quote.source
-    title = in_script(source.title, script) or source.event or ""
-    details = " · ".join(part for part in (source.publisher, source.date) if part)
+    title = in_script(source.title or source.event, script)
+    details = details_text(source, script)
     return CardText(
         quote=in_script(quote.text, script),
         speaker=speaker_name(quote, lang, script),

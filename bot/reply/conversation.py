@@ -11,14 +11,34 @@ from __future__ import annotations
 
 import random as random_module
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.messages import Language, parse_language, say
-from bot.reply.language import DEFAULT_THEME, answer_language, in_script, parse_script, parse_theme
-from bot.reply.markup import Button, CardRequest, InlineQuote, Notice, Reply, clip
-from bot.reply.payload import ANOTHER, CARD, CONTEXT, QUOTE, SIMILAR, SOURCE, buttons, parse_payload
+from bot.reply.greeting import greeting_kind
+from bot.reply.language import (
+    DEFAULT_THEME,
+        answer_language,
+    answer_script,
+    in_script,
+    parse_script,
+    parse_theme,
+    text_language,
+)
+from bot.reply.markup import Button, CardRequest, InlineQuote, Notice, Reply, Writing, clip
+from bot.reply.payload import (
+    ANOTHER,
+    CARD,
+    CONTEXT,
+    QUOTE,
+    SIMILAR,
+    SOURCE,
+    buttons,
+    language_of_buttons,
+    parse_payload,
+)
 from bot.reply.render import (
     context_html,
+    greeting_html,
     no_match_html,
     quote_html,
     source_html,
@@ -33,6 +53,9 @@ from bot.state import DailySubscription, StateStore
 from bot.text import MAX_QUERY_CHARS
 
 INLINE_RESULTS = 10
+# Topics a no-match answer suggests; example questions a greeting offers, drawn at random
+# from the EXAMPLE_POOL most frequent topics.
+NO_MATCH_TOPICS, EXAMPLES, EXAMPLE_POOL = 6, 3, 9
 # The kinds of stored query a button refers to ("similar": the text is the quote's id).
 SEARCH, RANDOM, SIMILAR_TO = "search", "random", "similar"
 
@@ -47,6 +70,11 @@ def found_header(match: Match, lang: Language) -> str:
     return say(lang, "by_meaning") if match.matched_by == "meaning" else ""
 
 
+def topic_language(text: str, lang: Language) -> str:
+    """The language topics are suggested in for `text`: its own ("en", "zh"), else the answer's."""
+    return "en" if (text_language(text) or lang) == "en" else "zh"
+
+
 def plain_text(html_text: str) -> str:
     """A short HTML message as plain text (for an inline result's description)."""
     return Reply(html_text).plain()
@@ -57,6 +85,9 @@ class Replier:
 
     `chat_id` keys what a chat has already seen and what it chose with /lang and
     /script; the Telegram layer passes the chat's id, the terminal a fixed one.
+    Each answer is written one way throughout (`Writing`: the language of the bot's
+    words, the script of the quote, its source and its buttons), and its buttons carry
+    that writing, so what they open reads the same.
     """
 
     def __init__(
@@ -80,9 +111,28 @@ class Replier:
         chosen = self.state.chat_settings(chat_id).language
         return answer_language(chosen, language_code=language_code, text=text)
 
-    def script(self, chat_id: int) -> str | None:
-        """The chat's /script choice (None: quotes as published)."""
-        return self.state.chat_settings(chat_id).script
+    def writing(self, chat_id: int, lang: Language, text: str = "") -> Writing:
+        """How an answer in `lang` to `text` is written: the chat's /script choice, else
+        traditional characters for a message or a language written in them."""
+        return Writing(lang, answer_script(self.state.chat_settings(chat_id).script, lang, text))
+
+    def press_writing(
+        self, chat_id: int, lang: Language, data: str | None, labels: Sequence[str] = ()
+    ) -> Writing:
+        """How the answer to a button press is written: the chat's /lang and /script
+        choices, else as the message the button is under, so a press by someone whose
+        Telegram gives no language keeps that message's language. The payload says how
+        it was written; a payload from before it did, the `labels` of the message's
+        buttons tell its language. `lang` (the presser's) serves when neither says."""
+        parsed = parse_payload(data)
+        tagged = parsed.writing if parsed else None
+        settings = self.state.chat_settings(chat_id)
+        if tagged is None:
+            labelled = None if settings.language else language_of_buttons(labels)
+            return self.writing(chat_id, labelled or lang)
+        lang = parse_language(settings.language or "") or tagged.lang
+        script = answer_script(settings.script, lang) if settings.script else tagged.script
+        return Writing(lang, script)
 
     def set_language(self, chat_id: int, lang: Language, arg: str) -> Reply:
         """/lang: set (or with "auto", clear) the chat's language."""
@@ -97,11 +147,13 @@ class Replier:
         return Reply(say(chosen, "lang_set"))
 
     def set_script(self, chat_id: int, lang: Language, arg: str) -> Reply:
-        """/script: show quotes in traditional or simplified characters, or as published."""
+        """/script: show quotes in traditional (Taiwan or Hong Kong) or simplified
+        characters, or as published. "original" is stored too: it is a choice, which
+        no message written in traditional characters overrides."""
         script = parse_script(arg)
         if script is None:
             return Reply(say(lang, "script_usage"))
-        self.state.set_script(chat_id, None if script == "original" else script)
+        self.state.set_script(chat_id, script)
         return Reply(say(lang, f"script_set_{script}"))
 
     def set_theme(self, chat_id: int, lang: Language, arg: str) -> Reply:
@@ -112,10 +164,10 @@ class Replier:
         self.state.set_theme(chat_id, theme)
         return Reply(say(lang, "theme_set", theme=say(lang, f"theme_{theme}")))
 
-    def card_request(self, chat_id: int, lang: Language, quote: Quote) -> CardRequest:
-        """The card of `quote` as this chat would see it: its script and its theme."""
-        settings = self.state.chat_settings(chat_id)
-        return CardRequest(quote, lang, settings.script, settings.theme or DEFAULT_THEME)
+    def card_request(self, chat_id: int, writing: Writing, quote: Quote) -> CardRequest:
+        """The card of `quote` as this answer is written, in this chat's theme."""
+        theme = self.state.chat_settings(chat_id).theme or DEFAULT_THEME
+        return CardRequest(quote, writing.lang, writing.script, theme)
 
     def daily(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/daily: show the chat's daily quote, set it (HH:MM [time zone]) or stop it (off)."""
@@ -152,7 +204,8 @@ class Replier:
         picked = self._next_pick(chat_id, query_id, None)
         if picked is None:
             return Reply(say(lang, "welcome"))
-        return self._show(chat_id, lang, picked.quote, query_id, header=say(lang, "welcome"))
+        writing = self.writing(chat_id, lang)
+        return self._show(chat_id, writing, picked.quote, query_id, header=say(lang, "welcome"))
 
     def help(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/help: every command and button."""
@@ -169,10 +222,15 @@ class Replier:
     # quotes
 
     def answer(self, chat_id: int, lang: Language, text: str) -> Reply:
-        """The best quote for `text` not yet shown in this chat; a no-match answer if none fits."""
+        """The best quote for `text` not yet shown in this chat; a no-match answer if none
+        fits; a greeting (only "hi", "谢谢"...) is greeted back with example questions."""
         query = clean_query(text)
         if not query:
             return self.random_quote(chat_id, lang)
+        writing = self.writing(chat_id, lang, query)
+        kind = greeting_kind(query)
+        if kind is not None:
+            return self.greeting(writing, kind, query)
         query_id = self.state.remember_query(SEARCH, query.casefold())
         seen = self.state.seen(chat_id, query_id)
         matches = self.searcher.search(query, limit=1, exclude=tuple(seen))
@@ -182,7 +240,14 @@ class Replier:
             matches = self.searcher.search(query, limit=1)
         if not matches:
             return self.no_match(chat_id, lang, query)
-        return self._show(chat_id, lang, matches[0].quote, query_id, found_header(matches[0], lang))
+        header = found_header(matches[0], lang)
+        return self._show(chat_id, writing, matches[0].quote, query_id, header)
+
+    def greeting(self, writing: Writing, kind: str, text: str) -> Reply:
+        """A short greeting (or you're welcome) and three example questions in the
+        message's language, each one a query the database answers."""
+        examples = self._examples(topic_language(text, writing.lang), EXAMPLES)
+        return Reply(greeting_html(kind, writing.lang, examples, writing.script))
 
     def random_quote(self, chat_id: int, lang: Language, speaker_text: str = "") -> Reply:
         """A random quote, from one speaker when a name is given; never a repeat until all were shown."""
@@ -195,7 +260,8 @@ class Replier:
         picked = self._next_pick(chat_id, query_id, speaker)
         if picked is None:
             return Reply(say(lang, "empty_database"))
-        return self._show_pick(chat_id, lang, picked, query_id, speaker)
+        writing = self.writing(chat_id, lang, speaker_text)
+        return self._show_pick(chat_id, writing, picked, query_id, speaker)
 
     def daily_quote(self, chat_id: int, lang: Language) -> Reply:
         """The quote of the day for a subscribed chat."""
@@ -203,14 +269,16 @@ class Replier:
         picked = self._next_pick(chat_id, query_id, None)
         if picked is None:
             return Reply(say(lang, "empty_database"))
-        return self._show(chat_id, lang, picked.quote, query_id, header=say(lang, "daily_header"))
+        writing = self.writing(chat_id, lang)
+        return self._show(chat_id, writing, picked.quote, query_id, header=say(lang, "daily_header"))
 
     def open_quote(self, chat_id: int, lang: Language, quote_id: int) -> Reply:
         """One quote by id (deep links); "Another" then continues with random quotes."""
         quote = self.searcher.get(quote_id)
         if quote is None:
             return Reply(say(lang, "quote_not_found"))
-        return self._show(chat_id, lang, quote, self.state.remember_query(RANDOM, ""))
+        query_id = self.state.remember_query(RANDOM, "")
+        return self._show(chat_id, self.writing(chat_id, lang), quote, query_id)
 
     def card(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/card: the card of the quote last shown here, or of the best match for `arg`."""
@@ -220,45 +288,57 @@ class Replier:
         matches = self.searcher.search(query, limit=1)
         if not matches:
             return self.no_match(chat_id, lang, query)
-        return self.card_of(chat_id, lang, matches[0].quote.id)
+        writing = self.writing(chat_id, lang, query)
+        return self._card(chat_id, writing, matches[0].quote, self.state.remember_query(RANDOM, ""))
 
     def card_of(self, chat_id: int, lang: Language, quote_id: int | None) -> Reply:
         """/card as a reply to one of the bot's messages: the card of the quote it shows."""
         quote = self.searcher.get(quote_id) if quote_id is not None else None
         if quote is None:
             return Reply(say(lang, "card_nothing"))
-        return self._card(chat_id, lang, quote, self.state.remember_query(RANDOM, ""))
+        query_id = self.state.remember_query(RANDOM, "")
+        return self._card(chat_id, self.writing(chat_id, lang), quote, query_id)
 
     def no_match(self, chat_id: int, lang: Language, query: str) -> Reply:
-        """A friendly no: names the query, suggests topics and speakers that do exist."""
-        return Reply(no_match_html(query, lang, self.searcher.suggestions(6), self.searcher.speakers()))
+        """A friendly no: names the query, suggests topics (in the query's language) and
+        speakers that do exist."""
+        writing = self.writing(chat_id, lang, query)
+        language = topic_language(query, lang)
+        topics = self.searcher.suggestions(NO_MATCH_TOPICS, language) or self.searcher.suggestions(
+            NO_MATCH_TOPICS
+        )
+        return Reply(no_match_html(query, lang, topics, self.searcher.speakers(), writing.script))
 
     # buttons
 
-    def press(self, chat_id: int, lang: Language, data: str | None) -> Reply | Notice:
-        """A button press: the message to put in place, or a short notice."""
+    def press(
+        self, chat_id: int, lang: Language, data: str | None, labels: Sequence[str] = ()
+    ) -> Reply | Notice:
+        """A button press: the message to put in place, or a short notice. The answer is
+        written as the message the button is under (`press_writing`; `labels`: its buttons')."""
         parsed = parse_payload(data)
         if parsed is None:
             return Notice(say(lang, "button_expired"))
-        action, ids = parsed
-        if action == ANOTHER:
-            return self.another(chat_id, lang, ids[0])
-        quote_id, query_id = ids
-        if action == CONTEXT:
-            return self.context(chat_id, lang, quote_id, query_id)
-        if action == SOURCE:
-            return self.source(chat_id, lang, quote_id, query_id)
+        writing = self.press_writing(chat_id, lang, data, labels)
+        if parsed.action == ANOTHER:
+            return self.another(chat_id, writing, parsed.ids[0])
+        quote_id, query_id = parsed.ids
+        if parsed.action == CONTEXT:
+            return self.context(chat_id, writing, quote_id, query_id)
+        if parsed.action == SOURCE:
+            return self.source(chat_id, writing, quote_id, query_id)
         quote = self.searcher.get(quote_id)
         if quote is None:
-            return Notice(say(lang, "quote_not_found"))
-        if action == CARD:
-            return self._card(chat_id, lang, quote, query_id)
-        if action == SIMILAR:
-            return self._similar(chat_id, lang, quote.id) or Notice(say(lang, "similar_none"))
-        return self._render(chat_id, lang, quote, query_id)
+            return Notice(say(writing.lang, "quote_not_found"))
+        if parsed.action == CARD:
+            return self._card(chat_id, writing, quote, query_id)
+        if parsed.action == SIMILAR:
+            return self._similar(chat_id, writing, quote.id) or Notice(say(writing.lang, "similar_none"))
+        return self._render(writing, quote, query_id)
 
-    def another(self, chat_id: int, lang: Language, query_id: int) -> Reply | Notice:
+    def another(self, chat_id: int, writing: Writing, query_id: int) -> Reply | Notice:
         """The next best quote for the same query, never one this chat has already seen for it."""
+        lang = writing.lang
         stored = self.state.query(query_id)
         if stored is None:
             return Notice(say(lang, "button_expired"))
@@ -266,7 +346,7 @@ class Replier:
             picked = self._next_pick(chat_id, query_id, stored.text or None)
             if picked is None:
                 return Notice(say(lang, "no_more"))
-            return self._show_pick(chat_id, lang, picked, query_id, stored.text or None)
+            return self._show_pick(chat_id, writing, picked, query_id, stored.text or None)
         seen = tuple(self.state.seen(chat_id, query_id))
         if stored.kind == SIMILAR_TO:
             matches = self.searcher.similar(int(stored.text), limit=1, exclude=seen)
@@ -276,7 +356,7 @@ class Replier:
             header = found_header(matches[0], lang) if matches else ""
         if not matches:
             return Notice(say(lang, "no_more"))
-        return self._show(chat_id, lang, matches[0].quote, query_id, header)
+        return self._show(chat_id, writing, matches[0].quote, query_id, header)
 
     def similar(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/similar: the quote closest in meaning to the one last shown here (or to the best
@@ -287,15 +367,18 @@ class Replier:
         matches = self.searcher.search(query, limit=1)
         if not matches:
             return self.no_match(chat_id, lang, query)
-        return self.similar_of(chat_id, lang, matches[0].quote.id)
+        writing = self.writing(chat_id, lang, query)
+        nearest = self._similar(chat_id, writing, matches[0].quote.id)
+        return nearest or Reply(say(lang, "similar_none"))
 
     def similar_of(self, chat_id: int, lang: Language, quote_id: int | None) -> Reply:
         """/similar as a reply to one of the bot's messages: the closest in meaning to its quote."""
         if quote_id is None or self.searcher.get(quote_id) is None:
             return Reply(say(lang, "similar_nothing"))
-        return self._similar(chat_id, lang, quote_id) or Reply(say(lang, "similar_none"))
+        nearest = self._similar(chat_id, self.writing(chat_id, lang), quote_id)
+        return nearest or Reply(say(lang, "similar_none"))
 
-    def _similar(self, chat_id: int, lang: Language, quote_id: int) -> Reply | None:
+    def _similar(self, chat_id: int, writing: Writing, quote_id: int) -> Reply | None:
         """The nearest quote in meaning not yet shown for this one, or None."""
         query_id = self.state.remember_query(SIMILAR_TO, str(quote_id))
         seen = tuple(self.state.seen(chat_id, query_id))
@@ -305,27 +388,28 @@ class Replier:
             matches = self.searcher.similar(quote_id, limit=1)
         if not matches:
             return None
-        return self._show(chat_id, lang, matches[0].quote, query_id, say(lang, "similar_header"))
+        header = say(writing.lang, "similar_header")
+        return self._show(chat_id, writing, matches[0].quote, query_id, header)
 
-    def context(self, chat_id: int, lang: Language, quote_id: int, query_id: int) -> Reply | Notice:
+    def context(self, chat_id: int, writing: Writing, quote_id: int, query_id: int) -> Reply | Notice:
         """The passage around a quote and the question it answered."""
         context = self.searcher.context(quote_id)
         if context is None:
-            return Notice(say(lang, "quote_not_found"))
+            return Notice(say(writing.lang, "quote_not_found"))
         return Reply(
-            context_html(context, lang, self.script(chat_id)),
-            self._buttons(lang, quote_id, query_id, showing=CONTEXT),
+            context_html(context, writing.lang, writing.script),
+            self._buttons(writing, quote_id, query_id, showing=CONTEXT),
             quote_id,
         )
 
-    def source(self, chat_id: int, lang: Language, quote_id: int, query_id: int) -> Reply | Notice:
+    def source(self, chat_id: int, writing: Writing, quote_id: int, query_id: int) -> Reply | Notice:
         """Full details of a quote's source, with a link to share the quote."""
         quote = self.searcher.get(quote_id)
         if quote is None:
-            return Notice(say(lang, "quote_not_found"))
+            return Notice(say(writing.lang, "quote_not_found"))
         return Reply(
-            source_html(quote, lang, self.script(chat_id), self.share_link(quote_id)),
-            self._buttons(lang, quote_id, query_id, showing=SOURCE),
+            source_html(quote, writing.lang, writing.script, self.share_link(quote_id)),
+            self._buttons(writing, quote_id, query_id, showing=SOURCE),
             quote_id,
         )
 
@@ -342,8 +426,8 @@ class Replier:
 
         `chat_id` is the asking person's private chat, whose /script choice applies.
         """
-        script = self.script(chat_id)
         query = clean_query(text)
+        writing = self.writing(chat_id, lang, query)
         headers: list[str] = []
         if query:
             query_id = self.state.remember_query(SEARCH, query.casefold())
@@ -357,14 +441,14 @@ class Replier:
         return [
             InlineQuote(
                 quote_id=quote.id,
-                title=speaker_name(quote, lang, script),
+                title=speaker_name(quote, lang, writing.script),
                 # An answer by meaning says so in the list too, before its text.
                 description=clip(
-                    (plain_text(header) + " " if header else "") + in_script(quote.text, script), 100
+                    (plain_text(header) + " " if header else "")
+                    + in_script(quote.text, writing.script), 100
                 ),
-                reply=Reply(quote_html(quote, lang, script, header=header),
-                            self._buttons(lang, quote.id, query_id), quote.id),
-                card=self.card_request(chat_id, lang, quote),
+                reply=self._render(writing, quote, query_id, header),
+                card=self.card_request(chat_id, writing, quote),
             )
             for quote, header in zip(quotes, headers, strict=True)
         ]
@@ -372,31 +456,46 @@ class Replier:
     # helpers
 
     def _show(
-        self, chat_id: int, lang: Language, quote: Quote, query_id: int, header: str = ""
+        self, chat_id: int, writing: Writing, quote: Quote, query_id: int, header: str = ""
     ) -> Reply:
         """Render a quote with its buttons and remember that this chat has seen it."""
         self.state.mark_seen(chat_id, query_id, quote.id)
-        return self._render(chat_id, lang, quote, query_id, header)
+        return self._render(writing, quote, query_id, header)
 
-    def _render(
-        self, chat_id: int, lang: Language, quote: Quote, query_id: int, header: str = ""
-    ) -> Reply:
+    def _render(self, writing: Writing, quote: Quote, query_id: int, header: str = "") -> Reply:
         return Reply(
-            quote_html(quote, lang, self.script(chat_id), header=header),
-            self._buttons(lang, quote.id, query_id),
+            quote_html(quote, writing.lang, writing.script, header=header),
+            self._buttons(writing, quote.id, query_id),
             quote.id,
         )
 
     def _buttons(
-        self, lang: Language, quote_id: int, query_id: int, showing: str = QUOTE
+        self, writing: Writing, quote_id: int, query_id: int, showing: str = QUOTE
     ) -> tuple[Button, ...]:
-        """The buttons under a quote; Similar only when the bot can match by meaning."""
-        return buttons(lang, quote_id, query_id, showing, similar=self.searcher.matches_meaning())
+        """The buttons under a quote, labelled in the quote's script too; Similar only when
+        the bot can match by meaning."""
+        row = buttons(writing, quote_id, query_id, showing, similar=self.searcher.matches_meaning())
+        return tuple(Button(in_script(b.label, writing.script), b.payload) for b in row)
 
-    def _card(self, chat_id: int, lang: Language, quote: Quote, query_id: int) -> Reply:
+    def _card(self, chat_id: int, writing: Writing, quote: Quote, query_id: int) -> Reply:
         """The quote's card, with the quote as text to send should the picture fail."""
-        text = self._render(chat_id, lang, quote, query_id)
-        return Reply(text.html, text.buttons, quote.id, self.card_request(chat_id, lang, quote))
+        text = self._render(writing, quote, query_id)
+        return Reply(text.html, text.buttons, quote.id, self.card_request(chat_id, writing, quote))
+
+    def _examples(self, language: str, n: int) -> list[str]:
+        """Up to `n` topic words in `language` ("en", "zh") the database answers, picked at
+        random among the most frequent, so a second greeting suggests others."""
+        candidates = self.searcher.suggestions(EXAMPLE_POOL, language) or self.searcher.suggestions(
+            EXAMPLE_POOL
+        )
+        self.rng.shuffle(candidates)
+        answered: list[str] = []
+        for topic in candidates:
+            if len(answered) == n:
+                break
+            if self.searcher.search(topic, limit=1):
+                answered.append(topic)
+        return answered
 
     def _next_pick(self, chat_id: int, query_id: int, speaker: str | None) -> Picked | None:
         """The picker's next quote for this chat and scope (a speaker's, or anyone's)."""
@@ -407,16 +506,16 @@ class Replier:
         return picked
 
     def _show_pick(
-        self, chat_id: int, lang: Language, picked: Picked, query_id: int, speaker: str | None
+        self, chat_id: int, writing: Writing, picked: Picked, query_id: int, speaker: str | None
     ) -> Reply:
         """Show a picked quote; when nothing in its scope stands alone, say it is the best there is."""
         header = ""
         if not picked.postable and speaker:
-            name = speaker_name(picked.quote, lang, self.script(chat_id))
-            header = say(lang, "pick_best_of_speaker", speaker=name)
+            name = speaker_name(picked.quote, writing.lang, writing.script)
+            header = say(writing.lang, "pick_best_of_speaker", speaker=name)
         elif not picked.postable:
-            header = say(lang, "pick_best_available")
-        return self._show(chat_id, lang, picked.quote, query_id, header)
+            header = say(writing.lang, "pick_best_available")
+        return self._show(chat_id, writing, picked.quote, query_id, header)
 
     def _offered_picks(self, chat_id: int, query_id: int, limit: int) -> list[Quote]:
         """Up to `limit` different picks to offer (an empty inline query), none of them

@@ -25,6 +25,15 @@ _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
 
 
 @dataclass(frozen=True)
+class Writing:
+    """How an answer is written: the bot's language and the script of its Chinese text
+    (None: quotes as published). A button carries it, so what it opens reads the same."""
+
+    lang: Language
+    script: str | None = None
+
+
+@dataclass(frozen=True)
 class Button:
     """A button under a message: its label and the callback payload (ids only)."""
 

@@ -54,8 +54,8 @@ def is_question(text: str) -> bool:
 
 
 def title_html(source: Source, lang: Language, script: str | None) -> str:
-    """The source title, linked when the source has a URL."""
-    title = in_script(source.title, script) or source.event or ""
+    """The source title (else its event) in the chat's script, linked when the source has a URL."""
+    title = in_script(source.title or source.event, script)
     if not title:
         return ""
     url = safe_url(source.url)
@@ -63,16 +63,23 @@ def title_html(source: Source, lang: Language, script: str | None) -> str:
     return f'<a href="{escape(url)}">{text}</a>' if url else text
 
 
-def source_details(source: Source) -> str:
-    """Publisher and date, as one line ("" when neither is known)."""
-    return " · ".join(escape(clip(part, 150)) for part in (source.publisher, source.date) if part)
+def source_details(source: Source, script: str | None) -> str:
+    """Publisher (in the chat's script, like the quote) and date, as one line of HTML
+    ("" when neither is known)."""
+    return escape(details_text(source, script))
+
+
+def details_text(source: Source, script: str | None) -> str:
+    """Publisher and date as one plain-text line, each cut to 150 characters."""
+    parts = (in_script(source.publisher, script), source.date)
+    return " · ".join(clip(part, 150) for part in parts if part)
 
 
 def attribution_html(quote: Quote, lang: Language, script: str | None) -> str:
     """The lines after a quote: speaker, source title (linked), publisher and date."""
     speaker = escape(speaker_name(quote, lang, script))
     title = title_html(quote.source, lang, script)
-    details = source_details(quote.source)
+    details = source_details(quote.source, script)
     if is_chinese(lang):
         lines = [f"——{speaker}" + (f"《{title}》" if title else "")]
         if details:
@@ -172,9 +179,9 @@ def source_html(quote: Quote, lang: Language, script: str | None, share_link: st
             lines.append(f"{say(lang, key)}: {value if raw_html else escape(clip(value, 300))}")
 
     field("field_title", title_html(source, lang, script), raw_html=True)
-    field("field_publisher", source.publisher)
+    field("field_publisher", in_script(source.publisher, script))
     field("field_date", source.date)
-    field("field_event", source.event)
+    field("field_event", in_script(source.event, script))
     url = safe_url(source.url)
     field("field_link", url)
     name = quote.speaker + (f" ({quote.speaker_zh})" if quote.speaker_zh else "")
@@ -198,24 +205,38 @@ def sources_html(rows: Iterable[tuple[Source, int]], lang: Language) -> str:
     lines = [say(lang, "sources_title")]
     for source, count in rows:
         title = title_html(source, lang, None) or escape(source.file)
-        details = source_details(source)
+        details = source_details(source, None)
         counted = say(lang, "source_count", count=count)
         lines.append("• " + " · ".join(part for part in (title, details, counted) if part))
     return fit("\n".join(lines))
 
 
-def best_known(rows: Iterable[SpeakerRow], lang: Language, n: int) -> str:
+def best_known(rows: Iterable[SpeakerRow], lang: Language, n: int, script: str | None = None) -> str:
     """The `n` speakers with most quotes, as running text in the chat's language."""
     ranked = sorted(rows, key=lambda row: -row[2])[:n]
     return list_separator(lang).join(
-        chinese_name(zh, lang, None) if is_chinese(lang) and zh else name for name, zh, _ in ranked
+        chinese_name(zh, lang, script) if is_chinese(lang) and zh else name for name, zh, _ in ranked
     )
 
 
-def no_match_html(query: str, lang: Language, topics: list[str], speakers: Iterable[SpeakerRow]) -> str:
-    """A friendly no: names the query, suggests topics and speakers that do exist."""
+def no_match_html(
+    query: str, lang: Language, topics: list[str], speakers: Iterable[SpeakerRow],
+    script: str | None = None,
+) -> str:
+    """A friendly no: names the query, suggests topics (in the caller's choice of language,
+    written in `script`) and speakers that do exist."""
+    shown = [in_script(topic, script) for topic in topics]
     return say(lang, "no_match", query=clip(query, MAX_ECHO_CHARS),
-               topics=list_separator(lang).join(topics), speakers=best_known(speakers, lang, 5))
+               topics=list_separator(lang).join(shown),
+               speakers=best_known(speakers, lang, 5, script))
+
+
+def greeting_html(kind: str, lang: Language, examples: list[str], script: str | None) -> str:
+    """A short greeting (or you're-welcome) and example questions, one a line, each in
+    <code> so a tap copies it."""
+    lines = [say(lang, f"greeting_{kind}")]
+    lines += [f"• <code>{escape(in_script(example, script))}</code>" for example in examples]
+    return "\n".join(lines)
 
 
 def unknown_speaker_html(name: str, lang: Language, speakers: Iterable[SpeakerRow]) -> str:

@@ -414,10 +414,49 @@ class Searcher:
             speaker_id = aliases.speaker_id(text) if isinstance(text, str) else None
             return aliases.names[speaker_id] if speaker_id is not None else None
 
-    def suggestions(self, n: int = 6) -> list[str]:
-        """Topic words that really occur in the corpus (for a "no match" reply)."""
+    def suggestions(self, n: int = 6, language: str = "zh") -> list[str]:
+        """Topic words that really occur in the corpus (for a "no match" reply), most
+        frequent first: Chinese terms, or with language="en" English glossary words for them."""
         with self._lock:
-            return self._fresh().db.topic_words(lexicon.GLOSSARY_WEIGHT, n)
+            db = self._fresh().db
+            if language != "en":
+                return db.topic_words(lexicon.GLOSSARY_WEIGHT, n)
+            return _english_topics(db, n)
+
+
+# An English topic word longer than this is usually a phrase with its spaces taken out.
+MAX_TOPIC_WORD_CHARS = 13
+
+
+def _english_topics(db: QuoteDB, n: int) -> list[str]:
+    """One English glossary word per frequent Chinese topic term, up to `n`.
+
+    The lexicon keeps English keys without spaces ("opensource"), so a phrase cannot be
+    shown as typed: only keys that read as one word are offered (not two keys glued
+    together, not too long), singular rather than plural, the longest of a term's
+    ("alignment" rather than "align").
+    """
+    glossary_keys = db.translated_keys(lexicon.GLOSSARY_WEIGHT)
+    every_key = db.translated_keys(0.0)
+    keys_of: dict[str, list[str]] = {}
+    for key, terms in db.translations(glossary_keys).items():
+        for term, weight in terms:
+            if weight >= lexicon.GLOSSARY_WEIGHT:
+                keys_of.setdefault(term, []).append(key)
+
+    def reads_as_a_word(key: str, siblings: list[str]) -> bool:
+        glued = any(key[:i] in every_key and key[i:] in every_key for i in range(2, len(key) - 1))
+        plural = key.endswith("s") and key[:-1] in siblings
+        return len(key) <= MAX_TOPIC_WORD_CHARS and not glued and not plural
+
+    words: list[str] = []
+    for term in db.topic_words(lexicon.GLOSSARY_WEIGHT, n * 4):
+        siblings = keys_of.get(term, [])
+        readable = [key for key in siblings if reads_as_a_word(key, siblings)]
+        best = max(readable, key=lambda key: (len(key), key), default=None)
+        if best is not None and best not in words:
+            words.append(best)
+    return words[:n]
 
 
 def _named_speaker(opened: _Opened, speaker: str | None) -> tuple[bool, int | None]:

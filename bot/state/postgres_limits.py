@@ -36,6 +36,16 @@ class SharedLimits(ABC):
         )
         return str(rows[0][0])
 
+    def flood_tokens(self, sender: int, burst: int, per_minute: float) -> float:
+        """The tokens in the sender's bucket now, refilled since it was last drawn from
+        (a full bucket for a sender never seen), without taking one."""
+        rows = self._rows(
+            "SELECT least(%(burst)s, tokens + extract(epoch from now() - updated) * %(rate)s) "
+            "FROM flood WHERE sender = %(sender)s",
+            {"sender": sender, "burst": float(burst), "rate": per_minute / 60.0},
+        )
+        return float(rows[0][0]) if rows else float(burst)
+
     def take_send_slot(self, per_second: float, burst: float = 3.0) -> bool:
         """Take one message from the bot's overall budget, a token bucket shared by every
         replica (one row, so concurrent takers queue on its lock); False when it is empty

@@ -1,11 +1,11 @@
-"""The buttons under a quote: Another, Context, Source (and back to the Quote), and Card."""
+"""The buttons under a quote: Another, Context, Source (and back to the Quote), Card and Similar."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 
-from telegram import CallbackQuery, Message, ReplyParameters, Update
+from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.messages import say
@@ -30,11 +30,15 @@ async def button_pressed(update: Update, context: QuoteBotContext) -> None:
         shared = context.services
         # Buttons under an inline-mode message have no chat; the person's id stands in.
         chat_id = query.message.chat.id if query.message else query.from_user.id
-        lang = shared.replier.language(chat_id, query.from_user.language_code)
+        # The message the button is under says how to answer (its payload carries how it
+        # was written); the presser's Telegram language only when it does not say.
+        presser = shared.replier.language(chat_id, query.from_user.language_code)
+        labels = button_labels(query.message)
+        lang = shared.replier.press_writing(chat_id, presser, query.data, labels).lang
         if shared.throttle.check(sender_key(update)) is not Verdict.ALLOW:
             result: Reply | Notice = Notice(say(lang, "throttled"))
         else:
-            result = shared.replier.press(chat_id, lang, query.data)
+            result = shared.replier.press(chat_id, presser, query.data, labels)
         if isinstance(result, Reply) and result.card is not None and query.message is None:
             result = await card_to_private_chat(query, context, result)
         notice = result.text[:MAX_NOTICE_CHARS] if isinstance(result, Notice) else None
@@ -51,6 +55,14 @@ async def button_pressed(update: Update, context: QuoteBotContext) -> None:
         if not answered:
             with contextlib.suppress(TelegramError):
                 await query.answer(say(lang, "error")[:MAX_NOTICE_CHARS])
+
+
+def button_labels(message: MaybeInaccessibleMessage | None) -> list[str]:
+    """The labels of the buttons under the message pressed (none for an inline-mode
+    message, whose content the press does not carry)."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return []
+    return [button.text for row in message.reply_markup.inline_keyboard for button in row]
 
 
 async def card_to_private_chat(query: CallbackQuery, context: QuoteBotContext, reply: Reply) -> Notice:

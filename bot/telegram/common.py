@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -88,6 +89,22 @@ def answering(callback: Callback) -> Callback:
             await send_reply(update, context, Reply(say(language(update, context), "throttled")))
 
     return guarded
+
+
+async def held_back(update: Update, context: QuoteBotContext, command: str) -> bool:
+    """Flood control for a command: True when the sender is over the limit, after telling
+    them so and when they may send it again. Unlike a plain message (`answering`), a
+    command is never dropped in silence: a /daily or /lang lost in a burst would leave
+    the person believing it was done."""
+    throttle = context.services.throttle
+    sender = sender_key(update)
+    if throttle.check(sender) is Verdict.ALLOW:
+        return False
+    seconds = max(1, math.ceil(throttle.retry_after(sender)))
+    log.info("throttled command=%s sender=%s retry_after=%ss", command, sender, seconds)
+    text = say(language(update, context), "throttled_command", command=command, seconds=seconds)
+    await send_reply(update, context, Reply(text))
+    return True
 
 
 async def may_change_settings(update: Update, context: QuoteBotContext) -> bool:

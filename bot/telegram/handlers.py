@@ -1,7 +1,8 @@
 """Message and command handlers: one generic callback per command row, one per kind of message.
 
 Every command in `bot.reply.commands.COMMANDS` is answered by `command_callback(row)`:
-flood control, the admin rule for settings in groups, then the row's `Replier` action.
+flood control (a command held back is told when to send it again, never dropped), the
+admin rule for settings in groups, then the row's `Replier` action.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.telegram.common import (
     Callback,
     answering,
     command_text,
+    held_back,
     language,
     may_change_settings,
     reply_parameters,
@@ -28,10 +30,10 @@ from bot.telegram.metrics import count_query
 def command_callback(command: Command) -> Callback:
     """The handler callback for one row of the command table."""
 
-    @answering
     async def run_command(update: Update, context: QuoteBotContext) -> None:
-        """Answer the command with its Replier action."""
-        await answer_command(update, context, command)
+        """Answer the command with its Replier action, or say when it may be sent again."""
+        if not await held_back(update, context, command.name):
+            await answer_command(update, context, command)
 
     run_command.__name__ = run_command.__qualname__ = f"{command.name}_command"
     return run_command

@@ -3,7 +3,8 @@
 `RetryingRateLimiter` is python-telegram-bot's `AIORateLimiter` (about 30 messages a
 second overall, 20 a minute per group, waiting out 429 retry-after answers) that also
 retries server errors and time-outs, so a reply is not lost to a passing fault.
-`Throttle` is a per-sender token bucket for flood control.
+`Throttle` is a per-sender token bucket for flood control; `retry_after` says when a
+sender held back may send again.
 """
 
 from __future__ import annotations
@@ -72,6 +73,17 @@ class RetryingRateLimiter(AIORateLimiter):
         """Wait here before a request is sent; subclasses add limits of their own."""
 
 
+# What a sender whose bucket never refills (a rate of 0) is told to wait, in seconds.
+NO_REFILL_SECONDS = 3600.0
+
+
+def seconds_to_token(tokens: float, rate: float) -> float:
+    """How long a bucket holding `tokens`, refilled at `rate` a second, takes to hold one."""
+    if tokens >= 1:
+        return 0.0
+    return (1 - tokens) / rate if rate > 0 else NO_REFILL_SECONDS
+
+
 class Verdict(Enum):
     """What to do with a message from a sender: answer it, warn once, or drop it."""
 
@@ -115,6 +127,14 @@ class Throttle:
             return Verdict.DROP
         bucket.warned = True
         return Verdict.WARN
+
+    def retry_after(self, sender: object) -> float:
+        """Seconds until `sender` has a token again (0 when they have one now)."""
+        bucket = self._buckets.get(sender)
+        if bucket is None:
+            return 0.0
+        tokens = min(self.burst, bucket.tokens + (self.clock() - bucket.updated) * self.rate)
+        return seconds_to_token(tokens, self.rate)
 
     def _forget_idle(self, now: float) -> None:
         """Drop buckets that have refilled completely, so memory stays bounded."""

@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 from bot.state.postgres import PostgresStateStore
-from bot.telegram.limits import RetryingRateLimiter, Throttle, Verdict
+from bot.telegram.limits import RetryingRateLimiter, Throttle, Verdict, seconds_to_token
 
 # How long to wait before asking again when the budget is used up.
 BUDGET_POLL_SECONDS = 0.02
@@ -35,6 +35,11 @@ class SharedThrottle(Throttle):
     def check(self, sender: object) -> Verdict:
         """Take one token for `sender` from the bucket shared by every replica."""
         return Verdict(self.store.take_flood_token(int(str(sender)), self.burst, self.per_minute))
+
+    def retry_after(self, sender: object) -> float:
+        """Seconds until `sender` has a token again in the bucket shared by every replica."""
+        tokens = self.store.flood_tokens(int(str(sender)), self.burst, self.per_minute)
+        return seconds_to_token(tokens, self.per_minute / 60.0)
 
 
 class SharedBudgetLimiter(RetryingRateLimiter):
