@@ -381,6 +381,16 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hant": "卡片已儲存到 {path}",
     },
     # Matching by meaning: an answer that shares no words with the question says so.
+    "elsewhere_theirs": {
+        "en": "<i>{speaker} never spoke of this here; the nearest they came:</i>",
+        "zh-Hans": "<i>{speaker}在这里没有谈过这个话题;最接近的一句:</i>",
+        "zh-Hant": "<i>{speaker}在這裡沒有談過這個話題;最接近的一句:</i>",
+    },
+    "elsewhere_others": {
+        "en": "<i>{speaker} never spoke of this here; on it, {other} said:</i>",
+        "zh-Hans": "<i>{speaker}在这里没有谈过这个话题;{other}是这样说的:</i>",
+        "zh-Hant": "<i>{speaker}在這裡沒有談過這個話題;{other}是這樣說的:</i>",
+    },
     "by_meaning": {
         "en": "<i>No quote uses these words; this one is closest in meaning:</i>",
         "zh-Hans": "<i>没有引语用到这些词;这一句的意思最接近:</i>",

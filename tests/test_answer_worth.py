@@ -140,3 +140,18 @@ def test_elsewhere_is_only_for_a_name_with_a_topic(searcher):
     assert searcher.elsewhere("自动驾驶") is None  # no name
     assert searcher.elsewhere("Ilya") is None  # no topic
     assert searcher.elsewhere("LeCun 天气") is None  # nobody speaks of the weather
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "never spoke of this here"), ("zh-Hans", "没有谈过这个话题")])
+def test_a_chat_is_told_in_one_line_and_offered_the_topic_by_someone_else(searcher, lang, said):
+    import random
+
+    from bot.reply import Replier
+    from bot.state import SQLiteStateStore
+
+    replier = Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(1))
+    reply = replier.answer(1, lang, "Ilya 自动驾驶")
+    first_line = reply.html.splitlines()[0]
+    assert said in first_line and reply.quote_id is not None
+    assert searcher.get(reply.quote_id).speaker != "Ilya Sutskever"
+    assert "自动驾驶" in searcher.get(reply.quote_id).text

@@ -40,6 +40,7 @@ from bot.reply.render import (
     context_html,
     greeting_html,
     no_match_html,
+    person_name,
     quote_html,
     source_html,
     sources_html,
@@ -233,15 +234,32 @@ class Replier:
             return self.greeting(writing, kind, query)
         query_id = self.state.remember_query(SEARCH, query.casefold())
         seen = self.state.seen(chat_id, query_id)
-        matches = self.searcher.search(query, limit=1, exclude=tuple(seen))
-        if not matches and seen:
+        found = self._found(writing, query, tuple(seen))
+        if found is None and seen:
             # Everything was shown before: asking again starts the list over.
             self.state.forget_seen(chat_id, query_id)
-            matches = self.searcher.search(query, limit=1)
-        if not matches:
+            found = self._found(writing, query, ())
+        if found is None:
             return self.no_match(chat_id, lang, query)
-        header = found_header(matches[0], lang)
-        return self._show(chat_id, writing, matches[0].quote, query_id, header)
+        quote, header = found
+        return self._show(chat_id, writing, quote, query_id, header)
+
+    def _found(self, writing: Writing, query: str, seen: tuple[int, ...]) -> tuple[Quote, str] | None:
+        """The best quote for `query` not in `seen`, and what introduces it; for a name with
+        a topic that person never spoke about, that said in one line, and their nearest
+        quote or someone else's on the topic instead."""
+        matches = self.searcher.search(query, limit=1, exclude=seen)
+        if matches:
+            return matches[0].quote, found_header(matches[0], writing.lang)
+        other = self.searcher.elsewhere(query, limit=1, exclude=seen)
+        if other is None:
+            return None
+        quote = other.matches[0].quote
+        named = person_name(other.speaker, other.speaker_zh, writing.lang, writing.script)
+        if other.by_them:
+            return quote, say(writing.lang, "elsewhere_theirs", speaker=named)
+        said_by = speaker_name(quote, writing.lang, writing.script)
+        return quote, say(writing.lang, "elsewhere_others", speaker=named, other=said_by)
 
     def greeting(self, writing: Writing, kind: str, text: str) -> Reply:
         """A short greeting (or you're welcome) and three example questions in the
@@ -352,8 +370,10 @@ class Replier:
             matches = self.searcher.similar(int(stored.text), limit=1, exclude=seen)
             header = say(lang, "similar_header")
         else:
-            matches = self.searcher.search(stored.text, limit=1, exclude=seen)
-            header = found_header(matches[0], lang) if matches else ""
+            found = self._found(writing, stored.text, seen)
+            if found is None:
+                return Notice(say(lang, "no_more"))
+            return self._show(chat_id, writing, found[0], query_id, found[1])
         if not matches:
             return Notice(say(lang, "no_more"))
         return self._show(chat_id, writing, matches[0].quote, query_id, header)

@@ -32,9 +32,14 @@ SpeakerRow = tuple[str, str | None, int]  # name, Chinese name, number of quotes
 
 def speaker_name(quote: Quote, lang: Language, script: str | None) -> str:
     """The speaker as readers of `lang` know them (Chinese name in Chinese chats)."""
-    if is_chinese(lang) and quote.speaker_zh:
-        return chinese_name(quote.speaker_zh, lang, script)
-    return quote.speaker
+    return person_name(quote.speaker, quote.speaker_zh, lang, script)
+
+
+def person_name(name: str, name_zh: str, lang: Language, script: str | None) -> str:
+    """A person as readers of `lang` know them (Chinese name in Chinese chats)."""
+    if is_chinese(lang) and name_zh:
+        return chinese_name(name_zh, lang, script)
+    return name
 
 
 def chinese_name(name_zh: str, lang: Language, script: str | None) -> str:

@@ -175,16 +175,17 @@ class Searcher:
             speaker_id = analysis.speaker_id
             if speaker_id is None or not analysis.has_content:
                 return None
-            name = opened.aliases.names[speaker_id]
+            named = opened.db.speakers_by_id[speaker_id]
             topic = replace(analysis, text=" ".join(analysis.tokens))  # the name left out
             near = self._nearest_by(opened, topic, speaker_id, limit, excluded)
             if near:
-                return Elsewhere(name, near, by_them=True)
+                return Elsewhere(named.name, named.name_zh, near, by_them=True)
             others = self._answers(opened, replace(analysis, speaker_id=None), None, limit, excluded)
             others = [c for c in others if c.speaker_id != speaker_id]
             if not others:
                 return None
-            return Elsewhere(name, [self._match(opened, c.id, c.score, c.terms, c.matched_by) for c in others], False)
+            matches = [self._match(opened, c.id, c.score, c.terms, c.matched_by) for c in others]
+            return Elsewhere(named.name, named.name_zh, matches, by_them=False)
 
     def _nearest_by(
         self, opened: _Opened, topic: Analysis, speaker_id: int, limit: int, excluded: set[int]

@@ -35,6 +35,7 @@ class Elsewhere:
     someone else's on the topic."""
 
     speaker: str
+    speaker_zh: str
     matches: list[Match]
     by_them: bool
 
