@@ -3,9 +3,10 @@
 The sentence encoder alone is weak between two Chinese texts: under Ilya Sutskever's
 thought experiment on consciousness it finds Andrew Ng on the Asilomar conference nearer
 than the quotes on consciousness, since both talk of AI systems and research. The words
-two quotes share tell what they are about. A quote's salient terms are its words weighed
-by their rarity in the corpus (IDF, from the vocabulary's document frequencies) and by
-how often the quote says them; a topic of the hand-kept glossary (意识, 对齐, 监管) weighs
+two quotes share tell what they are about. A quote's salient terms are its nouns (the
+words jieba's dictionary classes as nouns, and words it does not know) weighed by their
+rarity in the corpus (IDF, from the vocabulary's document frequencies) and by how often
+the quote says them; a topic of the hand-kept glossary (意识, 对齐, 监管) weighs
 `tuning.similar_topic_boost` times more, since a word the corpus often uses can still be
 what the quote is about, and is held by a quote that uses any of the glossary's words
 for the same English key (非营利 or 非盈利 for "nonprofit").
