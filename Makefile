@@ -45,7 +45,8 @@ run: $(DB)
 chat: $(DB)
 	$(BIN)/quotebot chat --db $(DB)
 
-# The figures of docs/scaling.md: matching on the four development sets, latency at 10
+# The figures of docs/scaling.md: matching on the four development sets, Similar on its
+# labelled quote pairs, latency at 10
 # thousand to a million quotes, the ANN search against a scan at a million, then the same
 # million grown by 1% (bench/out/synthetic-1000000.db becomes the grown corpus), and cards.
 bench: $(DB)
@@ -53,6 +54,7 @@ bench: $(DB)
 	$(PY) bench/eval.py --queries tests/data/queries_extra.jsonl
 	$(PY) bench/eval.py --queries tests/data/queries_semantic.jsonl
 	$(PY) bench/eval.py --queries tests/data/topics.jsonl
+	$(PY) bench/similar.py --db $(DB)
 	$(PY) bench/latency.py
 	$(PY) bench/ann_recall.py --db bench/out/synthetic-1000000.db
 	$(PY) bench/rebuild.py --size 1000000 --out bench/out --reuse

@@ -340,6 +340,13 @@ class QuoteDB:
         ).fetchall()
         return [zh for zh, _df in rows]
 
+    def translations_from(self, min_weight: float) -> list[tuple[str, str]]:
+        """(English key, term) of every translation with at least this weight: at
+        `lexicon.GLOSSARY_WEIGHT`, the hand-kept glossary's topics (consciousness: 意识,
+        有意识), a few hundred rows whatever the corpus size."""
+        rows = self.conn.execute(f"SELECT en, zh FROM {LEXICON_TABLE} WHERE weight >= ?", (min_weight,))
+        return [(en, zh) for en, zh in rows]
+
     def full_text(self, expression: str, limit: int, ranked: bool) -> dict[int, float]:
         """Quote id -> bm25 for an FTS5 expression (0 for all when not `ranked`, taken as found)."""
         score = f"bm25({FTS_TABLE})" if ranked else "0"
@@ -407,6 +414,15 @@ class QuoteDB:
             ids,
         ).fetchall()
         return {qid for (qid,) in rows}
+
+    def postable_reasons(self, ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+        """The stored postability judgement's reason codes of these quotes (`bot.extract.postable`)."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT id, postable_why FROM quotes WHERE id IN ({marks})", ids)
+        return {qid: tuple(json.loads(why or "[]")) for qid, why in rows}
 
     def all_search_fields(self) -> list[tuple[int, str, str]]:
         """(id, text, tokens) of every quote, in id order."""

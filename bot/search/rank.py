@@ -150,17 +150,40 @@ def by_meaning(
 
 
 def by_similarity(candidates: list[Candidate], origin: int, tuning: Tuning) -> list[Candidate]:
-    """The quotes near `origin` in meaning: `origin` first (to be excluded, so that its
-    near-duplicates count as repeats), then other speakers', then its speaker's, nearest first."""
+    """The quotes on the same idea as `origin`: `origin` first (to be excluded, so that its
+    near-duplicates count as repeats), then other speakers', then its speaker's.
+
+    A quote's relevance is its meaning (cosine, signal "meaning") plus
+    `tuning.similar_terms_weight` times the share of the origin's salient terms it holds
+    (signal "terms"): the encoder alone pairs two Chinese texts on AI loosely, the rare
+    words and the glossary's topics they share say what both are about. Only a quote
+    whose relevance reaches `tuning.min_similar` is similar, and only when its meaning
+    alone reaches `tuning.min_similar_meaning` (shared words alone, 意识到 "realize" for
+    意识 "consciousness", prove nothing); a question never is. Within
+    each group the most relevant come first, a quote that stands on its own (signal
+    "postable", its stored score) lifted by `tuning.similar_postable_weight`. The score
+    is the relevance scaled to 0..1.
+    """
+    relevance = {
+        c.id: c.signals.get("meaning", 0.0) + tuning.similar_terms_weight * c.signals.get("terms", 0.0)
+        for c in candidates
+    }
     near = [
         c for c in candidates
-        if c.id == origin
-        or (c.signals.get("meaning", 0.0) >= tuning.min_similar and not c.signals.get("question"))
+        if c.id == origin or (
+            relevance[c.id] >= tuning.min_similar
+            and c.signals.get("meaning", 0.0) >= tuning.min_similar_meaning
+            and not c.signals.get("question")
+        )
     ]
     for cand in near:
         cand.norm = cand.tokens.replace(" ", "")
-        cand.score, cand.matched_by = cand.signals.get("meaning", 0.0), "meaning"
-    near.sort(key=lambda c: (c.id != origin, c.signals.get("same_speaker", 0.0), -c.score, c.id))
+        cand.matched_by = "meaning"
+        cand.score = min(1.0, max(0.0, relevance[cand.id] / (1.0 + tuning.similar_terms_weight)))
+    preference = {
+        c.id: relevance[c.id] + tuning.similar_postable_weight * c.signals.get("postable", 0.0) for c in near
+    }
+    near.sort(key=lambda c: (c.id != origin, c.signals.get("same_speaker", 0.0), -preference[c.id], c.id))
     return near
 
 

@@ -25,6 +25,7 @@ from bot.records import Source
 from bot.search import answers, rank, retrieve, sample, semantic
 from bot.search.aliases import SpeakerAliases
 from bot.search.analyze import Analyzer
+from bot.search.salient import quotes_holding, salient_terms, similarity_signals
 from bot.search.tuning import DEFAULT, Tuning
 from bot.search.types import Analysis, Candidate, Elsewhere, Match, MatchedBy, Picked
 from bot.text import MAX_QUERY_CHARS
@@ -276,15 +277,29 @@ class Searcher:
             ]
 
     def similar(self, quote_id: int, limit: int = 3, exclude: Iterable[int] = ()) -> list[Match]:
-        """The quotes closest in meaning to this one, other speakers first ([] without vectors)."""
+        """The quotes on the same idea as this one, other speakers first.
+
+        Candidates are the quotes nearest in meaning and those holding most of the quote's
+        salient terms (`bot.search.salient`); `rank.by_similarity` weighs the two together.
+        [] without the meaning (the model or the database's vectors): shared words alone
+        bring too many quotes off the idea (a common word of two senses, 工作 "work" for
+        "jobs"), so Similar is offered only where `matches_meaning`."""
         with self._lock:
             opened = self._fresh()
+            if MEANING.index(opened.db) is None:
+                return []
             try:
                 origin = int(quote_id)
-                found = MEANING.similar(opened.db, origin, self.tuning.similar_candidates)
+                salient = salient_terms(opened.db, origin, self.tuning)
             except (LookupError, ValueError, TypeError, OverflowError):
                 return []
-            ranked = rank.by_similarity(retrieve.merge(opened.db, [found]), origin, self.tuning)
+            by_words = quotes_holding(opened.db, salient, self.tuning)
+            by_meaning = MEANING.similar(opened.db, origin, self.tuning.similar_candidates, also=by_words)
+            if not by_meaning:  # a quote with no vectors of its own
+                return []
+            candidates = retrieve.merge(opened.db, [{origin: {}}, by_words, by_meaning])
+            similarity_signals(opened.db, origin, candidates, salient)
+            ranked = rank.by_similarity(candidates, origin, self.tuning)
             excluded = {origin, *(int(i) for i in exclude)}
             chosen = rank.distinct(ranked, limit, self.tuning, excluded)
             return [self._match(opened, c.id, c.score, (), "meaning") for c in chosen]

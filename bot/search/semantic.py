@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterable
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
@@ -69,18 +70,17 @@ class MeaningRetriever:
         if self.index(db) is not None:
             _query_vector("warm up")
 
-    def similar(self, db: QuoteDB, quote_id: int, count: int) -> Found:
-        """The quotes closest in meaning to a stored quote (itself among them), each with
-        "same_speaker" 1.0 when its speaker is the quote's."""
+    def similar(self, db: QuoteDB, quote_id: int, count: int, also: Iterable[int] = ()) -> Found:
+        """The `count` quotes closest in meaning to a stored quote (itself among them), and
+        the meaning of the quotes `also` names (found by its words): each cosine is to the
+        mean of the quote's sentences. {} without vectors or for an unknown quote."""
         index = self.index(db)
         vector = index.vector_of(quote_id) if index is not None else None
-        origin = db.quote(quote_id)
-        if index is None or vector is None or origin is None:
+        if index is None or vector is None:
             return {}
         found = self.near(db, index, vector, None, count + 1)
-        for other_id, signals in found.items():
-            other = db.quote(other_id)
-            signals["same_speaker"] = float(other is not None and other.speaker == origin.speaker)
+        for other_id, score in index.best_of([i for i in also if i not in found], vector).items():
+            found[other_id] = {"meaning": score}
         return found
 
     def near(
