@@ -30,6 +30,20 @@ def quotes_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def without_model(monkeypatch):
+    """The bot as it runs without the meaning model package (the import fails)."""
+    import sys
+
+    from bot import meaning
+
+    monkeypatch.setitem(sys.modules, meaning.MODEL_PACKAGE, None)
+    meaning.load_embedder.cache_clear()
+    yield
+    monkeypatch.undo()
+    meaning.load_embedder.cache_clear()
+
+
+@pytest.fixture
 async def api():
     """A Bot API stand-in on loopback, with updates queued by the test."""
     from tests.fake_bot_api import FakeBotAPI

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import random
-import sys
 
 import pytest
 
@@ -30,15 +29,6 @@ def _build(path, sentences: list[str]) -> dict[str, int]:
     document = Document(Source("tiny.txt", title="Tiny"), passages=passages)
     document.quotes.extend(QuoteUnit(n, text) for n, text in enumerate(sentences))
     return index.build([document], load_speakers(SEEDS), path)
-
-
-@pytest.fixture
-def without_model(monkeypatch):
-    monkeypatch.setitem(sys.modules, meaning.MODEL_PACKAGE, None)  # makes the import fail
-    meaning.load_embedder.cache_clear()
-    yield
-    monkeypatch.undo()
-    meaning.load_embedder.cache_clear()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from bot import index, meaning, normalize
+from bot import index, normalize
 from bot.extract.model import Document, Passage, QuoteUnit
 from bot.metadata import load_speakers
 from bot.quotedb import Quote
@@ -121,15 +121,6 @@ def test_the_threshold_refuses_unrelated_quotes_and_a_shared_word_of_another_sen
     assert tiny.similar(realized, limit=3) == []
     for _speaker, text in TINY[3:]:  # whales, cooking, a Mars rover: nothing alike
         assert tiny.similar(ids[text], limit=3) == []
-
-
-@pytest.fixture
-def without_model(monkeypatch):
-    monkeypatch.setitem(sys.modules, meaning.MODEL_PACKAGE, None)  # makes the import fail
-    meaning.load_embedder.cache_clear()
-    yield
-    monkeypatch.undo()
-    meaning.load_embedder.cache_clear()
 
 
 def test_without_the_meaning_similar_is_not_offered(quotes_db, without_model):
