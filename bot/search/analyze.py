@@ -128,6 +128,7 @@ class Analyzer:
             position += len(token)
             seams.add(position)  # a word boundary before text[position]
         stop_spans = _stop_spans(run_tokens)
+        short = len(text) <= self.tuning.short_run_chars  # a topic word or a name, not a sentence
         word_chars = _multichar_positions(run_tokens)
         concepts = []
         for i in range(len(text) - 1):
@@ -144,13 +145,12 @@ class Analyzer:
                 # A seam next to a real word (多|训练) is the query's own grammar; one
                 # between lone characters (消|争|期) is what noise looks like.
                 lone = i not in word_chars and i + 1 not in word_chars
-                short = len(text) <= self.tuning.short_run_chars
                 concepts.append(self._unknown_pair(pair, inside, lone, short))
         # Long words (神经元, 可解释性) find their quotes precisely.
         for token in run_tokens:
             if len(token) >= 3 and stats.get(token, 0):
                 concepts[0].retrieval.append(token)
-        if len(text) <= self.tuning.short_run_chars:
+        if short:
             self._add_related(run_tokens, concepts)
         return concepts
 
