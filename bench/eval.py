@@ -1,6 +1,7 @@
 """Matching quality on the dev set: top-1 and top-3 hit rates per kind, engine vs baseline.
 
     .venv/bin/python bench/eval.py [--queries tests/data/queries.jsonl] [--db db/quotes.db]
+                                   [--set worth_weight=0 ...]
 
 A hit at rank k: the k-th result's text contains one of `expect_any` (compared in
 normalized form) and, when the line names a speaker, the result is that speaker's.
@@ -26,6 +27,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,7 +37,8 @@ from rapidfuzz import fuzz, process  # noqa: E402
 from bench.common import ROOT, db_help, quote_database  # noqa: E402
 from bot import normalize  # noqa: E402
 from bot.quotedb import QuoteDB  # noqa: E402
-from bot.search import Searcher  # noqa: E402
+from bot.search import Searcher, Tuning  # noqa: E402
+from bot.search.tuning import DEFAULT  # noqa: E402
 
 DEFAULT_QUERIES = ROOT / "tests" / "data" / "queries.jsonl"
 # The baseline answers nothing when its best partial_ratio is below this.
@@ -173,9 +176,9 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
 
 
-def evaluate(db_path: Path, lines: list[dict]) -> tuple[dict, dict]:
+def evaluate(db_path: Path, lines: list[dict], tuning: Tuning = DEFAULT) -> tuple[dict, dict]:
     """Engine and baseline results over `lines`, in one process, over one database."""
-    searcher = Searcher(db_path)
+    searcher = Searcher(db_path, tuning)
     searcher.warm_up()  # load the segmenter and the model before timing
     engine = run("engine", engine_answer(searcher), lines)
     baseline_index = Baseline(db_path)
@@ -183,15 +186,32 @@ def evaluate(db_path: Path, lines: list[dict]) -> tuple[dict, dict]:
     return engine, baseline
 
 
+def tuned(settings: list[str]) -> Tuning:
+    """The shipped tuning with NAME=VALUE settings replaced (each a number of Tuning's)."""
+    values: dict[str, float] = {}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        if name not in Tuning.__dataclass_fields__ or not value:
+            raise SystemExit(f"--set {setting}: not NAME=VALUE with NAME one of Tuning's fields")
+        kind = type(getattr(DEFAULT, name))
+        values[name] = kind(float(value)) if kind is int else float(value)
+    return replace(DEFAULT, **values)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES, help="a dev set (JSONL)")
     parser.add_argument("--db", type=Path, help=db_help())
     parser.add_argument("--misses", action="store_true", help="list the engine's top-1 misses")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="a Tuning value other than the shipped one (e.g. worth_weight=0), to compare",
+    )
     args = parser.parse_args(argv)
     lines = read_queries(args.queries)
+    tuning = tuned(args.set)
     with quote_database(args.db) as db_path:
-        engine, baseline = evaluate(db_path, lines)
+        engine, baseline = evaluate(db_path, lines, tuning)
     print(f"{args.queries} ({len(lines)} queries), database {args.db or 'built from seeds/'}")
     print(table(engine, baseline))
     if any(is_topic_line(line) for line in lines):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import pytest
+
 from tests.conftest import ROOT, read_jsonl
 
 
@@ -52,3 +54,11 @@ def test_a_topics_answer_is_good_when_it_stands_on_its_own_on_the_topic_by_the_p
     assert bench.grade(named, [("对齐很难。", "Sam Altman", True)]) == (0.0, 0.0)
     assert bench.grade(named, [("对齐很难。", "Ilya Sutskever", True)]) == (1.0, 1.0)
     assert bench.grade(topic, []) == (0.0, 0.0)
+
+
+def test_a_tuning_value_can_be_set_to_compare():
+    bench = load_eval()
+    assert bench.tuned(["worth_weight=0", "candidates=50"]).worth_weight == 0.0
+    assert bench.tuned(["candidates=50"]).candidates == 50
+    with pytest.raises(SystemExit):
+        bench.tuned(["no_such_value=1"])
