@@ -155,3 +155,15 @@ def test_a_chat_is_told_in_one_line_and_offered_the_topic_by_someone_else(search
     assert said in first_line and reply.quote_id is not None
     assert searcher.get(reply.quote_id).speaker != "Ilya Sutskever"
     assert "自动驾驶" in searcher.get(reply.quote_id).text
+
+
+def test_inline_mode_says_so_too(searcher):
+    import random
+
+    from bot.reply import Replier
+    from bot.state import SQLiteStateStore
+
+    replier = Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(1))
+    offered = replier.inline(2, "en", "Ilya 自动驾驶", limit=3)
+    assert offered and all(o.description.startswith("Ilya Sutskever never spoke of this here") for o in offered)
+    assert all(searcher.get(o.quote_id).speaker != "Ilya Sutskever" for o in offered)

@@ -235,31 +235,36 @@ class Replier:
         query_id = self.state.remember_query(SEARCH, query.casefold())
         seen = self.state.seen(chat_id, query_id)
         found = self._found(writing, query, tuple(seen))
-        if found is None and seen:
+        if not found and seen:
             # Everything was shown before: asking again starts the list over.
             self.state.forget_seen(chat_id, query_id)
             found = self._found(writing, query, ())
-        if found is None:
+        if not found:
             return self.no_match(chat_id, lang, query)
-        quote, header = found
+        quote, header = found[0]
         return self._show(chat_id, writing, quote, query_id, header)
 
-    def _found(self, writing: Writing, query: str, seen: tuple[int, ...]) -> tuple[Quote, str] | None:
-        """The best quote for `query` not in `seen`, and what introduces it; for a name with
-        a topic that person never spoke about, that said in one line, and their nearest
-        quote or someone else's on the topic instead."""
-        matches = self.searcher.search(query, limit=1, exclude=seen)
+    def _found(
+        self, writing: Writing, query: str, seen: tuple[int, ...], limit: int = 1
+    ) -> list[tuple[Quote, str]]:
+        """The best quotes for `query` not in `seen`, each with what introduces it; for a
+        name with a topic that person never spoke about, that said in one line, and their
+        nearest quotes or someone else's on the topic instead."""
+        matches = self.searcher.search(query, limit=limit, exclude=seen)
         if matches:
-            return matches[0].quote, found_header(matches[0], writing.lang)
-        other = self.searcher.elsewhere(query, limit=1, exclude=seen)
+            return [(m.quote, found_header(m, writing.lang)) for m in matches]
+        other = self.searcher.elsewhere(query, limit=limit, exclude=seen)
         if other is None:
-            return None
-        quote = other.matches[0].quote
+            return []
         named = person_name(other.speaker, other.speaker_zh, writing.lang, writing.script)
         if other.by_them:
-            return quote, say(writing.lang, "elsewhere_theirs", speaker=named)
-        said_by = speaker_name(quote, writing.lang, writing.script)
-        return quote, say(writing.lang, "elsewhere_others", speaker=named, other=said_by)
+            header = say(writing.lang, "elsewhere_theirs", speaker=named)
+            return [(m.quote, header) for m in other.matches]
+        return [
+            (m.quote, say(writing.lang, "elsewhere_others", speaker=named,
+                          other=speaker_name(m.quote, writing.lang, writing.script)))
+            for m in other.matches
+        ]
 
     def greeting(self, writing: Writing, kind: str, text: str) -> Reply:
         """A short greeting (or you're welcome) and three example questions in the
@@ -371,9 +376,9 @@ class Replier:
             header = say(lang, "similar_header")
         else:
             found = self._found(writing, stored.text, seen)
-            if found is None:
+            if not found:
                 return Notice(say(lang, "no_more"))
-            return self._show(chat_id, writing, found[0], query_id, found[1])
+            return self._show(chat_id, writing, found[0][0], query_id, found[0][1])
         if not matches:
             return Notice(say(lang, "no_more"))
         return self._show(chat_id, writing, matches[0].quote, query_id, header)
@@ -451,9 +456,9 @@ class Replier:
         headers: list[str] = []
         if query:
             query_id = self.state.remember_query(SEARCH, query.casefold())
-            matches = self.searcher.search(query, limit=limit)
-            quotes = [match.quote for match in matches]
-            headers = [found_header(match, lang) for match in matches]
+            found = self._found(writing, query, (), limit)
+            quotes = [quote for quote, _header in found]
+            headers = [header for _quote, header in found]
         else:
             query_id = self.state.remember_query(RANDOM, "")
             quotes = self._offered_picks(chat_id, query_id, limit)
