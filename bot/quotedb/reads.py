@@ -315,21 +315,6 @@ class QuoteDB:
             f"SELECT char, py FROM {READINGS_TABLE} WHERE in_corpus = 1"
         ).fetchall()
 
-    def term_groups(self, min_weight: float) -> list[list[str]]:
-        """The Chinese terms translating one English key, for each key of translations
-        weighing at least `min_weight` (the glossary's: terms a reader takes as one topic)."""
-        groups: dict[str, list[str]] = {}
-        for en, zh in self.conn.execute(
-            f"SELECT en, zh FROM {LEXICON_TABLE} WHERE weight >= ? ORDER BY en, rowid", (min_weight,)
-        ):
-            groups.setdefault(en, []).append(zh)
-        return [group for group in groups.values() if len(group) > 1]
-
-    def glossary_terms(self, min_weight: float) -> frozenset[str]:
-        """The Chinese terms of translations weighing at least `min_weight` (the glossary's)."""
-        rows = self.conn.execute(f"SELECT DISTINCT zh FROM {LEXICON_TABLE} WHERE weight >= ?", (min_weight,))
-        return frozenset(zh for (zh,) in rows)
-
     def topic_words(self, min_weight: float, n: int) -> list[str]:
         """Translated terms of two or more characters, most frequent in the corpus first."""
         rows = self.conn.execute(

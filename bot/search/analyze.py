@@ -22,6 +22,7 @@ from bot.quotedb import QuoteDB
 from bot.search import spelling
 from bot.search.aliases import SpeakerAliases
 from bot.search.sounds import Sounds
+from bot.search.topics import glossary_topics
 from bot.search.tuning import Tuning
 from bot.search.types import Analysis, Concept, TokenKind
 from bot.text import CJK_RUN
@@ -45,8 +46,9 @@ class Analyzer:
         self.total = db.total
         self.max_idf = math.log(1 + self.total / 0.5)
         self.sounds = Sounds(db)
-        self.topics = db.glossary_terms(lexicon.GLOSSARY_WEIGHT)
-        self.related = _related_terms(db.term_groups(lexicon.GLOSSARY_WEIGHT))
+        topics = glossary_topics(db)
+        self.topics = frozenset(topics)
+        self.related = _related_terms(topics)
 
     def idf(self, df: int) -> float:
         return math.log(1 + self.total / (df + 0.5))
@@ -357,15 +359,14 @@ class Analyzer:
         return Concept(digits, alts, weight, kind="number", retrieval=retrieval)
 
 
-def _related_terms(groups: list[list[str]]) -> dict[str, tuple[str, ...]]:
-    """Each Chinese term -> the other Chinese terms of its groups (words of one topic)."""
-    related: dict[str, dict[str, None]] = {}
-    for group in groups:
-        words = [normalize.normalize(t) for t in group]
-        words = [w for w in words if len(w) >= 2 and CJK_RUN.fullmatch(w)]
-        for word in words:
-            related.setdefault(word, {}).update((other, None) for other in words if other != word)
-    return {word: tuple(others) for word, others in related.items() if others}
+def _related_terms(topics: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Each Chinese glossary term -> the other Chinese words of its topic."""
+    related = {
+        term: tuple(o for o in others[1:] if len(o) >= 2 and CJK_RUN.fullmatch(o))
+        for term, others in topics.items()
+        if CJK_RUN.fullmatch(term)
+    }
+    return {term: others for term, others in related.items() if others}
 
 
 def _distinct_concepts(concepts: list[Concept]) -> list[Concept]:

@@ -21,25 +21,20 @@ for the same English key (非营利 or 非盈利 for "nonprofit").
 from __future__ import annotations
 
 import math
-import threading
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from weakref import WeakKeyDictionary
 
-from bot import lexicon, terms
+from bot import terms
 from bot.extract import postable
 from bot.quotedb import QuoteDB
 from bot.search.retrieve import Found, quote_fts
+from bot.search.topics import glossary_topics
 from bot.search.tuning import Tuning
 from bot.search.types import Candidate
 from bot.text import CJK_RUN
 
-# The glossary's topics of each open database: each term with the terms that translate
-# the same English key (read once: a few hundred terms whatever the corpus size).
-_topics: WeakKeyDictionary[QuoteDB, dict[str, tuple[str, ...]]] = WeakKeyDictionary()
-_topics_lock = threading.Lock()
 # jieba's word classes (its dictionary's tags) that can name a topic: nouns (n, nr, ns,
 # nz...), verbal and adjectival nouns (vn, an), abbreviations (j), places (s).
 NOUN_CLASSES = ("n", "vn", "an", "j", "s")
@@ -64,7 +59,7 @@ def salient_terms(db: QuoteDB, quote_id: int, tuning: Tuning) -> Salient:
     fields = db.search_fields([quote_id])
     if not fields:
         return Salient()
-    topics = _topics_of(db)
+    topics = glossary_topics(db)
     counts = Counter(word for word in fields[0][1].split(" ") if _is_content_word(word, topics))
     forms = {word: topics.get(word, (word,)) for word in counts}
     frequencies = db.document_frequencies(form for word in counts for form in forms[word])
@@ -167,18 +162,3 @@ def _not_nouns() -> frozenset[str]:
 def _idf(total: int, df: int) -> float:
     """The analyzer's rarity of a term held by `df` of `total` quotes."""
     return math.log(1 + total / (df + 0.5))
-
-
-def _topics_of(db: QuoteDB) -> dict[str, tuple[str, ...]]:
-    """Each glossary term -> every glossary term for the same English key (itself first)."""
-    with _topics_lock:
-        if db not in _topics:
-            by_key: defaultdict[str, set[str]] = defaultdict(set)
-            for key, term in db.translations_from(lexicon.GLOSSARY_WEIGHT):
-                by_key[key].add(term)
-            siblings: defaultdict[str, set[str]] = defaultdict(set)
-            for group in by_key.values():
-                for term in group:
-                    siblings[term] |= group
-            _topics[db] = {t: (t, *sorted(s - {t})) for t, s in siblings.items()}
-        return _topics[db]
