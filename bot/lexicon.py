@@ -134,6 +134,19 @@ def translations(
     return [(key, term, weight) for (key, term), weight in rows.items()]
 
 
+@lru_cache(maxsize=2)
+def english_words(cedict: Path | None = None) -> frozenset[str]:
+    """The English keys of every CC-CEDICT gloss (bread, rain, wine): real words, which the
+    speller must leave as typed even where the corpus never uses them."""
+    return frozenset(
+        key
+        for _simplified, _pinyin, definitions in cedict_entries(cedict)
+        for definition in definitions
+        for key in gloss_keys(definition)
+        if key.isalpha()  # a phrase's key (icecream) is never typed, and harmless
+    )
+
+
 def readings(cedict: Path | None = None) -> list[tuple[str, str]]:
     """(character, toneless pinyin) for every single-character CC-CEDICT entry."""
     pairs = set()

@@ -100,3 +100,10 @@ def test_sounds_alike_and_nearly_alike(db):
     assert sounds.sound_alike("奥", "澳") and not sounds.sound_alike("大", "伊")
     near = sounds.alike("能", near=True)  # neng ~ leng ~ len...
     assert sounds.alike("能") <= near
+
+
+@pytest.mark.parametrize("word", ["bread", "rain", "wine"])
+def test_a_real_english_word_the_corpus_never_uses_is_meant_as_typed(searcher, db, word):
+    # One letter from dread, train and wide, which the corpus does use: still no answer.
+    assert spelling.correct(db, word) is None
+    assert searcher.search(word) == []

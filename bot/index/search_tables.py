@@ -72,7 +72,9 @@ def _fill_translations(conn: sqlite3.Connection, glossary: dict[str, list[str]],
 def _fill_spelling(conn: sqlite3.Connection, vocab: dict[str, int]) -> None:
     """The Latin words a query may be corrected to, filed under themselves and their
     one-letter deletions: the corpus's own words, the English of its translations and
-    its speakers' names, each as common as the corpus says."""
+    its speakers' names, each as common as the corpus says. And, under themselves alone
+    with no frequency, the dictionary's other English words: real words the corpus never
+    uses (bread), which are meant as typed, not typos of a word it does (dread)."""
     known = _known_words(conn, vocab)
     conn.execute(
         f"CREATE TABLE {SPELLING_TABLE} (key TEXT, word TEXT, freq INTEGER,"
@@ -81,6 +83,10 @@ def _fill_spelling(conn: sqlite3.Connection, vocab: dict[str, int]) -> None:
     conn.executemany(
         f"INSERT INTO {SPELLING_TABLE} VALUES (?, ?, ?)",
         ((key, word, freq) for word, freq in known.items() for key in {word} | terms.deletions(word)),
+    )
+    conn.executemany(
+        f"INSERT INTO {SPELLING_TABLE} VALUES (?, ?, 0)",
+        ((word, word) for word in lexicon.english_words() - known.keys() if len(word) >= terms.MIN_SPELLED),
     )
 
 

@@ -64,7 +64,7 @@ def _take_rank(answer: Candidate, question: Candidate, analysis: Analysis, tunin
         return
     answer.score = max(answer.score, question.score)
     answer.coverage, answer.evidence = question.coverage, question.evidence
-    answer.terms = tuple(t for t in question.terms if t in answer.norm)
+    answer.terms = answer.terms or tuple(t for t in question.terms if t in answer.norm)
     answer.matched_by = question.matched_by
     rank.set_order(answer, analysis, tuning)
 
