@@ -29,6 +29,25 @@ def quotes_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def searcher(quotes_db):
+    """A searcher over the seeds' database, shared by a test module."""
+    from bot.search import Searcher
+
+    return Searcher(quotes_db)
+
+
+@pytest.fixture
+def replier(searcher):
+    """What the bot answers (Telegram's and the terminal's), with a fresh state of its own."""
+    import random
+
+    from bot.reply import Replier
+    from bot.state import SQLiteStateStore
+
+    return Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(1))
+
+
 @pytest.fixture
 def without_model(monkeypatch):
     """The bot as it runs without the meaning model package (the import fails)."""

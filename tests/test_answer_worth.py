@@ -143,13 +143,7 @@ def test_elsewhere_is_only_for_a_name_with_a_topic(searcher):
 
 
 @pytest.mark.parametrize(("lang", "said"), [("en", "never spoke of this here"), ("zh-Hans", "没有谈过这个话题")])
-def test_a_chat_is_told_in_one_line_and_offered_the_topic_by_someone_else(searcher, lang, said):
-    import random
-
-    from bot.reply import Replier
-    from bot.state import SQLiteStateStore
-
-    replier = Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(1))
+def test_a_chat_is_told_in_one_line_and_offered_the_topic_by_someone_else(searcher, replier, lang, said):
     reply = replier.answer(1, lang, "Ilya 自动驾驶")
     first_line = reply.html.splitlines()[0]
     assert said in first_line and reply.quote_id is not None
@@ -157,13 +151,7 @@ def test_a_chat_is_told_in_one_line_and_offered_the_topic_by_someone_else(search
     assert "自动驾驶" in searcher.get(reply.quote_id).text
 
 
-def test_inline_mode_says_so_too(searcher):
-    import random
-
-    from bot.reply import Replier
-    from bot.state import SQLiteStateStore
-
-    replier = Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(1))
+def test_inline_mode_says_so_too(searcher, replier):
     offered = replier.inline(2, "en", "Ilya 自动驾驶", limit=3)
     assert offered and all(o.description.startswith("Ilya Sutskever never spoke of this here") for o in offered)
     assert all(searcher.get(o.quote_id).speaker != "Ilya Sutskever" for o in offered)

@@ -4,28 +4,15 @@ language (and script) the message was written in."""
 from __future__ import annotations
 
 import html
-import random
 import re
 
 import pytest
 
-from bot.reply import Replier, in_script
+from bot.reply import in_script
 from bot.reply.conversation import EXAMPLE_POOL
 from bot.reply.greeting import HELLO, THANKS, greeting_kind
-from bot.search import Searcher
-from bot.state import SQLiteStateStore
 
 USER = 1901
-
-
-@pytest.fixture(scope="module")
-def searcher(quotes_db):
-    return Searcher(quotes_db)
-
-
-@pytest.fixture
-def replier(searcher):
-    return Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(5))
 
 
 def examples(reply_html: str) -> list[str]:

@@ -31,16 +31,6 @@ def _build(path, sentences: list[str]) -> dict[str, int]:
     return index.build([document], load_speakers(SEEDS), path)
 
 
-@pytest.fixture(scope="module")
-def searcher(quotes_db):
-    return Searcher(quotes_db)
-
-
-@pytest.fixture
-def replier(searcher):
-    return Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(1))
-
-
 QUOTES = ["火星上的探测车在寻找水。它每天走一百米。", "深海潜水艇记录鲸鱼的歌声。", "经济转型将驱动政治转型。"]
 
 

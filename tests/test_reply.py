@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import html
-import random
-
-import pytest
 
 from bot.messages import _TEXTS, LANGUAGES, language_from_code, say
 from bot.reply import DESCRIPTIONS as COMMANDS
@@ -13,7 +10,6 @@ from bot.reply import (
     MAX_MESSAGE_CHARS,
     SCRIPTS,
     Notice,
-    Replier,
     Reply,
     Writing,
     context_html,
@@ -23,23 +19,12 @@ from bot.reply import (
     source_html,
     telegram_length,
 )
-from bot.search import Context, Quote, Searcher, Source
-from bot.state import SQLiteStateStore
+from bot.search import Context, Quote, Source
 
 SOURCE = Source("a.txt", "Title <i>x</i> & co", "Pub", "https://example.com/a?b=1&c=2",
                 "2023-06-10", "Event")
 QUOTE = Quote(7, "AI <script>alert('x')</script> & 对齐", "Sam Altman", "山姆·奥特曼", "answer",
               3, SOURCE)
-
-
-@pytest.fixture(scope="module")
-def searcher(quotes_db):
-    return Searcher(quotes_db)
-
-
-@pytest.fixture
-def replier(searcher):
-    return Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(1))
 
 
 def test_english_format_escapes_every_piece():

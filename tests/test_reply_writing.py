@@ -3,29 +3,15 @@ traditional script, and buttons that keep the writing of the message they are un
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
 from bot.card import card_key, card_text
 from bot.reply import Notice, Replier, Writing, in_script, parse_payload
 from bot.reply.language import answer_language, is_traditional, parse_script
-from bot.search import Searcher
-from bot.state import SQLiteStateStore
 
 # The seeds' 印刷机 answer is LeCun's, published by 人工智能实验室(AiLab) under a
 # simplified title (…对话实录…); its traditional forms as Taiwan writes them:
 PRINTING_PRESS, PUBLISHER_TW, TITLE_TW = "印刷机", "人工智能實驗室", "對話實錄"
-
-
-@pytest.fixture(scope="module")
-def searcher(quotes_db):
-    return Searcher(quotes_db)
-
-
-@pytest.fixture
-def replier(searcher):
-    return Replier(searcher, SQLiteStateStore(":memory:"), "QuoteTestBot", random.Random(3))
 
 
 def quote_text(replier: Replier, quote_id: int) -> str:
