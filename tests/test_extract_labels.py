@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.extract_helpers import extract_text, speaker_of, turns
 
 OPENING = "张宏江:你感觉到了一种紧迫感吗?\n\nOpenAI创始人山姆·奥特曼:这很难评估具体时间。\n\n"
@@ -144,3 +146,23 @@ def test_label_of_someone_not_in_the_speaker_table_is_not_run_on(tmp_path):
     assert [(d.reason, d.line) for d in doc.unattributed] == [
         ("unknown-speaker", 3), ("unattributed", 5), ("unknown-speaker", 7)
     ]
+
+
+@pytest.mark.parametrize("label", ["李飞飞:", "李飞飞：", "李飛飛:", "黄仁勋 :"])
+def test_an_unknown_chinese_name_ends_the_turn_before_it_and_is_reported(tmp_path, label):
+    # 李飞飞 is not in speakers.toml: her words must never become Lex's quote.
+    text = (
+        "Lex Fridman: 你认为年轻的研究者应该具备什么品质?\n\n"
+        f"{label}保持好奇心,并且愿意花很多年去研究一个问题。\n\n"
+        "Lex Fridman: 谢谢你。这是非常好的建议,我会记住它的。\n"
+    )
+    document = extract_text(tmp_path, text)
+    assert not speaker_of(document, "保持好奇心")
+    name = label.rstrip(": ：")
+    assert document.unknown_labels == {name: 1}
+
+
+def test_a_chinese_heading_with_a_colon_is_not_a_speaker(tmp_path):
+    text = "Lex Fridman: 我们先看看这一段话,它讲的是开源模型。\n\n来源:网络\n\nLex Fridman: 这是第二段话。\n"
+    document = extract_text(tmp_path, text)
+    assert "来源" not in document.unknown_labels

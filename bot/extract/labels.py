@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from bot.metadata import Speaker
@@ -38,11 +39,14 @@ UNKNOWN_LABEL = re.compile(
     rf"|{'|'.join(ROLES)}"
     rf"|[{HAN}]{{1,6}}·[{HAN}]{{1,8}})\s*[:：]"
 )
-# A Chinese name with no middle dot before a colon (`张宏江:`) is a label or a heading
-# (`来源:`). Not used to attribute; the ingest report suggests it when it opens at
-# least MIN_HAN_LABELS paragraphs of a document (people take turns, headings do not).
+# A Chinese name with no middle dot before a colon (`李飞飞:`) is a label or a heading
+# (`来源:`). jieba's word classes tell them apart: a person's name (its words all
+# classed `nr`) is an unknown speaker's label, which ends the turn before it and is
+# reported; any other is reported only when it opens at least MIN_HAN_LABELS
+# paragraphs of a document (people take turns, headings do not).
 HAN_NAME_LABEL = re.compile(rf"^(?P<name>[{HAN}]{{2,4}})\s*[:：]")
 MIN_HAN_LABELS = 2
+PERSON_NAME_CLASS = "nr"
 
 
 def fold_for_labels(text: str) -> str:
@@ -127,13 +131,18 @@ class LabelMatcher:
     def starts_turn(self, line: str) -> bool:
         """True when `line` opens with a `Name:` label (used to split unspaced transcripts)."""
         head = line[:LABEL_WINDOW]
-        return bool(self._colon.match(fold_for_labels(head)) or UNKNOWN_LABEL.match(head))
+        return bool(
+            self._colon.match(fold_for_labels(head)) or UNKNOWN_LABEL.match(head) or _person_label(head)
+        )
 
     def unknown_label(self, text: str) -> str | None:
-        """The name in a label of someone not in speakers.toml (`Elon Musk:`, `主持人:`), or None."""
-        match = UNKNOWN_LABEL.match(text[:LABEL_WINDOW])
-        if match and not self.match(text):
-            return match["name"]
+        """The name in a label of someone not in speakers.toml (`Elon Musk:`, `主持人:`,
+        `李飞飞:`), or None."""
+        head = text[:LABEL_WINDOW]
+        match = UNKNOWN_LABEL.match(head)
+        name = match["name"] if match else _person_label(head)
+        if name and not self.match(text):
+            return name
         return None
 
     def unknown_labels(self, texts: Iterable[str]) -> Counter[str]:
@@ -148,6 +157,20 @@ class LabelMatcher:
                 han_names[han["name"]] += 1
         found.update({n: c for n, c in han_names.items() if c >= MIN_HAN_LABELS})
         return found
+
+
+def _person_label(head: str) -> str | None:
+    """The Chinese person's name (any script) that opens `head` as a label (`李飞飞:`), or None."""
+    match = HAN_NAME_LABEL.match(head)
+    return match["name"] if match and _is_person_name(to_simplified(match["name"])) else None
+
+
+@lru_cache(maxsize=4096)
+def _is_person_name(name: str) -> bool:
+    """Whether jieba classes every word of `name` as a person's name (李飞飞, 王小川; not 来源)."""
+    import jieba.posseg  # the segmenter's own package; its word classes load on first use
+
+    return all(pair.flag.startswith(PERSON_NAME_CLASS) for pair in jieba.posseg.cut(name, HMM=True))
 
 
 def is_role(label: str) -> bool:
