@@ -167,7 +167,9 @@ def set_aside_one(name: str, seeds_dir: Path, db_path: Path) -> Change:
                 "quotebot remove takes out added documents only; delete or move the seed file itself"
             )
         raise AddError(f"{name} is not an added document of {db_path} (see quotebot documents)")
-    aside = folder / f".{name}.removed-{os.getpid()}.tmp"
+    # Set aside outside the folder, so its time stamp (which `make db` watches) is not
+    # touched again after the build by the deletion.
+    aside = folder.with_name(f".{folder.name}.{name}.removed-{os.getpid()}.tmp")
     os.replace(document, aside)
     return Change(set_aside=aside, restore_to=document)
 
