@@ -158,3 +158,14 @@ def test_a_failed_build_takes_the_new_copy_back(db, seeds, tmp_path):
     assert result.exit_code != 0
     assert not (db.with_name("q.added") / "bad.txt").exists()
     assert speakers_of(db) == SEED_SPEAKERS
+
+
+def test_a_first_run_builds_the_added_documents_too(db, seeds, talk):
+    """`quotebot run` (and `chat`) build a missing database from the whole corpus."""
+    from bot.cli import _build_missing_database
+    from bot.config import Settings
+
+    run("ingest", talk, "--seeds", seeds, "--db", db)
+    db.unlink()
+    _build_missing_database(Settings(db_path=db, seeds_dir=seeds))
+    assert speakers_of(db) == WITH_TALK
