@@ -169,3 +169,14 @@ def test_a_first_run_builds_the_added_documents_too(db, seeds, talk):
     db.unlink()
     _build_missing_database(Settings(db_path=db, seeds_dir=seeds))
     assert speakers_of(db) == WITH_TALK
+
+
+def test_a_failed_replace_keeps_the_added_documents(db, seeds, talk, tmp_path):
+    run("ingest", talk, "--seeds", seeds, "--db", db)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Yann:好的。\n\nElon Musk:我不在名单上。\n", encoding="utf-8")
+    result = run("ingest", "--replace", "--strict", bad, "--seeds", seeds, "--db", db)
+    assert result.exit_code != 0
+    assert sorted(p.name for p in db.with_name("q.added").iterdir()) == ["talk.txt"]
+    assert speakers_of(db) == WITH_TALK
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing left aside
