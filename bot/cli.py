@@ -112,7 +112,7 @@ def ingest(
     succeeded, so a failed build leaves the previous database, and the added documents,
     untouched. When the database holds exactly the first documents read, unchanged and
     built from the same speakers, glossary and model, only the others are added to a copy
-    of it. The last line says what changed.
+    of it. One line after the report says what changed.
     """
     from bot.config import unwritable
     from bot.index.added import Change, added_documents, set_aside_all, undone_on_failure
