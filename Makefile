@@ -17,8 +17,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Rebuilt when the transcripts or the code that builds the database change.
-$(DB): $(STAMP) $(wildcard seeds/*) $(wildcard bot/extract/*.py) bot/normalize.py bot/terms.py bot/lexicon.py bot/records.py $(wildcard bot/quotedb/*.py) bot/meaning.py $(wildcard bot/index/*.py)
+# Rebuilt when the transcripts (the seeds and those added with `quotebot ingest PATH`, kept
+# in db/quotes.added/), or the code that builds the database change. The build reads the
+# added folder itself, so it never drops an added document.
+ADDED := $(basename $(DB)).added
+$(DB): $(STAMP) $(wildcard seeds/*) $(wildcard $(ADDED) $(ADDED)/*) $(wildcard bot/extract/*.py) bot/normalize.py bot/terms.py bot/lexicon.py bot/records.py $(wildcard bot/quotedb/*.py) bot/meaning.py $(wildcard bot/index/*.py)
 	$(BIN)/quotebot ingest --seeds seeds --db $(DB)
 
 db: $(DB)

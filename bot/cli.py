@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the commands import what they use when run, to start fast
 
     from bot.extract import Document
     from bot.extract.postable import Judgement
+    from bot.index import Corpus
+    from bot.index.added import Change
     from bot.messages import Language
     from bot.quotedb import Quote, QuoteDB
     from bot.search import Match, Searcher
@@ -73,9 +75,7 @@ def health(max_age: float, heartbeat_path: Path) -> None:
 # -- corpus -------------------------------------------------------------------
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
+SEEDS_OPTION = click.option(
     "--seeds",
     "seeds_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -83,33 +83,87 @@ def health(max_age: float, heartbeat_path: Path) -> None:
     show_default=True,
     help="Folder with the documents and speakers.toml, sources.toml, glossary.toml.",
 )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@SEEDS_OPTION
 @DB_OPTION
 @click.option("--strict", is_flag=True, help="Fail when a document has unattributed speech.")
 @click.option("--verbose", "-v", is_flag=True, help="List every unattributed paragraph.")
 @click.option("--full", is_flag=True, help="Build everything again, even when documents were only added.")
+@click.option("--replace", is_flag=True,
+              help="Drop every added document first: the corpus becomes the seeds plus PATHS.")
 def ingest(
-    paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool, full: bool
+    paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool, full: bool,
+    replace: bool,
 ) -> None:
-    """Build the quote database from transcripts (.txt, .md, .html files or folders).
+    """Add transcripts (.txt, .md, .html files or folders) to the corpus and build the quote database.
 
-    Without PATHS, every document in the --seeds folder is read (in name order). The
-    database is built into a temporary file and renamed into place only when the build
-    succeeded, so a failed build leaves the previous database untouched. When the
-    database holds exactly the first documents read, unchanged and built from the same
-    speakers, glossary and model, only the others are added to a copy of it.
+    The corpus is every document in the --seeds folder plus the documents added to it,
+    whose copies are kept beside the database (db/quotes.db keeps them in
+    db/quotes.added/), so every later build (make db too) keeps them. Without PATHS the
+    corpus is built as it is. With PATHS their documents are copied in first; a name
+    taken by a seed or an added document with other content is refused. --replace drops
+    every added document and builds everything again from the seeds plus PATHS (the seeds
+    alone without PATHS): the one way to start over. `quotebot remove FILE` takes one out.
+
+    The database is built into a temporary file and renamed into place only when the build
+    succeeded, so a failed build leaves the previous database, and the added documents,
+    untouched. When the database holds exactly the first documents read, unchanged and
+    built from the same speakers, glossary and model, only the others are added to a copy
+    of it. One line after the report says what changed.
     """
-    from tqdm import tqdm
-
     from bot.config import unwritable
-    from bot.index import NoSpeakersError, build, extract_paths
-    from bot.metadata import SPEAKERS_FILE, MetadataError
+    from bot.index.added import Change, added_documents, set_aside_all, undone_on_failure
 
     if problem := unwritable(db_path):  # before the extraction work, not after it
         raise click.ClickException(problem)
-    sources = list(paths) or [seeds_dir]
+    dropped = len(added_documents(db_path)) if replace else 0
+    # --replace sets the added folder aside; it is deleted only once the build succeeded.
+    with undone_on_failure(set_aside_all(db_path) if replace else Change()):
+        added = _add_documents(paths, seeds_dir, db_path)
+        with undone_on_failure(added):
+            corpus = _extract_corpus(seeds_dir, db_path)
+            _print_ingest_report(corpus.documents, verbose, corpus.judgements)
+            unattributed = sum(len(d.unattributed) for d in corpus.documents)
+            if strict and unattributed:
+                raise click.ClickException(
+                    f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
+                )
+            counts = _build(corpus, db_path, full=full or replace)
+    what = _what_ingest_changed(db_path, counts, added, dropped if replace else None)
+    click.echo(f"{what}: {_counts_line(counts)}")
+    entries = _unknown_speakers_toml(corpus.documents)
+    if entries:
+        click.echo()
+        click.echo(entries, nl=False)
+
+
+def _add_documents(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path) -> Change:
+    """Copy the documents under `paths` into the corpus; one line when one is refused."""
+    from bot.index.added import AddError, Change, add_documents
+
+    if not paths:
+        return Change()
+    try:
+        return add_documents(paths, seeds_dir, db_path)
+    except AddError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _extract_corpus(seeds_dir: Path, db_path: Path) -> Corpus:
+    """Extract the seeds and the added documents of `db_path`; one line when the metadata
+    is wrong (the speakers.toml entries it lacks go to standard output first)."""
+    from tqdm import tqdm
+
+    from bot.index import NoSpeakersError, extract_paths
+    from bot.index.added import corpus_paths
+    from bot.metadata import SPEAKERS_FILE, MetadataError
+
     progress = tqdm(desc="reading", unit="doc", file=sys.stderr, disable=None)
     try:
-        corpus = extract_paths(sources, seeds_dir, on_document=_tick(progress))
+        return extract_paths(corpus_paths(seeds_dir, db_path), seeds_dir, on_document=_tick(progress))
     except NoSpeakersError as error:
         # Only the entries on standard output: `> speakers.toml` saves them as they are.
         entries = _unknown_speakers_toml(error.documents)
@@ -121,30 +175,96 @@ def ingest(
         raise click.ClickException(str(error)) from error
     finally:
         progress.close()
-    _print_ingest_report(corpus.documents, verbose, corpus.judgements)
-    unattributed = sum(len(d.unattributed) for d in corpus.documents)
-    if strict and unattributed:
-        raise click.ClickException(
-            f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
-        )
-    counts = build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements, full=full)
-    how = {None: f"built {db_path}", 0: f"{db_path} holds these documents already"}.get(
+
+
+def _build(corpus: Corpus, db_path: Path, full: bool) -> dict[str, int]:
+    from bot.index import build
+
+    return build(corpus.documents, corpus.speakers, db_path, corpus.glossary, corpus.judgements, full=full)
+
+
+def _what_ingest_changed(
+    db_path: Path, counts: dict[str, int], added: Change, dropped: int | None
+) -> str:
+    """The start of ingest's last line: what happened to the corpus and the database."""
+    names = ", ".join(path.name for path in added.added)
+    kept = f"; {', '.join(added.already)} in it already" if added.already else ""
+    if dropped is not None:
+        return (f"replaced the corpus of {db_path}: dropped {dropped} added document(s), "
+                f"added {len(added.added)}" + (f" ({names})" if names else "") + kept)
+    if added.added:
+        return f"added {len(added.added)} document(s) ({names}) to {db_path}{kept}"
+    return {None: f"built {db_path}", 0: f"{db_path} holds these documents already"}.get(
         counts.get("added"), f"added {counts.get('added')} new document(s) to {db_path}"
+    ) + kept
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    return f"{counts['documents']} documents, {counts['passages']} passages, {counts['quotes']} quotes" + (
+        f", {counts['sentences']} sentence vectors ({counts['embedded']} embedded, "
+        "the rest kept from the previous build)"
+        if "sentences" in counts
+        else " (no sentence vectors: matching by meaning is off)"
     )
-    click.echo(
-        f"{how}: {counts['documents']} documents, {counts['passages']} passages, "
-        f"{counts['quotes']} quotes"
-        + (
-            f", {counts['sentences']} sentence vectors ({counts['embedded']} embedded, "
-            "the rest kept from the previous build)"
-            if "sentences" in counts
-            else " (no sentence vectors: matching by meaning is off)"
-        )
-    )
-    entries = _unknown_speakers_toml(corpus.documents)
-    if entries:
-        click.echo()
-        click.echo(entries, nl=False)
+
+
+@cli.command()
+@click.argument("file")
+@SEEDS_OPTION
+@DB_OPTION
+def remove(file: str, seeds_dir: Path, db_path: Path) -> None:
+    """Take the added document FILE (its name) out of the corpus and build the database again.
+
+    Only documents added with `quotebot ingest PATH` can be removed this way; a seed is
+    taken out by deleting it from the seeds folder. When the build fails, FILE stays.
+    """
+    from bot.config import unwritable
+    from bot.index.added import AddError, set_aside_one, undone_on_failure
+
+    if problem := unwritable(db_path):
+        raise click.ClickException(problem)
+    try:
+        change = set_aside_one(file, seeds_dir, db_path)
+    except AddError as error:
+        raise click.ClickException(str(error)) from error
+    with undone_on_failure(change):
+        counts = _build(_extract_corpus(seeds_dir, db_path), db_path, full=True)
+    click.echo(f"removed {Path(file).name} from {db_path}: {_counts_line(counts)}")
+
+
+@cli.command()
+@SEEDS_OPTION
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (JSON Lines).")
+def documents(seeds_dir: Path, db_path: Path, as_json: bool) -> None:
+    """List the documents of the corpus: seeds and added ones, with title and quote count.
+
+    The title and the count come from the database; a document it does not hold (not
+    built yet, or unreadable) shows none.
+    """
+    from bot.extract import find_documents
+    from bot.index.added import added_folder, corpus_paths
+
+    stored = {s.source.file: s for s in _open(db_path).sources()} if db_path.exists() else {}
+    folder = added_folder(db_path)
+    rows: list[dict[str, Any]] = []
+    for path in find_documents(corpus_paths(seeds_dir, db_path)):
+        held = stored.get(path.name)
+        rows.append({
+            "file": path.name,
+            "origin": "added" if path.parent == folder else "seed",
+            "path": str(path),
+            "title": held.source.title if held else None,
+            "quotes": held.quotes if held else None,
+        })
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    table = [[r["file"], r["origin"], (r["title"] or "")[:40], r["quotes"]] for r in rows]
+    click.echo(tabulate(table, ["document", "from", "title", "quotes"]))
+    added = sum(r["origin"] == "added" for r in rows)
+    click.echo(f"{len(rows)} documents in the corpus of {db_path}: {len(rows) - added} seeds, {added} added")
 
 
 def _unknown_speakers_toml(documents: list[Document]) -> str:
@@ -335,6 +455,7 @@ def _searcher_for(settings: Settings) -> Searcher:
 def _build_missing_database(settings: Settings) -> None:
     """Build the quote database from the seeds, or fail with one clear line."""
     from bot.index import build_from_paths
+    from bot.index.added import corpus_paths
 
     db_path, seeds = settings.db_path, settings.seeds_dir
     if not seeds.is_dir() or not any(path.is_file() for path in seeds.iterdir()):
@@ -343,7 +464,7 @@ def _build_missing_database(settings: Settings) -> None:
         )
     click.echo(f"building the quote database {db_path} from {seeds}/ (first run)", err=True)
     try:
-        build_from_paths([seeds], seeds, db_path)
+        build_from_paths(corpus_paths(seeds, db_path), seeds, db_path)  # the added documents too
     except Exception as error:  # any failure here is one line for the person starting the bot
         raise click.ClickException(f"could not build {db_path} from {seeds}/: {error}") from error
 
