@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,15 @@ def read_jsonl(name: str) -> list[dict]:
     """A dev set from tests/data (kept in sync by hand with ../shared/dev)."""
     with (DATA / name).open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def metadata_seeds(folder: Path) -> Path:
+    """A new seeds folder holding the real metadata (speakers, sources, glossary) and no documents."""
+    folder.mkdir()
+    for name in ("speakers.toml", "sources.toml", "glossary.toml"):
+        if (SEEDS / name).exists():
+            shutil.copy(SEEDS / name, folder / name)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from tests.conftest import SEEDS
+from tests.conftest import metadata_seeds
+from tests.test_ingest_cli import DIALOGUE
 
-SEED = "Yann:我认为这个领域将很快实现民主化。\n\nAndrew:我们回答一个最后的问题,尽量快速结束。\n"
 TALK = (
     "Sam Altman: We will keep shipping models that people can actually use every day.\n\n"
     "Ilya Sutskever: Scaling still teaches us something new about learning.\n"
@@ -22,12 +21,8 @@ TALK = (
 @pytest.fixture
 def seeds(tmp_path):
     """A seeds folder with the real metadata and one small seed document."""
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for name in ("speakers.toml", "sources.toml", "glossary.toml"):
-        if (SEEDS / name).exists():
-            shutil.copy(SEEDS / name, folder / name)
-    (folder / "one.txt").write_text(SEED, encoding="utf-8")
+    folder = metadata_seeds(tmp_path / "seeds")
+    (folder / "one.txt").write_text(DIALOGUE, encoding="utf-8")
     return folder
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 
 import pytest
@@ -11,7 +10,7 @@ from click.testing import CliRunner
 
 from bot import index
 from bot.cli import cli
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, metadata_seeds
 
 DIALOGUE = "Yann:我认为这个领域将很快实现民主化。\n\nAndrew:我们回答一个最后的问题,尽量快速结束。\n"
 
@@ -19,12 +18,7 @@ DIALOGUE = "Yann:我认为这个领域将很快实现民主化。\n\nAndrew:我�
 @pytest.fixture
 def seeds(tmp_path):
     """A seeds folder with the real metadata and no documents yet."""
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for name in ("speakers.toml", "sources.toml", "glossary.toml"):
-        if (SEEDS / name).exists():
-            shutil.copy(SEEDS / name, folder / name)
-    return folder
+    return metadata_seeds(tmp_path / "seeds")
 
 
 def run(*args):
