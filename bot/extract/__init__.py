@@ -1,6 +1,6 @@
 """Page -> speaker turns -> quotes. Pure functions over text; no database.
 
-    read_text (decode) -> split_paragraphs -> attribute (turns) -> quotes
+    read_document (reading) -> split_paragraphs -> attribute (turns) -> quotes
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bot.extract import source_info
-from bot.extract.decode import read_text
 from bot.extract.labels import LabelMatcher, name_alternation
 from bot.extract.model import Document, Dropped, Passage, QuoteUnit
 from bot.extract.paragraphs import Paragraph, split_paragraphs
 from bot.extract.quotes import paragraph_quotes, reported_quotes
+from bot.extract.reading import FileFacts, read_document
 from bot.extract.turns import attribute
 from bot.metadata import SourceFacts, Speaker
 from bot.records import Source
@@ -37,15 +37,16 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
     path = Path(path)
     facts = facts or SourceFacts()
     document = Document(Source(path.name))
-    text, document.notes = read_text(path)
+    reading = read_document(path)
+    text, document.notes = reading.text, reading.notes
     if not text.strip():
         document.skipped = True
         if not document.notes:
             document.notes.append("empty: skipped")
         return document
     matcher = LabelMatcher(speakers)
-    paragraphs = split_paragraphs(text, matcher.starts_turn)
-    _describe_source(document, text, paragraphs, facts)
+    paragraphs = split_paragraphs(text, matcher.starts_turn, reading.asides, reading.times)
+    _describe_source(document, text, paragraphs, facts, reading.facts)
     attribution = attribute(paragraphs, matcher, facts.monologues)
     document.dropped = attribution.dropped
     document.unknown_labels = dict(matcher.unknown_labels(p.text for p in paragraphs))
@@ -74,16 +75,17 @@ def _order_by_line(document: Document) -> None:
 
 
 def _describe_source(
-    document: Document, text: str, paragraphs: list[Paragraph], facts: SourceFacts
+    document: Document, text: str, paragraphs: list[Paragraph], facts: SourceFacts, stated: FileFacts
 ) -> None:
-    """Fill title, publisher, URL, date and script: sources.toml first, then the page."""
+    """Fill title, publisher, URL, date and script: sources.toml first, then what the file
+    states about itself (front matter, meta tags), then what its text shows."""
     known, file = facts.source, document.source.file
     document.source = Source(
         file,
-        title=known.title or source_info.find_title(paragraphs) or file,
-        publisher=known.publisher or source_info.find_publisher(text),
-        url=known.url or source_info.find_url(text),
-        date=known.date or source_info.find_date(text),
+        title=known.title or stated.title or source_info.find_title(paragraphs) or file,
+        publisher=known.publisher or stated.publisher or source_info.find_publisher(text),
+        url=known.url or stated.url or source_info.find_url(text),
+        date=known.date or stated.date or source_info.find_date(text),
         event=known.event,
         script=known.script or source_info.detect_script(text),
     )

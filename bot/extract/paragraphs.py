@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 _LATIN_END = re.compile(r"[A-Za-z0-9]$")
@@ -18,6 +18,10 @@ class Paragraph:
 
     line: int
     text: str
+    aside: str | None = None  # set apart from the paragraph before (Reading.asides): its summary
+    start: float | None = None  # when it is said, in seconds (subtitles)
+    original: str | None = None  # the speaker's own words this paragraph translates
+    original_lang: str | None = None  # their language: "en", "zh", ...
 
 
 def join_lines(lines: list[str]) -> str:
@@ -38,29 +42,41 @@ def join_lines(lines: list[str]) -> str:
 
 
 def split_paragraphs(
-    text: str, starts_turn: Callable[[str], bool] = lambda line: False
+    text: str,
+    starts_turn: Callable[[str], bool] = lambda line: False,
+    asides: Mapping[int, str] | None = None,
+    times: Mapping[int, float] | None = None,
 ) -> list[Paragraph]:
     """Paragraphs of `text`, in order, each with the line number where it starts.
 
     Transcripts without blank lines put each turn on its own line: a line for
     which `starts_turn` holds begins a new paragraph when the line before it
-    ended a sentence (a wrapped label such as `Lex` / `Fridman:` does not).
+    ended a sentence (a wrapped label such as `Lex` / `Fridman:` does not). A
+    block set apart (`asides`, by line) is a paragraph of its own even with no
+    blank line around it; `times` gives a paragraph its start.
     """
+    asides, times = asides or {}, times or {}
     paragraphs: list[Paragraph] = []
     block: list[str] = []
     start = 0
+
+    def close() -> None:
+        paragraphs.append(Paragraph(start, join_lines(block), asides.get(start), times.get(start)))
+        block.clear()
+
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             if block:
-                paragraphs.append(Paragraph(start, join_lines(block)))
-                block = []
+                close()
             continue
-        if block and _SENTENCE_END.search(block[-1].strip()) and starts_turn(line.strip()):
-            paragraphs.append(Paragraph(start, join_lines(block)))
-            block = []
+        if block and (
+            (start in asides) != (number in asides)
+            or (_SENTENCE_END.search(block[-1].strip()) and starts_turn(line.strip()))
+        ):
+            close()
         if not block:
             start = number
         block.append(line)
     if block:
-        paragraphs.append(Paragraph(start, join_lines(block)))
+        close()
     return paragraphs
