@@ -134,10 +134,10 @@ def ingest(
             counts = _build(corpus, db_path, full=full or replace)
     what = _what_ingest_changed(db_path, counts, added, dropped if replace else None)
     click.echo(f"{what}: {_counts_line(counts)}")
-    entries = _unknown_speakers_toml(corpus.documents)
-    if entries:
-        click.echo()
-        click.echo(entries, nl=False)
+    for entries in (_unknown_speakers_toml(corpus.documents), _unmapped_roles_toml(corpus.documents)):
+        if entries:
+            click.echo()
+            click.echo(entries, nl=False)
 
 
 def _add_documents(paths: tuple[Path, ...], seeds_dir: Path, db_path: Path) -> Change:
@@ -166,7 +166,7 @@ def _extract_corpus(seeds_dir: Path, db_path: Path) -> Corpus:
         return extract_paths(corpus_paths(seeds_dir, db_path), seeds_dir, on_document=_tick(progress))
     except NoSpeakersError as error:
         # Only the entries on standard output: `> speakers.toml` saves them as they are.
-        entries = _unknown_speakers_toml(error.documents)
+        entries = _unknown_speakers_toml(error.documents, with_roles=True)
         click.echo(entries, nl=False)
         start = f"save the entries above as {seeds_dir / SPEAKERS_FILE} to start" if entries else (
             "no labels that look like speakers were found")
@@ -267,15 +267,24 @@ def documents(seeds_dir: Path, db_path: Path, as_json: bool) -> None:
     click.echo(f"{len(rows)} documents in the corpus of {db_path}: {len(rows) - added} seeds, {added} added")
 
 
-def _unknown_speakers_toml(documents: list[Document]) -> str:
-    """speakers.toml entries for every label of someone unknown, with where it was seen."""
+def _unknown_speakers_toml(documents: list[Document], with_roles: bool = False) -> str:
+    """speakers.toml entries for every label of someone unknown, with where it was seen
+    (and the roles nobody plays, as comments, when they are not listed apart)."""
     from bot.extract.labels import speakers_toml_entries
 
     labels: dict[str, dict[str, int]] = {}
     for doc in documents:
-        for label, count in doc.unknown_labels.items():
+        roles = doc.unmapped_roles.items() if with_roles else ()
+        for label, count in [*doc.unknown_labels.items(), *roles]:
             labels.setdefault(label, {})[doc.source.file] = count
     return speakers_toml_entries(labels)
+
+
+def _unmapped_roles_toml(documents: list[Document]) -> str:
+    """sources.toml `roles` lines for every document with roles nobody plays yet."""
+    from bot.extract.roles import sources_toml_roles
+
+    return sources_toml_roles({d.source.file: d.unmapped_roles for d in documents if d.unmapped_roles})
 
 
 def _tick(progress: tqdm[Any]) -> Callable[[Path], None]:
@@ -337,7 +346,8 @@ def quotes(db_path: Path, as_json: bool, speaker: str | None) -> None:
         if as_json:
             click.echo(json.dumps(quote_json(quote), ensure_ascii=False))
         else:
-            click.echo(f"{quote.id:>6}  {quote.speaker}: {quote.text}  [{quote.source.file}]")
+            original = f"  ({quote.original})" if quote.original else ""
+            click.echo(f"{quote.id:>6}  {quote.speaker}: {quote.text}{original}  [{quote.source.file}]")
 
 
 def quote_json(quote: Quote) -> dict[str, Any]:
@@ -346,6 +356,7 @@ def quote_json(quote: Quote) -> dict[str, Any]:
         "id": quote.id,
         "speaker": quote.speaker,
         "text": quote.text,
+        **quote.cited(),
         "kind": quote.kind,
         "passage_id": quote.passage_id,
         "source": quote.source.cited(),
@@ -413,6 +424,7 @@ def match_json(match: Match) -> dict[str, Any]:
         "id": quote.id,
         "speaker": quote.speaker,
         "text": quote.text,
+        **quote.cited(),
         "score": match.score,
         "source": quote.source.cited(),
         "matched_by": match.matched_by,
@@ -429,7 +441,10 @@ def _readable_matches(query: str, matches: list[Match], searcher: Searcher) -> s
         quote, source = match.quote, match.quote.source
         speaker = f"{quote.speaker} ({quote.speaker_zh})" if quote.speaker_zh else quote.speaker
         cited = ", ".join(p for p in (source.title, source.publisher, source.date) if p)
-        lines = [f"“{quote.text}”", f"    — {speaker}, {cited or source.file}"]
+        lines = [f"“{quote.text}”"]
+        if quote.original:
+            lines.append(f"    ({quote.original})")
+        lines.append(f"    — {speaker}, {cited or source.file}")
         if source.url:
             lines.append(f"    {source.url}")
         lines.append(f"    score {match.score:.2f}; matched: {', '.join(match.terms) or '-'}")

@@ -52,6 +52,7 @@ class SourceFacts:
 
     source: Source = Source("")
     monologues: tuple[Monologue, ...] = field(default=())
+    roles: dict[str, str] = field(default_factory=dict)  # role label or kind -> speaker name
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -93,9 +94,18 @@ def load_sources(seeds_dir: Path) -> dict[str, SourceFacts]:
             Monologue(speaker=m["speaker"], after=m["after"], until=m.get("until"))
             for m in entry.get("monologue", [])
         )
-        plain = {k: (str(v) if v is not None else None) for k, v in entry.items() if k != "monologue"}
+        if entry.get("speaker"):  # the whole document is this one person's (a talk, subtitles)
+            monologues = (Monologue(speaker=str(entry["speaker"]), after=""), *monologues)
+        roles = entry.get("roles", {})
+        if not isinstance(roles, dict):
+            raise MetadataError(f"{path}: roles of {file_name!r} must be a table: roles = {{ host = \"Name\" }}")
+        plain = {k: (str(v) if v is not None else None) for k, v in entry.items() if k not in ("monologue", "roles")}
         known = {k: plain[k] for k in ("title", "publisher", "url", "date", "event", "script") if k in plain}
-        facts[file_name] = SourceFacts(Source(file_name, **known), monologues=monologues)
+        facts[file_name] = SourceFacts(
+            Source(file_name, **known),
+            monologues=monologues,
+            roles={str(k): str(v) for k, v in roles.items() if v},  # "" as pasted: not yet known
+        )
     return facts
 
 
@@ -107,6 +117,13 @@ def check_monologues(facts: dict[str, SourceFacts], speakers: list[Speaker]) -> 
             if monologue.speaker not in names:
                 raise MetadataError(
                     f"{SOURCES_FILE}: the monologue in {file_name!r} is by {monologue.speaker!r}, "
+                    f"who is not in {SPEAKERS_FILE} (add them, by that name)"
+                )
+        known = {name for speaker in speakers for name in speaker.all_names}
+        for role, person in fact.roles.items():
+            if person not in known:
+                raise MetadataError(
+                    f"{SOURCES_FILE}: the role {role!r} in {file_name!r} is played by {person!r}, "
                     f"who is not in {SPEAKERS_FILE} (add them, by that name)"
                 )
 

@@ -81,9 +81,11 @@ def is_stop(term: str) -> bool:
     return term in STOPWORDS or (len(term) == 2 and term[0] in STOPWORDS and term[1] in STOPWORDS)
 
 
-def search_fields(text: str, segmenter: Segmenter) -> dict[str, object]:
-    """The columns the index stores for one quote (see quotedb.SEARCH_COLUMNS)."""
-    return {"tokens": segmenter.segmented(text), "quality": quotability(text)}
+def search_fields(text: str, segmenter: Segmenter, original: str | None = None) -> dict[str, object]:
+    """The columns the index stores for one quote (see quotedb.SEARCH_COLUMNS): a translated
+    quote is found by its original's words too, and judged by its published text."""
+    words = f"{text}\n{original}" if original else text
+    return {"tokens": segmenter.segmented(words), "quality": quotability(text)}
 
 
 # -- the quotability prior ----------------------------------------------------------

@@ -12,11 +12,14 @@ from tests.conftest import SEEDS
 SPEAKERS = load_speakers(SEEDS)
 
 
-def extract_text(tmp_path: Path, text: str, name: str = "doc.txt", monologues=(), encoding="utf-8") -> Document:
-    """Extract `text` as if it were a seed document called `name`."""
+def extract_text(
+    tmp_path: Path, text: str, name: str = "doc.txt", monologues=(), encoding="utf-8", roles=None
+) -> Document:
+    """Extract `text` as if it were a seed document called `name` (sources.toml giving
+    its `monologues` and `roles`)."""
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
-    facts = SourceFacts(monologues=tuple(Monologue(*m) for m in monologues))
+    facts = SourceFacts(monologues=tuple(Monologue(*m) for m in monologues), roles=dict(roles or {}))
     return extract_document(path, SPEAKERS, facts)
 
 

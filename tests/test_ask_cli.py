@@ -22,7 +22,8 @@ def test_json_answer_has_the_contract_fields(quotes_db):
     found = json.loads(lines[0])
     assert 1 <= len(found) <= 3
     first = found[0]
-    assert set(first) == {"id", "speaker", "text", "score", "source", "matched_by"}
+    assert set(first) == {"id", "speaker", "text", "original", "original_lang", "start", "score", "source", "matched_by"}
+    assert first["original"] is None  # the seeds give no originals
     assert set(first["source"]) == {"file", "title", "publisher", "url", "date"}
     assert first["speaker"] == "Sam Altman" and "可扩展监督" in first["text"]
     assert first["matched_by"] in ("words", "both")

@@ -144,8 +144,9 @@ def test_label_of_someone_not_in_the_speaker_table_is_not_run_on(tmp_path):
     )
     assert turns(doc) == [("Lex Fridman", "你們在哪裏產生了分歧?"), ("Sam Altman", "我同意。")]
     assert [(d.reason, d.line) for d in doc.unattributed] == [
-        ("unknown-speaker", 3), ("unattributed", 5), ("unknown-speaker", 7)
+        ("unknown-speaker", 3), ("unattributed", 5), ("unmapped-role", 7)
     ]
+    assert doc.unmapped_roles == {"主持人": 1}
 
 
 @pytest.mark.parametrize("label", ["李飞飞:", "李飞飞：", "李飛飛:", "黄仁勋 :"])

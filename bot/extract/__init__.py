@@ -6,19 +6,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from bot.extract import source_info
+from bot.extract import bilingual, source_info
 from bot.extract.labels import LabelMatcher, name_alternation
 from bot.extract.model import Document, Dropped, Passage, QuoteUnit
 from bot.extract.paragraphs import Paragraph, split_paragraphs
 from bot.extract.quotes import paragraph_quotes, reported_quotes
 from bot.extract.reading import FileFacts, read_document
-from bot.extract.turns import attribute
-from bot.metadata import SourceFacts, Speaker
+from bot.extract.roles import RoleMap, count_roles, default_roles, kind_of
+from bot.extract.turns import Attribution, attribute
+from bot.metadata import Monologue, SourceFacts, Speaker
 from bot.records import Source
 
-DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".srt", ".vtt"}
 
 __all__ = ["Document", "Dropped", "Passage", "QuoteUnit", "extract_document", "find_documents"]
 
@@ -45,22 +47,71 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
             document.notes.append("empty: skipped")
         return document
     matcher = LabelMatcher(speakers)
-    paragraphs = split_paragraphs(text, matcher.starts_turn, reading.asides, reading.times)
+    asides = bilingual.mark_alternating_lines(text, reading.asides)
+    paragraphs = split_paragraphs(text, matcher.starts_turn, asides, reading.times)
+    paragraphs = bilingual.pair_originals(paragraphs, matcher.label_prefix)
     _describe_source(document, text, paragraphs, facts, reading.facts)
-    attribution = attribute(paragraphs, matcher, facts.monologues)
+    attribution = _attribute(document, paragraphs, matcher, facts, reading.facts)
     document.dropped = attribution.dropped
-    document.unknown_labels = dict(matcher.unknown_labels(p.text for p in paragraphs))
+    document.hosts = attribution.hosts
+    document.unmapped_roles = dict(attribution.unmapped_roles)
+    document.unknown_labels.update(
+        (label, count)
+        for label, count in matcher.unknown_labels(p.text for p in paragraphs).items()
+        if not kind_of(label)
+    )
     for turn in attribution.turns:
         index = len(document.passages)
         assert turn.line is not None  # a turn is kept only once a paragraph has set its line
         document.passages.append(Passage(turn.speaker, "\n".join(turn.paragraphs), turn.line))
-        for paragraph in turn.paragraphs:
-            document.quotes.extend(QuoteUnit(index, q) for q in paragraph_quotes(paragraph))
+        for part in turn.parts:
+            document.quotes.extend(_quote_units(index, part))
     _add_reported(document, attribution.narration, speakers)
     _order_by_line(document)
-    if not attribution.labels_seen and not facts.monologues:
+    if not attribution.labels_seen and not attribution.turns:
         document.notes.append("no speaker labels: kept as narration (no quotes)")
     return document
+
+
+def _quote_units(passage: int, part: Paragraph) -> list[QuoteUnit]:
+    """A paragraph's quotes: one with its original when it has one (the two are aligned as
+    paragraphs, not sentence by sentence), else its sentences packed into quotes."""
+    if part.original:
+        return [QuoteUnit(passage, part.text.strip(), original=part.original.strip(),
+                          original_lang=part.original_lang, start=part.start)]
+    return [QuoteUnit(passage, text, start=part.start) for text in paragraph_quotes(part.text)]
+
+
+def _attribute(
+    document: Document,
+    paragraphs: list[Paragraph],
+    matcher: LabelMatcher,
+    facts: SourceFacts,
+    stated: FileFacts,
+) -> Attribution:
+    """Attribute the paragraphs, with roles mapped by sources.toml, else by the file itself.
+
+    A file whose front matter names one person and which labels nobody is that
+    person's talk (sources.toml's `speaker` says so for files that cannot).
+    """
+    used = count_roles(p.text for p in paragraphs)
+    people = [name for person in stated.people if (name := matcher.speaker_for(person))]
+    labelled = {label.speaker for p in paragraphs if (label := matcher.match(p.text))}
+    mapping: dict[str, str] = {}
+    mapping.update(default_roles(used, people, labelled))
+    mapping.update(stated.roles)
+    mapping.update(facts.roles)
+    resolved = {}
+    for role, name in mapping.items():
+        speaker = matcher.speaker_for(name)
+        if speaker:
+            resolved[role] = speaker
+        elif played := sum(n for label, n in used.items() if RoleMap({role: name}).plays(label)):
+            document.unknown_labels[name] = played  # someone speakers.toml does not know yet
+    monologues = facts.monologues
+    if not monologues and not used and not labelled and len(set(people)) == 1:
+        monologues = (Monologue(speaker=people[0], after=""),)
+    return attribute(paragraphs, matcher, monologues, RoleMap(resolved))
 
 
 def _order_by_line(document: Document) -> None:
@@ -69,7 +120,7 @@ def _order_by_line(document: Document) -> None:
     new_index = {old: new for new, old in enumerate(order)}
     document.passages = [document.passages[i] for i in order]
     document.quotes = sorted(
-        (QuoteUnit(new_index[q.passage], q.text, q.kind) for q in document.quotes),
+        (replace(q, passage=new_index[q.passage]) for q in document.quotes),
         key=lambda q: q.passage,
     )
 

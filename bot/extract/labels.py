@@ -9,6 +9,7 @@ simplified), and the speech is always cut from the original text.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -128,6 +129,15 @@ class LabelMatcher:
         speaker = self.speaker_for(name)
         return Label(speaker, rest, style) if speaker else None
 
+    def label_prefix(self, text: str) -> str:
+        """The `Name:` label (of anyone, known or not) that opens `text`, '' when none."""
+        head = text[:LABEL_WINDOW]
+        colon = self._colon.match(fold_for_labels(head))
+        if colon:
+            return text[: colon.end()]
+        unknown = UNKNOWN_LABEL.match(head) or HAN_NAME_LABEL.match(head)
+        return text[: unknown.end()] if unknown else ""
+
     def starts_turn(self, line: str) -> bool:
         """True when `line` opens with a `Name:` label (used to split unspaced transcripts)."""
         head = line[:LABEL_WINDOW]
@@ -168,14 +178,19 @@ def _person_label(head: str) -> str | None:
 @lru_cache(maxsize=4096)
 def _is_person_name(name: str) -> bool:
     """Whether jieba classes every word of `name` as a person's name (李飞飞, 王小川; not 来源)."""
+    import jieba
     import jieba.posseg  # the segmenter's own package; its word classes load on first use
+
+    jieba.setLogLevel(logging.WARNING)  # its loading messages are not the report's
 
     return all(pair.flag.startswith(PERSON_NAME_CLASS) for pair in jieba.posseg.cut(name, HMM=True))
 
 
 def is_role(label: str) -> bool:
     """An interview role (`主持人`, `Q`) rather than a person's name."""
-    return label in ROLES or len(label) == 1
+    from bot.extract.roles import kind_of  # roles builds on this module
+
+    return label in ROLES or len(label) == 1 or kind_of(label) is not None
 
 
 def speakers_toml_entries(labels: Mapping[str, Mapping[str, int]]) -> str:
@@ -203,6 +218,6 @@ def speakers_toml_entries(labels: Mapping[str, Mapping[str, int]]) -> str:
             lines.append(f"name_zh = {json.dumps(label, ensure_ascii=False)}")
     roles = [label for label in order if is_role(label)]
     if roles:
-        lines += ["", "# Roles, not people: add each to the aliases of the person who holds it."]
+        lines += ["", "# Roles, not people: say who plays each, per document, in sources.toml (roles = {...})."]
         lines += [seen(label) for label in roles]
     return "\n".join(lines) + "\n"

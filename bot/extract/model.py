@@ -24,6 +24,13 @@ class QuoteUnit:
     passage: int  # index into Document.passages
     text: str
     kind: SpeechKind = "speech"
+    original: str | None = None  # the speaker's own words that `text` translates
+    original_lang: str | None = None  # their language ("en", "zh")
+    start: float | None = None  # when it is said, in seconds from the start of the recording
+
+
+# Reasons a paragraph of speech has nobody to quote (an audience question is meant to be nobody's).
+UNATTRIBUTED = ("unattributed", "unknown-speaker", "unmapped-role")
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,11 @@ class Document:
     dropped: list[Dropped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line messages: converted, skipped, ...
     unknown_labels: dict[str, int] = field(default_factory=dict)  # label -> times, not in speakers.toml
+    unmapped_roles: dict[str, int] = field(default_factory=dict)  # role label -> times, nobody mapped
+    hosts: set[str] = field(default_factory=set)  # speakers a role label names as the interviewer
     skipped: bool = False  # unreadable, empty or not text: nothing of it is stored
 
     @property
     def unattributed(self) -> list[Dropped]:
         """Paragraphs that look like speech but have no known speaker."""
-        return [d for d in self.dropped if d.reason in ("unattributed", "unknown-speaker")]
+        return [d for d in self.dropped if d.reason in UNATTRIBUTED]

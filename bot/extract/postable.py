@@ -449,7 +449,8 @@ def judge_document(
     `speakers` (the speaker table) gives the names a host may call the guest
     by; the hosts are found from the dialogue unless given.
     """
-    hosts = find_hosts(document.passages) if hosts is None else hosts
+    if hosts is None:
+        hosts = find_hosts(document.passages) | document.hosts
     in_document = {p.speaker for p in document.passages}
     names = {
         s.name: tuple(n for n in s.all_names if len(n) >= 2) for s in speakers if s.name in in_document

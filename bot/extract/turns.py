@@ -9,26 +9,34 @@ monologue there. What is not speech is dropped with a reason, for the report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from bot.extract import classify
-from bot.extract.labels import LabelMatcher, fold_for_labels
+from bot.extract.labels import Label, LabelMatcher, fold_for_labels
 from bot.extract.model import Dropped
 from bot.extract.paragraphs import Paragraph
+from bot.extract.roles import RoleLabel, RoleMap, match_role
 from bot.metadata import Monologue
 
+# Subtitles mark a change to a speaker they do not name with `>>`: nobody's words.
+UNNAMED_TURN = ">>"
 # Short replies (`是的。`, `當然。`) recur naturally; longer identical paragraphs are a page repeating itself.
 MIN_REPEATED_BLOCK = 12
 
 
 @dataclass
 class Turn:
-    """One speaker's turn: the paragraphs said in a row."""
+    """One speaker's turn: the paragraphs said in a row (labels and editors' notes cut off)."""
 
     speaker: str
     line: int | None  # the label's line; None until a monologue's first paragraph
-    paragraphs: list[str] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)  # where each paragraph starts
+    parts: list[Paragraph] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text of each paragraph."""
+        return [part.text for part in self.parts]
 
 
 @dataclass
@@ -40,6 +48,8 @@ class Attribution:
     narration: list[Paragraph] = field(default_factory=list)
     labels_seen: int = 0
     labelled_speakers: set[str] = field(default_factory=set)
+    unmapped_roles: Counter[str] = field(default_factory=Counter)  # role label -> times
+    hosts: set[str] = field(default_factory=set)  # speakers a host's role label stands for
 
 
 def _starts_with(text: str, marker: str | None) -> bool:
@@ -51,14 +61,21 @@ def _starts_with(text: str, marker: str | None) -> bool:
 class _Attributor:
     """The state of one pass over a document's paragraphs."""
 
-    def __init__(self, matcher: LabelMatcher, monologues: tuple[Monologue, ...]) -> None:
+    def __init__(
+        self, matcher: LabelMatcher, monologues: tuple[Monologue, ...], roles: RoleMap
+    ) -> None:
         self.matcher = matcher
         self.monologues = monologues
+        self.roles = roles
         self.result = Attribution()
         self.turn: Turn | None = None
         self.monologue: Monologue | None = None
         self.in_footer = False
         self.seen: set[str] = set()
+        for monologue in monologues:
+            if not monologue.after:  # the whole document is this person's, from its start
+                self.monologue = monologue
+                self.open_turn(monologue.speaker, None)
 
     def open_turn(self, speaker: str, line: int | None) -> None:
         self.close_turn()
@@ -74,6 +91,7 @@ class _Attributor:
 
     def add_speech(self, paragraph: Paragraph, text: str) -> None:
         text = classify.remove_editors_notes(text)
+        original = classify.remove_editors_notes(paragraph.original) if paragraph.original else None
         key = fold_for_labels("".join(ch for ch in text if ch.isalnum()))
         if len(key) >= MIN_REPEATED_BLOCK:
             if key in self.seen:  # a block the page repeats is stored once
@@ -83,12 +101,11 @@ class _Attributor:
         if self.turn is not None and text:
             if self.turn.line is None:
                 self.turn.line = paragraph.line
-            self.turn.paragraphs.append(text)
-            self.turn.lines.append(paragraph.line)
+            self.turn.parts.append(replace(paragraph, text=text, original=original or None))
 
     def section_marker(self, paragraph: Paragraph) -> bool:
         """Enter or leave a hand-declared monologue section; True when `paragraph` is a marker."""
-        if self.monologue and _starts_with(paragraph.text, self.monologue.until):
+        if self.monologue and self.monologue.until and _starts_with(paragraph.text, self.monologue.until):
             self.close_turn()
             self.monologue = None
             self.drop(paragraph, "heading")
@@ -117,11 +134,34 @@ class _Attributor:
         current = self.turn.speaker if self.turn else None
         return speaker in self.result.labelled_speakers and speaker != current
 
+    def role_speaker(self, paragraph: Paragraph, role: RoleLabel) -> Label | None:
+        """The label of the person who plays `role` here; None when nobody does: the turn
+        before ends, the paragraph is dropped (an audience question always is)."""
+        speaker = self.roles.speaker(role)
+        if speaker:
+            if role.kind == "host":
+                self.result.hosts.add(speaker)
+            return Label(speaker, role.rest, "colon")
+        self.close_turn()
+        self.result.labels_seen += 1
+        if role.kind == "audience":
+            self.drop(paragraph, "audience")
+        else:
+            self.result.unmapped_roles[role.label] += 1
+            self.drop(paragraph, "unmapped-role")
+        return None
+
     def feed(self, paragraph: Paragraph) -> None:
         text = paragraph.text
         if self.section_marker(paragraph):
             return
-        label = self.matcher.match(text, allow_glued=self.may_glue())
+        role = match_role(text)
+        if role is not None:
+            label = self.role_speaker(paragraph, role)
+            if label is None:
+                return
+        else:
+            label = self.matcher.match(text, allow_glued=self.may_glue())
         if label and label.style == "glued" and not self.may_glue(label.speaker):
             label = None
         if label:
@@ -137,7 +177,7 @@ class _Attributor:
 
     def feed_unlabelled(self, paragraph: Paragraph) -> None:
         text = paragraph.text
-        if self.matcher.unknown_label(text):
+        if self.matcher.unknown_label(text) or text.startswith(UNNAMED_TURN):
             # Someone the speaker table does not know: their turn is nobody's quote.
             self.close_turn()
             self.result.labels_seen += 1
@@ -168,10 +208,13 @@ class _Attributor:
 
 
 def attribute(
-    paragraphs: list[Paragraph], matcher: LabelMatcher, monologues: tuple[Monologue, ...] = ()
+    paragraphs: list[Paragraph],
+    matcher: LabelMatcher,
+    monologues: tuple[Monologue, ...] = (),
+    roles: RoleMap | None = None,
 ) -> Attribution:
     """Assign every paragraph to a speaker's turn, or drop it with a reason."""
-    attributor = _Attributor(matcher, monologues)
+    attributor = _Attributor(matcher, monologues, roles or RoleMap({}))
     for paragraph in paragraphs:
         attributor.feed(paragraph)
     attributor.close_turn()
@@ -239,8 +282,8 @@ def restore_lost_labels(turns: list[Turn]) -> list[Turn]:
             cut and before and after
             and after.speaker == turn.speaker and before.speaker != turn.speaker
         ):
-            repaired.append(Turn(turn.speaker, turn.line, turn.paragraphs[:cut], turn.lines[:cut]))
-            repaired.append(Turn(before.speaker, turn.lines[cut], turn.paragraphs[cut:], turn.lines[cut:]))
+            repaired.append(Turn(turn.speaker, turn.line, turn.parts[:cut]))
+            repaired.append(Turn(before.speaker, turn.parts[cut].line, turn.parts[cut:]))
         else:
             repaired.append(turn)
     return repaired

@@ -31,6 +31,7 @@ from bot import lexicon, meaning
 from bot.extract import extract_document, find_documents
 from bot.extract.model import Document
 from bot.extract.postable import Judgement, judge_document
+from bot.extract.roles import check_people
 from bot.index import append
 from bot.index.fingerprint import (
     DOCUMENTS_KEY,
@@ -105,6 +106,7 @@ def extract_paths(
     speakers = load_speakers(Path(seeds_dir))
     facts = load_sources(Path(seeds_dir))
     if speakers:  # without any, NoSpeakersError below says what to add
+        check_people(speakers)
         check_monologues(facts, speakers)
     documents = []
     for path in find_documents(paths):

@@ -34,7 +34,7 @@ def insert_documents(
     segmenter: Segmenter,
 ) -> None:
     """Store each document's source, passages and quotes (a quote `seen` already is left out)."""
-    texts = (unit.text for document in documents for unit in document.quotes)
+    texts = ((unit.text, unit.original) for document in documents for unit in document.quotes)
     segmenter.load()
     with build_pool(sum(len(d.quotes) for d in documents)) as pool:
         # Each quote's key and search fields, computed by the workers while this
@@ -127,6 +127,9 @@ def insert_quotes(
                 "position": position,
                 "kind": unit.kind,
                 "text": unit.text,
+                "original": unit.original,
+                "original_lang": unit.original_lang,
+                "start": unit.start,
                 **search_fields,
                 "postable": int(judgement.postable),
                 "postable_score": judgement.score,
@@ -136,9 +139,13 @@ def insert_quotes(
     db.table("quotes").insert_all(rows)
 
 
-def quote_fields(text: str, segmenter: Segmenter) -> tuple[str, dict[str, object]]:
-    """What the build computes from a quote's text alone: its dedupe key and search fields."""
-    return normalize.dedupe_key(text), terms.search_fields(text, segmenter)
+def quote_fields(
+    words: tuple[str, str | None], segmenter: Segmenter
+) -> tuple[str, dict[str, object]]:
+    """What the build computes from a quote's words (its text and any original) alone: its
+    dedupe key and search fields."""
+    text, original = words
+    return normalize.dedupe_key(text), terms.search_fields(text, segmenter, original)
 
 
 @contextlib.contextmanager

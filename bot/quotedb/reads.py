@@ -52,6 +52,13 @@ class Quote:
     source: Source
     postable: bool = True  # stands on its own for a reader who sees only it (bot.extract.postable)
     postable_why: tuple[str, ...] = ()  # the judgement's reason codes
+    original: str | None = None  # the speaker's own words, when `text` is a translation
+    original_lang: str | None = None  # their language ("en", "zh")
+    start: float | None = None  # seconds into the recording, for quotes from subtitles
+
+    def cited(self) -> dict[str, object]:
+        """The original and the moment a JSON answer carries (`quotes --json`, `ask --json`)."""
+        return {"original": self.original, "original_lang": self.original_lang, "start": self.start}
 
 
 class Pickable(NamedTuple):
@@ -219,20 +226,21 @@ class QuoteDB:
 
     def _quotes(self, where: str, params: tuple[object, ...] = ()) -> list[Quote]:
         rows = self.conn.execute(
-            "SELECT id, text, speaker_id, kind, passage_id, source_id, postable, postable_why "
-            f"FROM quotes {where}",
+            "SELECT id, text, speaker_id, kind, passage_id, source_id, postable, postable_why, "
+            f"original, original_lang, start FROM quotes {where}",
             params,
         ).fetchall()
         return [self._quote(*row) for row in rows]
 
     def _quote(
         self, qid: int, text: str, sid: int, kind: SpeechKind, passage_id: int, source_id: int,
-        postable: int, why: str | None,
+        postable: int, why: str | None, original: str | None = None,
+        original_lang: str | None = None, start: float | None = None,
     ) -> Quote:
         speaker = self.speakers_by_id[sid]
         source = self._sources.get(source_id) or Source("")
         return Quote(qid, text, speaker.name, speaker.name_zh, kind, passage_id, source,
-                     bool(postable), tuple(json.loads(why or "[]")))
+                     bool(postable), tuple(json.loads(why or "[]")), original, original_lang, start)
 
     def context(self, quote_id: int) -> Context | None:
         """The quote's whole turn and the turn before it."""

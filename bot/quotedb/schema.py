@@ -16,11 +16,14 @@ from bot.metadata import Speaker
 from bot.records import Source
 
 # Bump when a table changes: a database of another version must be rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Columns the matcher reads: the segmented comparison form (the comparison form
 # itself is it without spaces, so it is not stored twice) and the quotability prior.
 SEARCH_COLUMNS = {"tokens": str, "quality": float}
+# What a translated quote keeps of the speaker's own words (their language: "en", "zh"),
+# and when a quote from a recording is said (seconds from its start); NULL when unknown.
+ORIGINAL_COLUMNS = {"original": str, "original_lang": str, "start": float}
 # Columns the picker reads (/random, /daily, an empty inline query): the postability
 # judgement made at ingest (flag, score, reason codes as a JSON list) and the
 # quote's near-duplicate group (the smallest id of the quotes saying the same words).
@@ -85,7 +88,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db.table("passages").create_index(["prev_id"])
     db.table("quotes").create(
         {"id": int, "passage_id": int, "speaker_id": int, "source_id": int, "position": int,
-         "kind": str, "text": str, **SEARCH_COLUMNS, **PICK_COLUMNS},
+         "kind": str, "text": str, **ORIGINAL_COLUMNS, **SEARCH_COLUMNS, **PICK_COLUMNS},
         pk="id",
         foreign_keys=[
             ("passage_id", "passages", "id"),
