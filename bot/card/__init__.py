@@ -18,7 +18,7 @@ from bot.card.render import THEMES, CardLayout, CardText, draw, layout_card, png
 from bot.messages import Language, is_chinese
 from bot.reply.language import CONVERSIONS, DEFAULT_THEME, in_script, parse_theme
 from bot.reply.markup import escape, safe_url, telegram_length
-from bot.reply.render import attribution_html, details_text, speaker_name
+from bot.reply.render import attribution_html, details_text, reader_text, speaker_name
 from bot.search import Quote
 
 __all__ = ["THEMES", "CardLayout", "CardText", "MAX_CAPTION_CHARS", "caption_html", "card_key",
@@ -52,7 +52,7 @@ def card_text(quote: Quote, lang: Language, script: str | None) -> CardText:
     title = in_script(source.title or source.event, script)
     details = details_text(source, script)
     return CardText(
-        quote=in_script(quote.text, script),
+        quote=reader_text(quote, lang, script),
         speaker=speaker_name(quote, lang, script),
         title=f"《{title}》" if title and is_chinese(lang) else title,
         details=details,
@@ -83,7 +83,7 @@ def caption_html(quote: Quote, lang: Language = "en", script: str | None = None)
     after = "\n" + attribution_html(quote, lang, script)
     marks = ("「", "」") if is_chinese(lang) else ("“", "”")
     budget = MAX_CAPTION_CHARS - telegram_length(after + "".join(marks))
-    text = shorten(in_script(quote.text, script),
+    text = shorten(reader_text(quote, lang, script),
                    lambda s: telegram_length(escape(s)) <= budget)
     caption = f"{marks[0]}{escape(text)}{marks[1]}{after}"
     if telegram_length(caption) > MAX_CAPTION_CHARS:  # an extremely long title or name

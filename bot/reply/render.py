@@ -98,17 +98,55 @@ def attribution_html(quote: Quote, lang: Language, script: str | None) -> str:
 
 
 def quote_html(quote: Quote, lang: Language, script: str | None, header: str = "") -> str:
-    """A quote as a message: 「quote」——Speaker《title》 in Chinese, quote / — Speaker in English."""
+    """A quote as a message: 「quote」——Speaker《title》 in Chinese, quote / — Speaker in English.
+
+    A translated quote shows the speaker's own words too: first in English chats, with
+    the translation under it; in Chinese chats in an expandable block quote under the
+    translation, one tap away.
+    """
     frame_after = "\n" + attribution_html(quote, lang, script)
     frame_before = header + "\n\n" if header else ""
     marks = ("「", "」") if is_chinese(lang) else ("", "")
+    text = in_script(quote.text, script)
+    if quote.original:
+        return fit(frame_before + _bilingual_body(quote, text, lang, frame_before + frame_after) + frame_after)
     budget = (
         MAX_MESSAGE_CHARS
         - telegram_length(frame_before + frame_after)
         - telegram_length("".join(marks))
     )
-    body = escape_within(in_script(quote.text, script), budget)
+    body = escape_within(text, budget)
     return fit(f"{frame_before}{marks[0]}{body}{marks[1]}{frame_after}")
+
+
+def reads_original_first(quote: Quote, lang: Language) -> bool:
+    """Whether readers of `lang` get the speaker's own words first (English chats, when the
+    speaker spoke English): the card and the caption then show those words."""
+    return bool(quote.original) and not is_chinese(lang) and quote.original_lang == "en"
+
+
+def reader_text(quote: Quote, lang: Language, script: str | None) -> str:
+    """The words a reader of `lang` reads first: the original or the text in their script."""
+    if reads_original_first(quote, lang) and quote.original:
+        return quote.original
+    return in_script(quote.text, script)
+
+
+def _bilingual_body(quote: Quote, text: str, lang: Language, frame: str) -> str:
+    """The translation and the original, in the order and form the chat's readers want."""
+    original = quote.original or ""
+    wrappers = (
+        ("", "\n<i>", "</i>")
+        if reads_original_first(quote, lang)
+        else ("「" if is_chinese(lang) else "", ("」" if is_chinese(lang) else "") + "\n<blockquote expandable>", "</blockquote>")
+    )
+    room = MAX_MESSAGE_CHARS - telegram_length(frame + "".join(wrappers))
+    first, second = (original, text) if reads_original_first(quote, lang) else (text, original)
+    first_room, second_room = fair_shares([telegram_length(escape(first)), telegram_length(escape(second))], room)
+    return (
+        f"{wrappers[0]}{escape_within(first, first_room)}{wrappers[1]}"
+        f"{escape_within(second, second_room)}{wrappers[2]}"
+    )
 
 
 def passage_window(passage: str, quote_text: str) -> tuple[str, str, str]:
