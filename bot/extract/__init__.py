@@ -13,9 +13,9 @@ from bot.extract import bilingual, source_info
 from bot.extract.labels import LabelMatcher, name_alternation
 from bot.extract.model import Document, Dropped, Passage, QuoteUnit
 from bot.extract.paragraphs import Paragraph, split_paragraphs
-from bot.extract.quotes import paragraph_quotes, reported_quotes
+from bot.extract.quotes import paragraph_quotes, reported_quotes, split_sentences
 from bot.extract.reading import FileFacts, read_document
-from bot.extract.roles import RoleMap, count_roles, default_roles, kind_of
+from bot.extract.roles import RoleMap, count_roles, default_roles, kind_of, match_role
 from bot.extract.turns import Attribution, attribute
 from bot.metadata import Monologue, SourceFacts, Speaker
 from bot.records import Source
@@ -26,12 +26,54 @@ __all__ = ["Document", "Dropped", "Passage", "QuoteUnit", "extract_document", "f
 
 
 def find_documents(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every document file named in `paths`, folders searched one level deep, in name order."""
+    """Every document file named in `paths`, folders searched one level deep, in name order
+    (the original beside a translation, `talk.en.md` beside `talk.md`, is part of it)."""
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
+            yield from sorted(
+                p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and not translated_by(p)
+            )
         else:
             yield path
+
+
+# `talk.en.md` beside `talk.md`: the speaker's own words, in that language, of the translation.
+ORIGINAL_LANGUAGES = ("en",)
+
+
+def original_file(path: Path) -> Path | None:
+    """The file of the original words beside the translation at `path`, if there is one."""
+    for language in ORIGINAL_LANGUAGES:
+        for suffix in sorted(DOCUMENT_SUFFIXES):
+            candidate = path.with_name(f"{path.stem}.{language}{suffix}")
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def translated_by(path: Path) -> Path | None:
+    """The translation the file at `path` is the original of (`talk.md` for `talk.en.md`)."""
+    stem, dot, language = path.stem.rpartition(".")
+    if not dot or language not in ORIGINAL_LANGUAGES:
+        return None
+    for suffix in sorted(DOCUMENT_SUFFIXES):
+        candidate = path.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def original_sentences(path: Path, speakers: list[Speaker]) -> list[str]:
+    """The sentences of an original's file, its speaker labels cut off, in order."""
+    reading = read_document(path)
+    matcher = LabelMatcher(speakers)
+    found: list[str] = []
+    for paragraph in split_paragraphs(reading.text, matcher.starts_turn):
+        text = paragraph.text
+        role = match_role(text)
+        text = role.rest if role else text[len(matcher.label_prefix(text)):]
+        found.extend(s.strip() for s in split_sentences(text) if s.strip())
+    return found
 
 
 def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | None = None) -> Document:

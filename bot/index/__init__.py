@@ -28,7 +28,7 @@ from typing import NamedTuple
 import sqlite_utils
 
 from bot import lexicon, meaning
-from bot.extract import extract_document, find_documents
+from bot.extract import extract_document, find_documents, original_file
 from bot.extract.model import Document
 from bot.extract.postable import Judgement, judge_document
 from bot.extract.roles import check_people
@@ -39,6 +39,7 @@ from bot.index.fingerprint import (
     document_fingerprint,
     inputs_fingerprint,
 )
+from bot.index.originals import add_originals
 from bot.index.rows import (
     PARALLEL_BUILD_QUOTES,
     insert_documents,
@@ -136,7 +137,10 @@ def _extract_safely(
 ) -> Document:
     """Extract one document; an unreadable file becomes an empty document with a note."""
     try:
-        return extract_document(path, speakers, facts.get(path.name))
+        document = extract_document(path, speakers, facts.get(path.name))
+        if (original := original_file(path)) and not document.skipped:
+            add_originals(document, original, speakers)
+        return document
     except OSError as error:
         note = f"unreadable ({error.strerror or error}): skipped"
         return Document(Source(path.name), notes=[note], skipped=True)

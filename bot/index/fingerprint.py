@@ -35,6 +35,8 @@ def document_fingerprint(document: Document) -> str:
         digest.update(f"{passage.speaker}{_FIELD}{passage.kind}{_FIELD}{passage.line}{_FIELD}{passage.text}{_RECORD}".encode())
     for quote in document.quotes:
         digest.update(f"{quote.passage}{_FIELD}{quote.kind}{_FIELD}{quote.text}{_RECORD}".encode())
+        if quote.original or quote.start is not None:
+            digest.update(f"{quote.original}{_FIELD}{quote.original_lang}{_FIELD}{quote.start}{_RECORD}".encode())
     return digest.hexdigest()[:20]
 
 
