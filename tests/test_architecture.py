@@ -21,6 +21,7 @@ LAYERS = {
     "bot.records": -1,  # records every layer shares (a source): imports nothing of ours
     "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0,
     "bot.pick": 0,  # the picker: pure, imports nothing of ours
+    "bot.moments": 0,  # a video moment's link and label: standard library only
     "bot.extract": 1,
     "bot.state": 1,  # the state package's face and open_state_store (reads bot.config); inside it:
     "bot.state.store": 0.1, "bot.state.sqlite_schema": 0.2, "bot.state.sqlite_writer": 0.2,
