@@ -6,7 +6,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-_LATIN_END = re.compile(r"[A-Za-z0-9]$")
+# A line ending in a Latin word (or its sentence mark) and one starting with one are two
+# words of English apart: joined with a space.
+_LATIN_END = re.compile(r"[A-Za-z0-9][.,;:!?)\"'’”]*$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
 # A line ending like this closes a sentence, so a label on the next line starts a new turn.
 _SENTENCE_END = re.compile(r"[。！？!?….”」』）)\]\"']$")
