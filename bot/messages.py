@@ -225,6 +225,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "field_date": {"en": "Date", "zh-Hans": "日期", "zh-Hant": "日期"},
     "field_event": {"en": "Event", "zh-Hans": "场合", "zh-Hant": "場合"},
     "field_link": {"en": "Link", "zh-Hans": "链接", "zh-Hant": "連結"},
+    "field_moment": {"en": "Said at", "zh-Hans": "时间点", "zh-Hant": "時間點"},
     "field_speaker": {"en": "Speaker", "zh-Hans": "说话人", "zh-Hant": "說話人"},
     "field_share": {"en": "Share this quote", "zh-Hans": "分享这句", "zh-Hant": "分享這句"},
     "untitled": {"en": "untitled", "zh-Hans": "无题", "zh-Hant": "無題"},

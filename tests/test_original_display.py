@@ -52,3 +52,18 @@ def test_a_quote_without_an_original_reads_as_before():
     plain = Quote(2, ZH, "Sam Altman", "萨姆·奥尔特曼", "speech", 1, Source("a.txt"))
     assert "blockquote" not in quote_html(plain, "zh-Hans", None)
     assert "<i>" not in quote_html(plain, "en", None)
+
+
+def test_a_quote_from_a_video_links_its_title_and_source_view_to_the_moment():
+    from bot.reply.render import source_html
+
+    source = Source("talk.srt", title="Ilya at Stanford", url="https://www.youtube.com/watch?v=abc123XYZ00")
+    quote = Quote(3, "Learning is compression.", "Ilya Sutskever", "", "speech", 1, source, start=754.2)
+    html = quote_html(quote, "en", None)
+    assert 'href="https://www.youtube.com/watch?v=abc123XYZ00&amp;t=754s"' in html
+    view = source_html(quote, "en", None, None)
+    assert "Said at: <a href=\"https://www.youtube.com/watch?v=abc123XYZ00&amp;t=754s\">12:34</a>" in view
+    assert_telegram_html(view)
+    elsewhere = Quote(4, "x y z", "Ilya Sutskever", "", "speech", 1, Source("a.srt", url="https://example.com/talk"),
+                      start=61.0)
+    assert "Said at: 1:01" in source_html(elsewhere, "en", None, None)  # no player link to make

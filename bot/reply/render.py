@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.messages import Language, is_chinese, say
+from bot.moments import format_moment, moment_url
 from bot.reply.language import in_script
 from bot.reply.markup import (
     MAX_MESSAGE_CHARS,
@@ -58,12 +59,13 @@ def is_question(text: str) -> bool:
     return "?" in tail or "?" in tail or tail.endswith(("吗", "呢", "嗎"))
 
 
-def title_html(source: Source, lang: Language, script: str | None) -> str:
-    """The source title (else its event) in the chat's script, linked when the source has a URL."""
+def title_html(source: Source, lang: Language, script: str | None, start: float | None = None) -> str:
+    """The source title (else its event) in the chat's script, linked when the source has a
+    URL (a video at the moment `start`, in seconds, when the player can open there)."""
     title = in_script(source.title or source.event, script)
     if not title:
         return ""
-    url = safe_url(source.url)
+    url = safe_url(moment_url(source.url, start))
     text = escape(clip(title, 200))
     return f'<a href="{escape(url)}">{text}</a>' if url else text
 
@@ -83,7 +85,7 @@ def details_text(source: Source, script: str | None) -> str:
 def attribution_html(quote: Quote, lang: Language, script: str | None) -> str:
     """The lines after a quote: speaker, source title (linked), publisher and date."""
     speaker = escape(speaker_name(quote, lang, script))
-    title = title_html(quote.source, lang, script)
+    title = title_html(quote.source, lang, script, quote.start)
     details = source_details(quote.source, script)
     if is_chinese(lang):
         lines = [f"——{speaker}" + (f"《{title}》" if title else "")]
@@ -227,6 +229,11 @@ def source_html(quote: Quote, lang: Language, script: str | None, share_link: st
     field("field_event", in_script(source.event, script))
     url = safe_url(source.url)
     field("field_link", url)
+    if quote.start is not None:
+        moment = safe_url(moment_url(source.url, quote.start))
+        label = escape(format_moment(quote.start))
+        shown = f'<a href="{escape(moment)}">{label}</a>' if moment and moment != url else label
+        field("field_moment", shown, raw_html=True)
     name = quote.speaker + (f" ({quote.speaker_zh})" if quote.speaker_zh else "")
     field("field_speaker", name)
     field("field_share", share_link)
