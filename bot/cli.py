@@ -89,7 +89,8 @@ SEEDS_OPTION = click.option(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @SEEDS_OPTION
 @DB_OPTION
-@click.option("--strict", is_flag=True, help="Fail when a document has unattributed speech.")
+@click.option("--strict", is_flag=True,
+              help="Fail when a document has unattributed speech or a quote still holding markup.")
 @click.option("--verbose", "-v", is_flag=True, help="List every unattributed paragraph.")
 @click.option("--full", is_flag=True, help="Build everything again, even when documents were only added.")
 @click.option("--replace", is_flag=True,
@@ -127,9 +128,11 @@ def ingest(
             corpus = _extract_corpus(seeds_dir, db_path)
             _print_ingest_report(corpus.documents, verbose, corpus.judgements)
             unattributed = sum(len(d.unattributed) for d in corpus.documents)
-            if strict and unattributed:
+            markup = sum(len(d.markup) for d in corpus.documents)
+            if strict and (unattributed or markup):
                 raise click.ClickException(
-                    f"--strict: {unattributed} unattributed paragraph(s), see above; {db_path} left as it was"
+                    f"--strict: {unattributed} unattributed paragraph(s), {markup} quote(s) with markup, "
+                    f"see above; {db_path} left as it was"
                 )
             counts = _build(corpus, db_path, full=full or replace)
     what = _what_ingest_changed(db_path, counts, added, dropped if replace else None)
@@ -319,6 +322,8 @@ def _print_ingest_report(
     for doc in documents:
         for note in doc.notes:
             click.echo(f"{doc.source.file}: {note}")
+        for item in doc.markup:
+            click.echo(f"{doc.source.file}:{item.line}: markup left out of a quote: {item.text[:60]}")
         shown = doc.unattributed if verbose else doc.unattributed[:5]
         for item in shown:
             click.echo(f"{doc.source.file}:{item.line}: {item.reason}: {item.text[:60]}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.extract import bilingual, source_info
 from bot.extract.labels import LabelMatcher, name_alternation
+from bot.extract.markup import find_markup
 from bot.extract.model import Document, Dropped, Passage, QuoteUnit
 from bot.extract.paragraphs import Paragraph, split_paragraphs
 from bot.extract.quotes import paragraph_quotes, reported_quotes, split_sentences
@@ -109,10 +110,27 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
         for part in turn.parts:
             document.quotes.extend(_quote_units(index, part))
     _add_reported(document, attribution.narration, speakers)
+    _drop_markup(document)
     _order_by_line(document)
     if not attribution.labels_seen and not attribution.turns:
         document.notes.append("no speaker labels: kept as narration (no quotes)")
     return document
+
+
+def _drop_markup(document: Document) -> None:
+    """Leave out every quote that still holds markup (a tag, an entity, emphasis marks): a
+    reader must never be served `<details>` as someone's words. Each is reported, and
+    `ingest --strict` fails on them."""
+    kept = []
+    for unit in document.quotes:
+        snippet = find_markup(unit.text) or (find_markup(unit.original) if unit.original else None)
+        if snippet:
+            line = document.passages[unit.passage].line
+            document.dropped.append(Dropped(line, unit.text, "markup"))
+            document.markup.append(Dropped(line, snippet, "markup"))
+        else:
+            kept.append(unit)
+    document.quotes = kept
 
 
 def _quote_units(passage: int, part: Paragraph) -> list[QuoteUnit]:

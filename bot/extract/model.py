@@ -54,6 +54,7 @@ class Document:
     unknown_labels: dict[str, int] = field(default_factory=dict)  # label -> times, not in speakers.toml
     unmapped_roles: dict[str, int] = field(default_factory=dict)  # role label -> times, nobody mapped
     hosts: set[str] = field(default_factory=set)  # speakers a role label names as the interviewer
+    markup: list[Dropped] = field(default_factory=list)  # quotes left out for markup: the snippet found
     skipped: bool = False  # unreadable, empty or not text: nothing of it is stored
 
     @property
