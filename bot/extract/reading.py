@@ -7,26 +7,33 @@ per-line marks that plain text cannot carry: which lines are set apart from the
 paragraph before them (a `<details>` block, a block quote, an indented paragraph:
 where bilingual notes put the speaker's original words), and when each subtitle
 paragraph starts.
+
+    .md .markdown    bot.extract.markdown_text  (text on the source's lines)
+    .html .htm, or text that starts like a page
+                     bot.extract.html_text      (a blank line between blocks)
+    .srt .vtt        bot.extract.subtitles.read_subtitles(text, suffix)
+    anything else    plain text, as it is; an indented paragraph after an
+                     unindented one is an aside
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.extract.decode import read_text
+from bot.extract.decode import decode_file, looks_like_html
+from bot.extract.file_facts import FileFacts
+from bot.extract.html_text import read_html
+from bot.extract.markdown_text import read_markdown
 
+__all__ = ["FileFacts", "Reading", "read_document", "read_plain", "MARKDOWN_SUFFIXES", "SUBTITLE_SUFFIXES"]
 
-@dataclass(frozen=True)
-class FileFacts:
-    """What a file states about itself; sources.toml wins over each of them."""
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+SUBTITLE_SUFFIXES = frozenset({".srt", ".vtt"})
 
-    title: str | None = None
-    date: str | None = None  # YYYY-MM-DD
-    url: str | None = None
-    publisher: str | None = None  # the channel, site or account that published it
-    people: tuple[str, ...] = ()  # who takes part, as the file names them
-    roles: dict[str, str] = field(default_factory=dict)  # role label -> person, when the file says
+_INDENTED = re.compile(r"^(?: {2,}|\t)\S")
+_UNINDENTED = re.compile(r"^\S")
 
 
 @dataclass
@@ -44,5 +51,53 @@ class Reading:
 
 def read_document(path: Path) -> Reading:
     """Read any supported file into a Reading ('' text when it is skipped)."""
-    text, notes = read_text(Path(path))
-    return Reading(text, notes)
+    path = Path(path)
+    text, notes = decode_file(path)
+    if text is None:
+        return Reading("", notes)
+    suffix = path.suffix.lower()
+    if suffix in SUBTITLE_SUFFIXES:
+        return _read_subtitles(text, suffix, notes)
+    if looks_like_html(path, text):
+        text, asides, facts = read_html(text)
+        return Reading(text, [*notes, "converted from HTML to text"], facts, asides)
+    if suffix in MARKDOWN_SUFFIXES:
+        text, asides, facts, more = read_markdown(text)
+        return Reading(text, [*notes, "converted from Markdown to text", *more], facts, asides)
+    return read_plain(text, notes)
+
+
+def read_plain(text: str, notes: list[str] | None = None) -> Reading:
+    """Plain text as it is; an indented paragraph (every line starts with two spaces or a
+    tab) right after an unindented one is set apart, when the file indents that way
+    (most indented paragraphs follow an unindented one, not each other)."""
+    blocks: list[tuple[int, list[str]]] = []  # (first line, lines) of each paragraph
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        if blocks and blocks[-1][0] + len(blocks[-1][1]) == number:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((number, [line]))
+    indented = [all(_INDENTED.match(line) for line in lines) for _, lines in blocks]
+    after_plain = [
+        i for i in range(1, len(blocks)) if indented[i] and _UNINDENTED.match(blocks[i - 1][1][0])
+    ]
+    asides: dict[int, str] = {}
+    if after_plain and 2 * len(after_plain) >= sum(indented):
+        for i in after_plain:
+            first, lines = blocks[i]
+            asides.update((first + offset, "") for offset in range(len(lines)))
+    return Reading(text, list(notes or []), asides=asides)
+
+
+def _read_subtitles(text: str, suffix: str, notes: list[str]) -> Reading:
+    """Subtitles, read by bot.extract.subtitles; as plain text until that reader exists."""
+    try:
+        from bot.extract.subtitles import read_subtitles  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError as error:
+        if error.name != "bot.extract.subtitles":
+            raise
+        return read_plain(text, [*notes, f"no {suffix} reader yet: read as plain text"])
+    text, times, more = read_subtitles(text, suffix)
+    return Reading(text, [*notes, *more], times=times)
