@@ -248,13 +248,17 @@ def test_a_page_is_known_by_its_content_too(tmp_path):
         "<html><head><title>没有结束",
         "<p>Sam Altman: 你好<scr",
         "<div><<<>>> & &amp &#xZZ; <p =x>文字</p>",
+        "<p>图<![i](j)> 和 <![if !IE]>文字<![endif]> 和 <!foo> <![CDATA[x]]></p><!",
         "",
     ],
 )
-def test_broken_html_does_not_crash(tmp_path, page):
-    reading = read(tmp_path, page, "broken.html")
+@pytest.mark.parametrize("name", ["broken.html", "broken.md"])
+def test_broken_html_does_not_crash(tmp_path, page, name):
+    reading = read(tmp_path, page, name)
     assert isinstance(reading.text, str)
     assert "<p>" not in reading.text
+    lines = reading.text.split("\n")
+    assert all(lines[n - 1].strip() for n in reading.asides)
 
 
 def test_broken_html_keeps_what_it_can(tmp_path):

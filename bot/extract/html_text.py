@@ -9,6 +9,7 @@ a `<summary>` is not text but the aside's summary ("Original English").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -27,6 +28,8 @@ _SKIPPED_TAGS = frozenset(
 )
 _VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _CELL_TAGS = frozenset({"td", "th"})
+_IE_CONDITION = re.compile(r"<!\[(?:if\b[^\]]*|else|endif)\]>", re.IGNORECASE)
+_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[|(?i:doctype))")
 
 
 class HtmlWalker:
@@ -172,6 +175,18 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.walker = walker
         self.first_line = first_line
+
+    def feed(self, data: str) -> None:
+        # Python's parser fails on a `<!` declaration it does not know (`<![i](j)>`, an
+        # image after a `<` in Markdown): IE's `<![if ...]>` goes, any other is text.
+        data = _IE_CONDITION.sub("", data)
+        super().feed(_DECLARATION.sub("&lt;!", data))
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except AssertionError:  # a declaration cut at the end of a fragment: left out
+            self.reset()
 
     def _line(self) -> int:
         return self.first_line + self.getpos()[0] - 1 if self.first_line else 0

@@ -53,6 +53,12 @@ class Layout:
         """Add text to the current line; its first visible piece sets the line's source line and aside."""
         if not text:
             return
+        if "\n" in text and self.keep_lines:
+            for number, piece in enumerate(text.split("\n")):
+                if number:
+                    self.newline()
+                self.write(piece, aside, hint + number if hint else 0)
+            return
         if text.strip():
             if not self._started:
                 self._started, self._hint, self._aside = True, hint, aside
