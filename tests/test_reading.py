@@ -4,8 +4,6 @@ the blocks set apart (a speaker's original words) marked and the file's own fact
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -121,6 +119,12 @@ def test_a_details_block_right_after_its_paragraph_is_still_set_apart(altman):
 def test_notes_speakers_are_attributed():
     document = extract_document(ALTMAN, SPEAKERS)
     assert speaker_of(document, "未来的货币") == ["Sam Altman"]
+    originals = {q.text[:8]: (q.original or "")[:30] for q in document.quotes}
+    assert originals == {
+        "我们会在它准备好": "We'll release it when it's rea",
+        "我认为算力会成为": "I think compute is going to be",
+        "我不认为会有某一": "I don't think there will be a ",
+    }
     assert document.source.title == "Sam Altman 谈 GPT-5、算力与 AGI｜中英对照笔记"
     assert document.source.publisher == "Big Technology Podcast"
     assert document.source.date == "2024-05-01"
@@ -166,6 +170,11 @@ def test_block_quotes_are_asides_on_their_source_lines():
         ("Lex Fridman", None), ("So language", ""),
     ]
     assert paragraphs[6].text == "A four-year-old child has seen through vision about fifty times more data than the biggest LLMs."
+    document = extract_document(LECUN, SPEAKERS)
+    assert [(document.passages[q.passage].speaker, (q.original or "")[:12]) for q in document.quotes] == [
+        ("Lex Fridman", "You've said "), ("Yann LeCun", "For a number"), ("Yann LeCun", "A four-year-"),
+        ("Lex Fridman", "So language "),
+    ]
 
 
 # --- An HTML page ------------------------------------------------------------------------
@@ -213,6 +222,8 @@ def test_page_blockquote_and_details_are_asides(panel):
 def test_page_speakers_are_attributed():
     document = extract_document(PANEL, SPEAKERS)
     assert speaker_of(document, "暂停六个月是一个非常糟糕的主意") == ["Andrew Ng"]
+    originals = [(q.original or "")[:24] for q in document.quotes]
+    assert originals == ["I think the six-month pa", "I agree. Today's systems", "", ""]
     assert speaker_of(document, "产品是应该监管的") == ["Yann LeCun"]
     assert document.source.url == "https://ml-frontier.example.com/posts/ng-lecun-pause"
 
@@ -476,22 +487,14 @@ def test_binary_files_are_skipped(tmp_path):
     assert (reading.text, reading.notes) == ("", ["binary, not text: skipped"])
 
 
-# --- Subtitles: bot.extract.subtitles.read_subtitles(text, suffix) ----------------------
+# --- Subtitles go to bot.extract.subtitles.read_subtitles(text, suffix) -------------------
 
 
-def test_subtitles_go_to_their_reader(tmp_path, monkeypatch):
-    calls = []
-
-    def read_subtitles(text: str, suffix: str) -> tuple[str, dict[int, float], list[str]]:
-        calls.append((text, suffix))
-        return "Sam Altman: 你好。\n", {1: 12.5}, ["read as subtitles"]
-
-    module = types.ModuleType("bot.extract.subtitles")
-    module.read_subtitles = read_subtitles  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bot.extract.subtitles", module)
-    reading = read(tmp_path, "1\n00:00:12,500 --> 00:00:14,000\nSam Altman: 你好。\n", "talk.srt")
-    assert calls == [("1\n00:00:12,500 --> 00:00:14,000\nSam Altman: 你好。\n", ".srt")]
-    assert (reading.text, reading.times, reading.notes) == ("Sam Altman: 你好。\n", {1: 12.5}, ["read as subtitles"])
+def test_subtitles_go_to_their_reader(tmp_path):
+    reading = read(tmp_path, "1\n00:00:12,500 --> 00:00:14,000\nSam Altman: 我认为这很重要。\n", "talk.srt")
+    assert "我认为这很重要。" in reading.text
+    assert reading.times[line_of(reading.text, "我认为这很重要。")] == 12.5
+    assert reading.asides == {}
 
 
 def test_markdown_notes_extract_end_to_end(tmp_path):
@@ -502,13 +505,6 @@ def test_markdown_notes_extract_end_to_end(tmp_path):
     )
     assert speaker_of(document, "民主化") == ["Yann LeCun"]
     assert document.source.title == "访谈"
-
-
-def test_subtitles_without_their_reader_are_plain_text(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "bot.extract.subtitles", None)  # as before it exists
-    reading = read(tmp_path, "WEBVTT\n\n00:01.000 --> 00:02.000\nSam Altman: 你好。\n", "talk.vtt")
-    assert reading.text == "WEBVTT\n\n00:01.000 --> 00:02.000\nSam Altman: 你好。\n"
-    assert reading.notes == ["no .vtt reader yet: read as plain text"]
 
 
 def test_a_details_block_never_closed_is_a_note(tmp_path):

@@ -92,12 +92,8 @@ def read_plain(text: str, notes: list[str] | None = None) -> Reading:
 
 
 def _read_subtitles(text: str, suffix: str, notes: list[str]) -> Reading:
-    """Subtitles, read by bot.extract.subtitles; as plain text until that reader exists."""
-    try:
-        from bot.extract.subtitles import read_subtitles  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError as error:
-        if error.name != "bot.extract.subtitles":
-            raise
-        return read_plain(text, [*notes, f"no {suffix} reader yet: read as plain text"])
+    """Subtitles, read by bot.extract.subtitles (imported here: webvtt-py is needed only then)."""
+    from bot.extract.subtitles import read_subtitles
+
     text, times, more = read_subtitles(text, suffix)
     return Reading(text, [*notes, *more], times=times)
