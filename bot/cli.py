@@ -226,11 +226,18 @@ def remove(file: str, seeds_dir: Path, db_path: Path) -> None:
 
     if problem := unwritable(db_path):
         raise click.ClickException(problem)
+    from bot.extract import original_file
+    from bot.index.added import Change, added_folder
+
     try:
         change = set_aside_one(file, seeds_dir, db_path)
     except AddError as error:
         raise click.ClickException(str(error)) from error
-    with undone_on_failure(change):
+    # The file of a translation's original words goes with it.
+    original = original_file(added_folder(db_path) / Path(file).name)
+    with undone_on_failure(change), undone_on_failure(
+        set_aside_one(original.name, seeds_dir, db_path) if original else Change()
+    ):
         counts = _build(_extract_corpus(seeds_dir, db_path), db_path, full=True)
     click.echo(f"removed {Path(file).name} from {db_path}: {_counts_line(counts)}")
 

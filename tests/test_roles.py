@@ -60,9 +60,21 @@ def test_match_role_needs_a_colon_and_keeps_the_label_as_written():
 
 
 def test_the_files_people_settle_a_role_only_when_unambiguous():
-    assert default_roles(["主持人", "主持人"], ["Lex Fridman", "Sam Altman"], {"Sam Altman"}) == {"host": "Lex Fridman"}
-    assert default_roles(["Q", "A"], ["Lex Fridman", "Sam Altman"], set()) == {}  # who is who?
-    assert default_roles(["Host"], ["Lex Fridman", "Sam Altman"], set()) == {}
+    def labelled(*names):
+        return lambda person: person in names
+
+    assert default_roles(["主持人", "主持人"], ["Lex Fridman", "Sam Altman"], labelled("Sam Altman")) == {
+        "host": "Lex Fridman"
+    }
+    assert default_roles(["Q", "A"], ["Lex Fridman", "Sam Altman"], labelled()) == {}  # who is who?
+    assert default_roles(["Host"], ["Lex Fridman", "Sam Altman"], labelled()) == {}
+
+
+def test_a_person_the_files_people_name_but_speakers_toml_lacks_is_reported_for_the_role(tmp_path):
+    text = "---\npeople: [Alex Kantrowitz, Sam Altman]\n---\n\n**主持人**: 你好。GPT-5 什么时候发布？\n\n**Sam Altman**: 准备好的时候。\n"
+    document = extract_text(tmp_path, text, name="notes.md")
+    assert document.unknown_labels == {"Alex Kantrowitz": 1}
+    assert document.unmapped_roles == {"主持人": 1}
 
 
 def test_role_map_prefers_the_exact_label_to_the_kind():

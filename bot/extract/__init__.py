@@ -15,7 +15,7 @@ from bot.extract.markup import find_markup
 from bot.extract.model import Document, Dropped, Passage, QuoteUnit
 from bot.extract.paragraphs import Paragraph, split_paragraphs
 from bot.extract.quotes import paragraph_quotes, reported_quotes, split_sentences
-from bot.extract.reading import FileFacts, read_document
+from bot.extract.reading import SUBTITLE_SUFFIXES, FileFacts, read_document
 from bot.extract.roles import RoleMap, count_roles, default_roles, kind_of, match_role
 from bot.extract.turns import Attribution, attribute
 from bot.metadata import Monologue, SourceFacts, Speaker
@@ -93,7 +93,11 @@ def extract_document(path: Path, speakers: list[Speaker], facts: SourceFacts | N
     asides = bilingual.mark_alternating_lines(text, reading.asides)
     paragraphs = split_paragraphs(text, matcher.starts_turn, asides, reading.times)
     paragraphs = bilingual.pair_originals(paragraphs, matcher.label_prefix)
-    _describe_source(document, text, paragraphs, facts, reading.facts)
+    # A line of speech is never a title (`Host：你如何看待…`); subtitles are all speech.
+    headings = [] if path.suffix.lower() in SUBTITLE_SUFFIXES else [
+        p for p in paragraphs if not (matcher.label_prefix(p.text) or match_role(p.text))
+    ]
+    _describe_source(document, text, headings, facts, reading.facts)
     attribution = _attribute(document, paragraphs, matcher, facts, reading.facts)
     document.dropped = attribution.dropped
     document.hosts = attribution.hosts
@@ -158,7 +162,7 @@ def _attribute(
     people = [name for person in stated.people if (name := matcher.speaker_for(person))]
     labelled = {label.speaker for p in paragraphs if (label := matcher.match(p.text))}
     mapping: dict[str, str] = {}
-    mapping.update(default_roles(used, people, labelled))
+    mapping.update(default_roles(used, stated.people, lambda person: matcher.speaker_for(person) in labelled))
     mapping.update(stated.roles)
     mapping.update(facts.roles)
     resolved = {}
@@ -186,14 +190,15 @@ def _order_by_line(document: Document) -> None:
 
 
 def _describe_source(
-    document: Document, text: str, paragraphs: list[Paragraph], facts: SourceFacts, stated: FileFacts
+    document: Document, text: str, headings: list[Paragraph], facts: SourceFacts, stated: FileFacts
 ) -> None:
     """Fill title, publisher, URL, date and script: sources.toml first, then what the file
-    states about itself (front matter, meta tags), then what its text shows."""
+    states about itself (front matter, meta tags), then what its text shows (the title
+    from `headings`, the paragraphs that are not speech)."""
     known, file = facts.source, document.source.file
     document.source = Source(
         file,
-        title=known.title or stated.title or source_info.find_title(paragraphs) or file,
+        title=known.title or stated.title or source_info.find_title(headings) or file,
         publisher=known.publisher or stated.publisher or source_info.find_publisher(text),
         url=known.url or stated.url or source_info.find_url(text),
         date=known.date or stated.date or source_info.find_date(text),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -92,13 +92,13 @@ class RoleMap:
 
 
 def default_roles(
-    used: Iterable[str], people: Iterable[str], labelled: set[str]
+    used: Iterable[str], people: Iterable[str], speaks_by_name: Callable[[str], bool]
 ) -> dict[str, str]:
     """Roles the file's own list of people settles: when the document uses one kind of
     role (audience aside) and exactly one listed person never speaks under their name,
     that person plays it. Anything less clear is left to sources.toml."""
     kinds = {kind for label in used if (kind := kind_of(label)) and kind != "audience"}
-    silent = [person for person in dict.fromkeys(people) if person not in labelled]
+    silent = [person for person in dict.fromkeys(people) if not speaks_by_name(person)]
     if len(kinds) == 1 and len(silent) == 1:
         return {kinds.pop(): silent[0]}
     return {}

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.extract import DOCUMENT_SUFFIXES, find_documents
+from bot.extract import DOCUMENT_SUFFIXES, find_documents, original_file
 
 
 class AddError(Exception):
@@ -109,6 +109,8 @@ def _documents_named(paths: Iterable[Path]) -> dict[str, Path]:
         if not found:
             suffixes = ", ".join(sorted(DOCUMENT_SUFFIXES))
             raise AddError(f"no documents ({suffixes}) in {given}")
+        # A translation brings the file of its original words with it (talk.en.md for talk.md).
+        found += [original for path in found if (original := original_file(path))]
         for path in found:
             other = documents.setdefault(path.name, path)
             if other != path and not filecmp.cmp(other, path, shallow=False):
