@@ -99,7 +99,7 @@ def ingest(
     paths: tuple[Path, ...], seeds_dir: Path, db_path: Path, strict: bool, verbose: bool, full: bool,
     replace: bool,
 ) -> None:
-    """Add transcripts (.txt, .md, .html files or folders) to the corpus and build the quote database.
+    """Add transcripts (.txt, .md, .html, .srt, .vtt files or folders) to the corpus and build the quote database.
 
     The corpus is every document in the --seeds folder plus the documents added to it,
     whose copies are kept beside the database (db/quotes.db keeps them in

@@ -43,3 +43,16 @@ def test_every_environment_variable_is_documented_with_its_default():
 def test_links_to_repository_files_resolve():
     for target in re.findall(r"\]\(((?!https?:|#)[^)]+)\)", README):
         assert (ROOT / target.split("#")[0]).exists(), target
+
+
+def test_the_roles_table_lists_every_role_label_the_extractor_knows():
+    from bot.extract.reading import SUBTITLE_SUFFIXES
+    from bot.extract.roles import ROLE_LABELS
+
+    section = README.split("### Hosts and guests: roles", 1)[1].split("\n### ", 1)[0]
+    for kind, labels in ROLE_LABELS.items():
+        row = next(line for line in section.splitlines() if line.startswith(f"| {kind} |"))
+        written = {label.lower() for label in re.findall(r"`([^`]+)`", row)}
+        assert written == set(labels), f"{kind}: README {sorted(written ^ set(labels))}"
+    formats = README.split("### Accepted formats", 1)[1].split("\n### ", 1)[0]
+    assert all(f"`{suffix}`" in formats for suffix in SUBTITLE_SUFFIXES)

@@ -160,7 +160,8 @@ def _attribute(
     """
     used = count_roles(p.text for p in paragraphs)
     people = [name for person in stated.people if (name := matcher.speaker_for(person))]
-    labelled = {label.speaker for p in paragraphs if (label := matcher.match(p.text))}
+    # Who speaks under their own name (only asked when the file names its people).
+    labelled = {label.speaker for p in paragraphs if (label := matcher.match(p.text))} if stated.people else set()
     mapping: dict[str, str] = {}
     mapping.update(default_roles(used, stated.people, lambda person: matcher.speaker_for(person) in labelled))
     mapping.update(stated.roles)
