@@ -270,3 +270,39 @@ def test_every_write_returns_while_another_process_holds_the_lock_and_lands_afte
     assert reopened.last_shown(5) == 21 and reopened.seen_in_order(5, query_id) == [21]
     assert reopened.daily(5) == DailySubscription(5, "08:30", "UTC")
     reopened.close()
+
+
+def test_a_needed_write_gives_up_on_a_lock_in_bounded_time_and_is_not_applied(tmp_path):
+    """Issue 20, item 3: no state write waits forever. A claim meeting a lock held longer
+    than the write time-out fails with StateStoreBusy, and was not made: claimed again
+    once the lock is gone, it succeeds (a claim made late would block its own holder)."""
+    import threading
+    import time
+
+    path = tmp_path / "state.db"
+    store = SQLiteStateStore(path)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # a backup holding the write lock, for long
+    outcome: list[object] = []
+
+    def claim() -> None:
+        started = time.monotonic()
+        try:
+            outcome.append(store.claim_daily(5, "2026-01-01", "me"))
+        except Exception as error:  # noqa: BLE001 - the outcome is the test's
+            outcome.append(error)
+        outcome.append(time.monotonic() - started)
+
+    claimer = threading.Thread(target=claim, daemon=True)
+    claimer.start()
+    claimer.join(timeout=12)
+    gave_up = not claimer.is_alive()
+    holder.execute("COMMIT")
+    holder.close()
+    claimer.join()
+    assert gave_up, "the claim was still waiting for the lock after 12 s"
+    error, waited = outcome
+    assert type(error).__name__ == "StateStoreBusy", error
+    assert waited < 8, waited
+    assert store.claim_daily(5, "2026-01-01", "me")  # the timed-out claim was not applied
+    store.close()

@@ -2,7 +2,8 @@
 
     store              the `StateStore` interface, its records and the limits both stores keep
     sqlite             `SQLiteStateStore`, the embedded default (one file, or ":memory:")
-    sqlite_writer      its one writer thread, so a locked file never blocks the event loop
+    sqlite_writer      its one writer thread: a locked file never blocks the event loop, and
+                       no write waits for a lock without end
     sqlite_schema      its tables, and the columns added to older files
     postgres           `PostgresStateStore`, shared by several replicas of the bot
     postgres_schema    its numbered migrations, applied by the bot itself
@@ -15,7 +16,7 @@ Callers use the interface and the names below. `PostgresStateStore` is imported 
 
 from bot.state.open import open_state_store
 from bot.state.sqlite import SQLiteStateStore
-from bot.state.sqlite_writer import WRITE_WAIT_SECONDS
+from bot.state.sqlite_writer import WRITE_TIMEOUT_SECONDS, WRITE_WAIT_SECONDS
 from bot.state.store import (
     DONE_UPDATE_TTL_SECONDS,
     MAX_QUERIES,
@@ -27,6 +28,7 @@ from bot.state.store import (
     DailySubscription,
     PendingUpdate,
     StateStore,
+    StateStoreBusy,
     StateStoreUnavailable,
     StoredQuery,
 )
@@ -38,12 +40,14 @@ __all__ = [
     "MAX_SEEN_PER_QUERY",
     "QUERY_TTL_SECONDS",
     "SEEN_TTL_SECONDS",
+    "WRITE_TIMEOUT_SECONDS",
     "WRITE_WAIT_SECONDS",
     "ChatSettings",
     "DailySubscription",
     "PendingUpdate",
     "SQLiteStateStore",
     "StateStore",
+    "StateStoreBusy",
     "StateStoreUnavailable",
     "StoredQuery",
     "open_state_store",

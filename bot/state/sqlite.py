@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from bot.state.sqlite_schema import create_schema
-from bot.state.sqlite_writer import WRITE_WAIT_SECONDS, T, Write, Writer, connect, transaction
+from bot.state.sqlite_writer import (
+    BACKGROUND_WRITE_SECONDS,
+    WRITE_TIMEOUT_SECONDS,
+    WRITE_WAIT_SECONDS,
+    T,
+    Write,
+    Writer,
+    connect,
+    transaction,
+)
 from bot.state.store import (
     DONE_UPDATE_TTL_SECONDS,
     MAX_QUERIES,
@@ -27,6 +36,7 @@ from bot.state.store import (
     DailySubscription,
     PendingUpdate,
     SQLReads,
+    StateStoreBusy,
     StoredQuery,
     new_query_id,
 )
@@ -40,11 +50,13 @@ class SQLiteStateStore(SQLReads):
 
     Reads use their own connection (WAL lets them run while another process writes);
     writes go to one writer thread. A caller waits at most `WRITE_WAIT_SECONDS` for
-    bookkeeping, so a quote is answered even while the file is locked; only
-    `record_updates` waits until its write is on disk.
+    bookkeeping, so a quote is answered even while the file is locked. The writes a
+    caller needs done (claims, leases, update records) wait until they are on disk, but
+    at most `write_timeout` seconds: then StateStoreBusy, and the write was not made.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, write_timeout: float = WRITE_TIMEOUT_SECONDS) -> None:
+        self.write_timeout = write_timeout
         self._memory = str(path) == ":memory:"
         if not self._memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +85,7 @@ class SQLiteStateStore(SQLReads):
         if self._writer is None:  # in memory: one connection, nothing else can lock it
             self._write_now(write)
             return
-        future = self._writer.submit(write)
+        future = self._writer.submit(write, BACKGROUND_WRITE_SECONDS)
         try:
             future.result(0 if self._writer.stalled else wait)
         except TimeoutError:
@@ -83,11 +95,34 @@ class SQLiteStateStore(SQLReads):
                 log.warning("state writes delayed (database busy); they finish in the background")
 
     def _write_now(self, write: Write[T]) -> T:
-        """Run `write` in a transaction and wait until it is on disk; returns its result."""
+        """Run `write` in a transaction and wait until it is on disk; returns its result.
+
+        StateStoreBusy after `write_timeout` seconds (a lock held elsewhere): the write
+        was not made. One not yet started is withdrawn; one being tried is given up by
+        the writer at the same deadline, so the wait stays bounded either way.
+        """
         if self._writer is None:
             with self._lock:
                 return transaction(self._conn, write)
-        return self._writer.submit(write).result()
+        future = self._writer.submit(write, self.write_timeout)
+        try:
+            return future.result(self.write_timeout)
+        except TimeoutError:
+            if future.cancel():
+                raise StateStoreBusy(
+                    f"state database busy for {self.write_timeout:.0f}s; write withdrawn"
+                ) from None
+            return future.result()  # being tried: made, or given up at its deadline
+
+    def ping(self) -> bool:
+        """False while writes fail (a full disk, an I/O error) until one succeeds again;
+        a lock is not a failure. Then a read, as for any store."""
+        if self._writer is not None and self._writer.failing is not None:
+            return False
+        try:
+            return self._read("SELECT 1") == [(1,)]
+        except sqlite3.Error:
+            return False
 
     def set_language(self, chat_id: int, language: str | None) -> None:
         self._write(lambda conn: conn.execute(

@@ -167,7 +167,8 @@ class StateStore(ABC):
         """Advance the lease's watermark (only while `holder` holds it)."""
 
     def ping(self) -> bool:
-        """True when the storage answers (for a health check)."""
+        """True when the storage answers and takes writes (for a health check). Blocks
+        (callers run it off the event loop), but not for long."""
         return True
 
     @abstractmethod
@@ -257,3 +258,8 @@ class SQLReads(StateStore):
 
 class StateStoreUnavailable(Exception):
     """The state server cannot be reached or used; the message is one clear line."""
+
+
+class StateStoreBusy(Exception):
+    """A write could not be made in time (a lock held elsewhere, e.g. by a backup): it was
+    not made, and will not be made later. Try again later."""
