@@ -553,18 +553,25 @@ def _entities(text: str) -> list[dict]:
 
 
 @asynccontextmanager
-async def running_bot(api: FakeBotAPI, quotes_db: Path, state_db: Path, options=None):
-    """The real Application polling the fake API; stopped and shut down on exit."""
+async def running_bot(
+    api: FakeBotAPI, quotes_db: Path, state_db: Path, options=None, heartbeat: Path | None = None
+):
+    """The real Application polling the fake API; stopped and shut down on exit. With
+    `heartbeat`, it keeps that heartbeat file as `quotebot run` does."""
     from bot.config import Settings
     from bot.search import Searcher
     from bot.state import SQLiteStateStore
     from bot.telegram import ALLOWED_UPDATES, build_application
 
     settings = Settings(
-        token=api.token, api_base_url=api.base_url, db_path=quotes_db, state_db_path=state_db
+        token=api.token, api_base_url=api.base_url, db_path=quotes_db, state_db_path=state_db,
+        **({"heartbeat_path": heartbeat} if heartbeat else {}),
     )
     state = SQLiteStateStore(state_db)
-    application = build_application(settings, Searcher(quotes_db), state, options or fast_options())
+    application = build_application(
+        settings, Searcher(quotes_db), state, options or fast_options(),
+        heartbeat=heartbeat is not None,
+    )
     await application.initialize()
     await application.post_init(application)
     await application.start()

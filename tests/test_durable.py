@@ -8,7 +8,9 @@ import signal
 import sys
 import time
 from collections import Counter
+from contextlib import asynccontextmanager
 
+import httpx
 import pytest
 
 from tests.fake_bot_api import FakeBotAPI
@@ -71,3 +73,91 @@ def test_compose_grace_period_covers_a_drain():
 
     grace = re.search(r"^\s+stop_grace_period: (\d+)s$", _compose_text(), re.M)
     assert grace and int(grace[1]) >= 30
+
+
+# -- issue 20, item 1: a full disk pauses polling, turns health red, and nothing is lost --------
+
+
+@pytest.fixture
+def disk(tmp_path):
+    """The state folder on a small tmpfs of its own, to fill up and free again."""
+    from tests.disk import DiskUnavailable, small_disk
+
+    try:
+        with small_disk(tmp_path / "disk") as disk:
+            yield disk
+    except DiskUnavailable as error:
+        pytest.skip(str(error))
+
+
+@asynccontextmanager
+async def health_endpoint(application):
+    """The webhook server's routes, in this process: its base URL (for GET /healthz)."""
+    import tornado.httpserver
+    import tornado.netutil
+    import tornado.web
+
+    from bot.telegram.webhook import routes
+
+    sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+    server = tornado.httpserver.HTTPServer(
+        tornado.web.Application(routes(application, "http://127.0.0.1/hook", "secret"))
+    )
+    server.add_sockets(sockets)
+    try:
+        yield f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
+    finally:
+        server.stop()
+        await server.close_all_connections()
+
+
+async def beat(application) -> None:
+    """Run the heartbeat job now (it runs every 30 s on its own)."""
+    from bot.heartbeat import JOB_NAME
+
+    [job] = application.job_queue.get_jobs_by_name(JOB_NAME)
+    await job.run(application)
+
+
+def polls(api: FakeBotAPI) -> int:
+    return len([call for call in api.attempts if call.method == "getUpdates"])
+
+
+async def test_a_full_disk_pauses_polling_turns_health_red_and_every_update_is_answered_after(
+    api, quotes_db, disk, tmp_path
+):
+    from bot.heartbeat import check_health
+    from tests.fake_bot_api import running_bot
+
+    heartbeat = tmp_path / "heartbeat"  # on another disk, so it can say what is wrong
+    chats = [20_000 + n for n in range(10)]
+    async with running_bot(api, quotes_db, disk.folder / "state.db", heartbeat=heartbeat) as bot, \
+            health_endpoint(bot) as health, httpx.AsyncClient() as client:
+        api.private_text(19_999, "warm up")
+        await api.wait_sent(19_999)
+        disk.fill()
+        for chat in chats:
+            api.private_text(chat, "印刷机")
+        await asyncio.sleep(4)  # the first record fails at once; polling backs off and retries
+        before = polls(api)
+        await asyncio.sleep(4)
+        assert polls(api) > before, "polling stopped"
+        await beat(bot)
+        healthy, line = check_health(heartbeat, max_age=120)
+        assert not healthy and "record" in line, line
+        answer = await client.get(health + "/healthz")
+        assert answer.status_code == 503 and answer.json()["state"] is False
+
+        disk.free()
+        freed = time.monotonic()
+        await api.wait_for(lambda: all(api.sent(chat) for chat in chats), timeout=40,
+                           what="every chat answered once space came back")
+        resumed = time.monotonic() - freed
+        await asyncio.sleep(1.0)  # time for any repeat to show up
+        await beat(bot)
+        assert check_health(heartbeat, max_age=120)[0]
+        assert (await client.get(health + "/healthz")).status_code == 200
+    answers = Counter(call.chat_id for call in api.sent() if call.chat_id in chats)
+    assert answers == Counter(chats), answers  # each exactly once
+    assert resumed < 35, resumed  # polling's back-off is at most 30 s
+

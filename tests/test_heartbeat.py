@@ -13,6 +13,7 @@ from bot.cli import cli
 from bot.config import Settings
 from bot.heartbeat import (
     JOB_NAME,
+    Beat,
     check_health,
     heartbeat_age,
     heartbeat_job,
@@ -86,11 +87,11 @@ def test_heartbeat_path_comes_from_the_environment():
     assert settings.heartbeat_path == Path("/data/heartbeat")
 
 
-def _context(path: Path, updater_running: bool | None):
+def _context(path: Path, updater_running: bool | None, problem=lambda: None):
     """A stand-in for python-telegram-bot's CallbackContext with just what the job reads."""
     updater = None if updater_running is None else SimpleNamespace(running=updater_running)
     return SimpleNamespace(
-        job=SimpleNamespace(data=path), application=SimpleNamespace(updater=updater)
+        job=SimpleNamespace(data=Beat(path, problem)), application=SimpleNamespace(updater=updater)
     )
 
 
@@ -137,3 +138,23 @@ async def test_scheduled_on_a_real_job_queue(tmp_path):
         assert heartbeat_age(path) < 5, "the repeating job did not refresh the file"
     finally:
         await application.job_queue.stop(wait=False)
+
+
+async def test_a_bot_that_cannot_take_updates_says_so_and_is_unhealthy_at_once(tmp_path):
+    """Issue 20, item 1: up, polling, but its updates cannot be recorded (a full disk)."""
+    path = tmp_path / "heartbeat"
+    problem = "updates cannot be recorded in the state store: record: database or disk is full"
+    await heartbeat_job(_context(path, updater_running=True, problem=lambda: problem))
+    healthy, line = check_health(path, 120)
+    assert not healthy and line.startswith("unhealthy: updates cannot be recorded"), line
+    result = CliRunner().invoke(cli, ["health", "--file", str(path)])
+    assert result.exit_code == 1 and "disk is full" in result.output
+    await heartbeat_job(_context(path, updater_running=True))  # recording works again
+    assert check_health(path, 120)[0]
+
+
+async def test_a_heartbeat_that_cannot_be_written_is_logged_and_ages(tmp_path, caplog):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the heartbeat's folder should be")
+    await heartbeat_job(_context(blocked / "heartbeat", updater_running=True))
+    assert any("cannot write the heartbeat" in r.getMessage() for r in caplog.records)

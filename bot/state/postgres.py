@@ -38,6 +38,9 @@ from bot.text import MAX_QUERY_CHARS
 
 # A replica that has not beaten for this long is dead: its unfinished updates are adopted.
 REPLICA_STALE_SECONDS = 10.0
+# A health check waits this long for a pooled connection, not the pool's 30 s: with the
+# server stopped, the pool has none to give until it reconnects.
+PING_TIMEOUT_SECONDS = 1.0
 
 
 class PostgresStateStore(SharedLimits, SQLReads):
@@ -83,10 +86,13 @@ class PostgresStateStore(SharedLimits, SQLReads):
         return self._rows(sql.replace("?", "%s"), params)
 
     def ping(self) -> bool:
-        """True when the server answers (for /healthz)."""
+        """True when the server answers (for /healthz); False within
+        `PING_TIMEOUT_SECONDS` when no connection can be had. (A frozen server can hold a
+        query for ever: the health check bounds its own wait, `bot.telegram.health`.)"""
         try:
-            return self._rows("SELECT 1") == [(1,)]
-        except psycopg.Error:
+            with self._pool.connection(timeout=PING_TIMEOUT_SECONDS) as conn:
+                return conn.execute("SELECT 1").fetchall() == [(1,)]
+        except (psycopg.Error, PoolTimeout):
             return False
 
     # Settings, queries and seen lists: as in SQLiteStateStore.

@@ -50,6 +50,7 @@ from bot.telegram.handlers import (
     private_text,
     unknown_command,
 )
+from bot.telegram.health import problem as health_problem
 from bot.telegram.inline import inline_query
 from bot.telegram.lease import give_up_schedule, lease_length
 from bot.telegram.limits import RetryingRateLimiter, Throttle
@@ -228,7 +229,10 @@ async def on_startup(application: QuoteBotApp) -> None:
     scheduled = schedule_all(application)
     schedule_sweep(application)
     if shared.heartbeat_path is not None:
-        schedule_heartbeat(application.job_queue, shared.heartbeat_path)
+        schedule_heartbeat(
+            application.job_queue, shared.heartbeat_path,
+            problem=functools.partial(health_problem, application),
+        )
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
 
 

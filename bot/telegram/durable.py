@@ -10,6 +10,12 @@ a redelivered copy of a recorded update is recognised by its id and dropped.
 `DurableQueue.put` also waits while `max_ahead` updates are unanswered, which bounds
 how far polling fetches ahead of answering (and so how long a SIGTERM drain takes).
 
+When the store cannot record an update (a full disk), `put` raises `UpdatesNotRecorded`:
+the webhook answers 503, and polling, for which it is a `TelegramError`, backs off and
+fetches the same updates again (python-telegram-bot's own retry loop, up to 30 s apart),
+so nothing is confirmed unrecorded and polling never ends. Until records work again,
+`DurableQueue.problem` says why; the health checks (`bot.telegram.health`) report it.
+
 The store's side is four `StateStore` methods, the whole durable interface: any store
 that implements them (SQLite here; a shared server for several replicas) gets durable
 receiving from this module unchanged.
@@ -28,6 +34,7 @@ receiving from this module unchanged.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -36,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.state import PendingUpdate, StateStore
@@ -54,6 +62,8 @@ log = logging.getLogger(__name__)
 MAX_AHEAD = 64
 # How long a new update waits for its record before it is answered regardless.
 RECORD_WAIT_SECONDS = 0.5
+# Answered updates whose "done" could not be written, kept to write with the next ones.
+MAX_UNMARKED = 10_000
 
 
 T = TypeVar("T")
@@ -66,6 +76,12 @@ def _off_loop(call: Callable[..., T], *args: Any) -> asyncio.Future[T]:
     return asyncio.get_running_loop().run_in_executor(_RECORDING, call, *args)
 
 
+class UpdatesNotRecorded(TelegramError):
+    """The state store could not record an update, so it was not taken in: the sender
+    (Telegram) keeps it and delivers it again. A `TelegramError` so that
+    python-telegram-bot's polling loop backs off and retries instead of ending."""
+
+
 class DurableQueue(asyncio.Queue[object]):
     """The Application's update queue, recording each update before accepting it."""
 
@@ -75,7 +91,27 @@ class DurableQueue(asyncio.Queue[object]):
         self.max_ahead = max_ahead
         self.unanswered = 0
         self._answered = asyncio.Condition()
-        self._recording: set[asyncio.Future[list[int]]] = set()  # records still being written
+        # Records still being written, of updates already taken in, by update id.
+        self._recording: dict[int, asyncio.Future[list[int]]] = {}
+        self._unmarked: set[int] = set()  # answered; "done" still to be written
+        self._failing: dict[str, str] = {}  # "record" / "mark" → why, while it fails
+        self.last_poll: float | None = None  # when polling last asked for updates
+
+    @property
+    def problem(self) -> str | None:
+        """Why updates cannot be recorded (or marked done) right now, or None."""
+        if not self._failing:
+            return None
+        return "updates cannot be recorded in the state store: " + "; ".join(
+            f"{what}: {why}" for what, why in sorted(self._failing.items())
+        )
+
+    def _works(self, what: str) -> None:
+        if self._failing.pop(what, None) is not None:
+            log.warning("state store %ss updates again", what)
+
+    def _fails(self, what: str, error: BaseException) -> None:
+        self._failing[what] = f"{type(error).__name__}: {error}"[:300]
 
     async def put(self, item: object) -> None:
         if not isinstance(item, Update) or self.state is None:
@@ -84,13 +120,7 @@ class DurableQueue(asyncio.Queue[object]):
         async with self._answered:
             await self._answered.wait_for(lambda: self.unanswered < self.max_ahead)
             self.unanswered += 1
-        payload = json.dumps(item.to_dict(), ensure_ascii=False)
-        if SURROGATES.search(payload):
-            # Real Telegram never sends lone surrogates, but a forged or broken update may;
-            # they cannot be written as UTF-8 (to the database, to a reply): removed here.
-            payload = SURROGATES.sub("", payload)
-            item = Update.de_json(json.loads(payload), item.get_bot())
-        record = PendingUpdate(item.update_id, payload)
+        item, record = recordable(item)
         recording = _off_loop(self.state.record_updates, [record])
         # While an earlier record is still waiting for the lock, do not wait again. On a
         # store shared by replicas, always wait: another replica may be recording the same
@@ -101,15 +131,19 @@ class DurableQueue(asyncio.Queue[object]):
             # The state database is locked: answer now, and let `recorded()` (awaited
             # before the next getUpdates, and before the webhook's 200) wait for the record.
             log.warning("update %d answered before it could be recorded", item.update_id)
-            self._recording.add(recording)
-            recording.add_done_callback(self._recording.discard)
+            self._recording[item.update_id] = recording
+            recording.add_done_callback(functools.partial(self._recorded_late, item.update_id))
             await super().put(item)
             return
         try:
             new = recording.result()
-        except BaseException:
+        except Exception as error:
+            self._fails("record", error)
             await self.answered()  # not taken in: the sender is told and delivers it again
-            raise
+            raise UpdatesNotRecorded(
+                f"update {item.update_id} not recorded ({type(error).__name__}: {error})"
+            ) from error
+        self._works("record")
         if not new:
             await self.answered()
             UPDATES_DUPLICATE.inc()
@@ -117,10 +151,44 @@ class DurableQueue(asyncio.Queue[object]):
             return
         await super().put(item)
 
+    def _recorded_late(self, update_id: int, recording: asyncio.Future[list[int]]) -> None:
+        """A record that outlived `RECORD_WAIT_SECONDS` has landed, or failed for good."""
+        self._recording.pop(update_id, None)
+        if recording.cancelled():
+            return
+        error = recording.exception()
+        if error is None:
+            self._works("record")
+            return
+        # Taken in and answered, but not on disk: confirmed all the same (Telegram would
+        # deliver it again, to be answered twice). Said loudly, and health reports it.
+        self._fails("record", error)
+        log.error("update %d answered but not recorded: %s", update_id, type(error).__name__)
+
     async def recorded(self) -> None:
-        """Wait until every update accepted so far is on disk (before confirming them)."""
+        """Wait until every update accepted so far is on disk, or failed to be (each store
+        bounds its writes): before confirming them."""
         while self._recording:
-            await asyncio.gather(*self._recording, return_exceptions=True)
+            await asyncio.gather(*self._recording.values(), return_exceptions=True)
+
+    async def mark_done(self, update_id: int) -> None:
+        """Write that the update was handled, after its record (if still being written).
+        A failure is logged, and the id written with the next ones."""
+        if (recording := self._recording.get(update_id)) is not None:
+            await asyncio.gather(recording, return_exceptions=True)
+        assert self.state is not None
+        ids = [update_id, *self._unmarked]
+        try:
+            await _off_loop(self.state.mark_updates_done, ids)
+        except Exception as error:  # noqa: BLE001 - answered already; say, go on
+            self._fails("mark", error)
+            if len(self._unmarked) < MAX_UNMARKED:
+                self._unmarked.add(update_id)
+            # Not the handler's error: the chat must not get an error message.
+            log.error("could not mark update %d done: %r", update_id, error)
+            return
+        self._unmarked.difference_update(ids)
+        self._works("mark")
 
     async def resume(self, update: Update) -> None:
         """Queue an update already recorded (left pending by an earlier run)."""
@@ -150,11 +218,7 @@ class DurableApplication(QuoteBotApp):
                 UPDATES_ANSWERED.inc()
             queue = self.update_queue
             if isinstance(update, Update) and isinstance(queue, DurableQueue) and queue.state:
-                try:
-                    await _off_loop(queue.state.mark_updates_done, [update.update_id])
-                except Exception as error:  # noqa: BLE001 - answered already; say, go on
-                    # Not the handler's error: the chat must not get an error message.
-                    log.error("could not mark update %d done: %r", update.update_id, error)
+                await queue.mark_done(update.update_id)
                 await queue.answered()
 
 
@@ -171,7 +235,19 @@ class RecordedFirst:
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         await self._queue.recorded()
+        self._queue.last_poll = time.monotonic()  # polling is alive (`bot.telegram.health`)
         return await self._bot.get_updates(*args, **kwargs)
+
+
+def recordable(update: Update) -> tuple[Update, PendingUpdate]:
+    """The update as it is recorded and answered: its JSON, without lone surrogates."""
+    payload = json.dumps(update.to_dict(), ensure_ascii=False)
+    if SURROGATES.search(payload):
+        # Real Telegram never sends lone surrogates, but a forged or broken update may;
+        # they cannot be written as UTF-8 (to the database, to a reply): removed here.
+        payload = SURROGATES.sub("", payload)
+        update = Update.de_json(json.loads(payload), update.get_bot())
+    return update, PendingUpdate(update.update_id, payload)
 
 
 def attach(application: QuoteBotApp, state: StateStore) -> None:

@@ -18,9 +18,11 @@ from telegram.error import (
 )
 
 from bot.messages import say
+from bot.state import StateStoreBusy
 from bot.telegram.common import language
 from bot.telegram.context import QuoteBotContext, has_services
 from bot.telegram.daily import unschedule
+from bot.telegram.durable import UpdatesNotRecorded
 from bot.telegram.metrics import ERRORS
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,11 @@ async def on_error(update: object, context: QuoteBotContext) -> None:
         return
     if isinstance(error, Conflict) and has_services(context):
         _on_conflict(context)
+        return
+    if isinstance(error, UpdatesNotRecorded | StateStoreBusy):
+        # The state store: polling backs off and fetches the same updates again; a daily
+        # quote not claimed is claimed at the next sweep. Health reports a lasting fault.
+        log.warning("%s (%s); tried again later", error, where)
         return
     if isinstance(error, BadRequest) and "not modified" in error.message.lower():
         log.debug("message not modified: %s", where)

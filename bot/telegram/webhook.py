@@ -31,9 +31,9 @@ import tornado.web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from telegram import Bot, Update
 
-from bot.search import Searcher
-from bot.telegram.context import QuoteBotApp, services
+from bot.telegram.context import QuoteBotApp
 from bot.telegram.durable import DurableQueue
+from bot.telegram.health import HealthChecks
 
 log = logging.getLogger(__name__)
 
@@ -115,26 +115,16 @@ class WebhookHandler(tornado.web.RequestHandler):
 
 
 class HealthHandler(tornado.web.RequestHandler):
-    """200 when the quote database and the state store answer; 503 otherwise."""
+    """200 when the quote database and the state store answer and updates can be
+    recorded; 503 otherwise, within 2 s whatever the stores do (`bot.telegram.health`)."""
 
-    def initialize(self, bot_application: QuoteBotApp) -> None:
-        self.application_ = bot_application
+    def initialize(self, checks: HealthChecks) -> None:
+        self.checks = checks
 
     async def get(self) -> None:
-        shared = services(self.application_)
-        checks = {
-            "quotes": await asyncio.to_thread(_quotes_reachable, shared.replier.searcher),
-            "state": await asyncio.to_thread(shared.state.ping),
-        }
+        checks = await self.checks()
         self.set_status(HTTPStatus.OK if all(checks.values()) else HTTPStatus.SERVICE_UNAVAILABLE)
         self.finish(checks)
-
-
-def _quotes_reachable(searcher: Searcher) -> bool:
-    try:
-        return bool(searcher.speakers())
-    except Exception:  # any failure to read means not ready
-        return False
 
 
 class MetricsHandler(tornado.web.RequestHandler):
@@ -152,7 +142,7 @@ def routes(application: QuoteBotApp, url: str, secret: str) -> list[Route]:
     """The server's routes: /healthz, /metrics and Telegram's posts at the path of `url`."""
     path = "/" + urlsplit(url).path.lstrip("/")
     return [
-        ("/healthz", HealthHandler, {"bot_application": application}),
+        ("/healthz", HealthHandler, {"checks": HealthChecks(application)}),
         ("/metrics", MetricsHandler, {}),
         (path.rstrip("/") + "/?", WebhookHandler,
          {"bot_application": application, "secret": secret}),
