@@ -161,3 +161,122 @@ async def test_a_full_disk_pauses_polling_turns_health_red_and_every_update_is_a
     assert answers == Counter(chats), answers  # each exactly once
     assert resumed < 35, resumed  # polling's back-off is at most 30 s
 
+
+# -- issue 20, item 3: daily quotes during a write lock neither freeze the bot nor wait forever --
+
+
+class LoopLag:
+    """The longest the event loop was late to wake a 50 ms sleeper (a frozen loop shows here)."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        while True:
+            started = time.monotonic()
+            await asyncio.sleep(0.05)
+            self.worst = max(self.worst, time.monotonic() - started - 0.05)
+
+    def __enter__(self) -> LoopLag:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+async def subscribe_due_now(application, state_db, chats: list[int]) -> None:
+    """Daily subscriptions for `chats` whose time passed a minute ago and was not swept yet:
+    the next sweep (every 2 s) sends them all, as when they fall due in the same minute."""
+    import sqlite3
+
+    conn = sqlite3.connect(state_db, isolation_level=None)
+    try:
+        for _ in range(100):  # the first sweep takes the schedule and sets its watermark
+            if conn.execute("SELECT watermark FROM leases WHERE name = 'daily'").fetchall():
+                break
+            await asyncio.sleep(0.1)
+        [sweep] = application.job_queue.get_jobs_by_name("daily-sweep")
+        sweep.enabled = False  # so no sweep moves the watermark while it is set back
+        await asyncio.sleep(0.3)
+        now = time.time()
+        at = time.strftime("%H:%M", time.gmtime(now - 60))
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT OR REPLACE INTO daily (chat_id, time, timezone) VALUES (?, ?, 'UTC')",
+            [(chat, at) for chat in chats],
+        )
+        conn.execute("UPDATE leases SET watermark = ? WHERE name = 'daily'", (now - 180,))
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    sweep.enabled = True
+
+
+LOCK_SECONDS = 8.0
+
+
+class WriteLock:
+    """The state database's write lock held for `seconds` from a thread of its own, as a
+    backup in another process holds it: released on time whatever the bot's loop does."""
+
+    def __init__(self, state_db, seconds: float) -> None:
+        import threading
+
+        self.state_db = state_db
+        self.seconds = seconds
+        self.taken = threading.Event()
+        self.thread = threading.Thread(target=self._hold, daemon=True)
+
+    def _hold(self) -> None:
+        import sqlite3
+
+        conn = sqlite3.connect(self.state_db, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        self.taken.set()
+        time.sleep(self.seconds)
+        conn.execute("COMMIT")
+        conn.close()
+
+    async def __aenter__(self) -> WriteLock:
+        self.thread.start()
+        await asyncio.to_thread(self.taken.wait)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await asyncio.to_thread(self.thread.join)
+
+
+async def test_daily_quotes_while_the_state_database_is_locked_do_not_freeze_the_bot(
+    api, quotes_db, tmp_path
+):
+    from tests.fake_bot_api import running_bot
+
+    state_db = tmp_path / "state.db"
+    chats = [70_000 + n for n in range(150)]
+    person = 69_999
+    async with running_bot(api, quotes_db, state_db) as bot:
+        api.private_text(person, "warm up")
+        await api.wait_sent(person)
+        with LoopLag() as lag:
+            await asyncio.sleep(0.2)  # the probe runs before anything can freeze the loop
+            await subscribe_due_now(bot, state_db, chats)
+            await api.wait_for(lambda: sum(bool(api.sent(chat)) for chat in chats) >= 10,
+                               timeout=30, what="the daily quotes start")
+            async with WriteLock(state_db, LOCK_SECONDS):
+                await asyncio.sleep(2.0)  # the next batch of daily quotes meets the lock
+                asked = time.monotonic()
+                api.private_text(person, "alignment")
+                await api.wait_for(lambda: len(api.sent(person)) == 2, timeout=30,
+                                   what="the answer during the lock")
+                waited = api.sent(person)[-1].at - asked
+            await api.wait_for(lambda: all(api.sent(chat) for chat in chats), timeout=90,
+                               what="every daily quote once the lock is gone")
+        await asyncio.sleep(1.0)  # time for any repeat to show up
+    print(f"answer during the lock: {waited:.2f}s; worst loop lag {lag.worst:.2f}s")
+    assert lag.worst < 1.0, lag.worst
+    assert waited < 2.5, waited
+    sent = Counter(call.chat_id for call in api.sent() if call.chat_id in chats)
+    assert sent == Counter(chats), [chat for chat, n in sent.items() if n != 1]

@@ -22,6 +22,7 @@ from bot.state import DailySubscription, StateStore
 from bot.telegram.common import markup
 from bot.telegram.context import QuoteBotApp, QuoteBotContext, Services, services
 from bot.telegram.lease import PROCESS_ID, holds_schedule
+from bot.telegram.offload import state_call
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +97,17 @@ async def send_daily(context: QuoteBotContext) -> None:
 async def deliver_daily(
     bot: Bot, shared: Services, job_queue: JobQueue[Any], chat_id: int, day: str
 ) -> bool:
-    """Send the chat's quote of `day` unless it was sent (by any replica); True if sent now."""
-    if not shared.state.claim_daily(chat_id, day, PROCESS_ID):
+    """Send the chat's quote of `day` unless it was sent (by any replica); True if sent now.
+
+    The store calls run off the event loop (`state_call`); a claim the store cannot make
+    in time raises StateStoreBusy, and the quote is claimed again at the next sweep.
+    """
+    state = shared.state
+    if not await state_call(state.claim_daily, chat_id, day, PROCESS_ID):
         return False
-    subscription = shared.state.daily(chat_id)
+    subscription = await state_call(state.daily, chat_id)
     lang = answer_language(
-        shared.state.chat_settings(chat_id).language,
+        (await state_call(state.chat_settings, chat_id)).language,
         subscribed=subscription.language if subscription else None,
     )
     reply = shared.replier.daily_quote(chat_id, lang)
@@ -110,10 +116,14 @@ async def deliver_daily(
     except Forbidden:
         # Blocked, kicked, or no longer allowed to post: stop trying every day.
         log.info("daily quote refused in chat %s; unsubscribing", chat_id)
-        shared.state.mark_daily_sent(chat_id, day)
-        shared.state.remove_daily(chat_id)
+        await state_call(state.mark_daily_sent, chat_id, day)
+        await state_call(state.remove_daily, chat_id)
         unschedule(job_queue, chat_id)
         return False
-    shared.state.mark_daily_sent(chat_id, day)
+    try:
+        await state_call(state.mark_daily_sent, chat_id, day)
+    except Exception as error:  # noqa: BLE001 - sent; our claim keeps it from going twice
+        log.warning("daily quote sent to chat %s but not marked sent: %s",
+                    chat_id, type(error).__name__)
     log.info("daily quote sent chat=%s quote=%s", chat_id, reply.quote_id)
     return True

@@ -8,11 +8,11 @@ process, which always holds it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 
 from bot.state import StateStore
+from bot.telegram.offload import state_call
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ async def holds_schedule(state: StateStore, seconds: float = LEASE_SECONDS) -> b
     When the store cannot be reached this process cannot know, so it does not send.
     """
     try:
-        return await asyncio.to_thread(state.hold_lease, DAILY_LEASE, PROCESS_ID, seconds)
+        return await state_call(state.hold_lease, DAILY_LEASE, PROCESS_ID, seconds)
     except Exception as error:  # any storage failure: not the scheduler for now
         log.warning("cannot renew the daily schedule: %s", type(error).__name__)
         return False
@@ -45,6 +45,6 @@ async def holds_schedule(state: StateStore, seconds: float = LEASE_SECONDS) -> b
 async def give_up_schedule(state: StateStore) -> None:
     """Release the lease on a clean stop, so another replica takes over at once."""
     try:
-        await asyncio.to_thread(state.release_lease, DAILY_LEASE, PROCESS_ID)
+        await state_call(state.release_lease, DAILY_LEASE, PROCESS_ID)
     except Exception as error:  # the lease then simply runs out
         log.warning("cannot release the daily schedule: %s", type(error).__name__)
