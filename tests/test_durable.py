@@ -256,27 +256,29 @@ async def test_daily_quotes_while_the_state_database_is_locked_do_not_freeze_the
 
     state_db = tmp_path / "state.db"
     chats = [70_000 + n for n in range(150)]
-    person = 69_999
     async with running_bot(api, quotes_db, state_db) as bot:
-        api.private_text(person, "warm up")
-        await api.wait_sent(person)
+        api.private_text(69_999, "warm up")
+        await api.wait_sent(69_999)
         with LoopLag() as lag:
             await asyncio.sleep(0.2)  # the probe runs before anything can freeze the loop
             await subscribe_due_now(bot, state_db, chats)
             await api.wait_for(lambda: sum(bool(api.sent(chat)) for chat in chats) >= 10,
                                timeout=30, what="the daily quotes start")
+            asked: dict[int, float] = {}
             async with WriteLock(state_db, LOCK_SECONDS):
-                await asyncio.sleep(2.0)  # the next batch of daily quotes meets the lock
-                asked = time.monotonic()
-                api.private_text(person, "alignment")
-                await api.wait_for(lambda: len(api.sent(person)) == 2, timeout=30,
-                                   what="the answer during the lock")
-                waited = api.sent(person)[-1].at - asked
+                await asyncio.sleep(1.0)  # the next batch of daily quotes meets the lock
+                for person in range(60_000, 60_006):  # new people write during the lock
+                    asked[person] = time.monotonic()
+                    api.private_text(person, "alignment")
+                    await asyncio.sleep(1.0)
+                await api.wait_for(lambda: all(api.sent(p) for p in asked), timeout=30,
+                                   what="the answers during the lock")
             await api.wait_for(lambda: all(api.sent(chat) for chat in chats), timeout=90,
                                what="every daily quote once the lock is gone")
         await asyncio.sleep(1.0)  # time for any repeat to show up
-    print(f"answer during the lock: {waited:.2f}s; worst loop lag {lag.worst:.2f}s")
+    waited = max(api.sent(p)[0].at - at for p, at in asked.items())
+    print(f"slowest answer during the lock: {waited:.2f}s; worst loop lag {lag.worst:.2f}s")
     assert lag.worst < 1.0, lag.worst
-    assert waited < 2.5, waited
+    assert waited < 2.5, waited  # generous: about 1 s here, on a shared machine
     sent = Counter(call.chat_id for call in api.sent() if call.chat_id in chats)
     assert sent == Counter(chats), [chat for chat, n in sent.items() if n != 1]

@@ -62,6 +62,10 @@ log = logging.getLogger(__name__)
 MAX_AHEAD = 64
 # How long a new update waits for its record before it is answered regardless.
 RECORD_WAIT_SECONDS = 0.5
+# How long polling (and the webhook's 200) waits for such records before confirming the
+# updates anyway: a backup holding the lock for 15 s must not hold the next messages up.
+# The records go on being tried until the store gives them up (SQLite: 5 s).
+CONFIRM_WAIT_SECONDS = 1.0
 # Answered updates whose "done" could not be written, kept to write with the next ones.
 MAX_UNMARKED = 10_000
 
@@ -129,7 +133,7 @@ class DurableQueue(asyncio.Queue[object]):
         finished, _ = await asyncio.wait([recording], timeout=wait)
         if not finished:
             # The state database is locked: answer now, and let `recorded()` (awaited
-            # before the next getUpdates, and before the webhook's 200) wait for the record.
+            # before the next getUpdates, and before the webhook's 200) wait a little.
             log.warning("update %d answered before it could be recorded", item.update_id)
             self._recording[item.update_id] = recording
             recording.add_done_callback(functools.partial(self._recorded_late, item.update_id))
@@ -165,11 +169,12 @@ class DurableQueue(asyncio.Queue[object]):
         self._fails("record", error)
         log.error("update %d answered but not recorded: %s", update_id, type(error).__name__)
 
-    async def recorded(self) -> None:
-        """Wait until every update accepted so far is on disk, or failed to be (each store
-        bounds its writes): before confirming them."""
-        while self._recording:
-            await asyncio.gather(*self._recording.values(), return_exceptions=True)
+    async def recorded(self, timeout: float = CONFIRM_WAIT_SECONDS) -> None:
+        """Before confirming the updates taken in so far: wait until they are on disk, but
+        at most `timeout` seconds. Those still being written were answered already; only a
+        crash before their answer, in the moments until their record lands, can lose one."""
+        if self._recording:
+            await asyncio.wait(list(self._recording.values()), timeout=timeout)
 
     async def mark_done(self, update_id: int) -> None:
         """Write that the update was handled, after its record (if still being written).
