@@ -3,7 +3,8 @@
 The server (tornado, already installed with python-telegram-bot's webhooks extra)
 answers the methods the bot uses, records every call, serves queued updates to
 getUpdates with long-poll semantics, and can be told to fail the next N calls with
-429 retry-after, 500, 400, 403, 409, or a slow answer. sendPhoto takes a multipart upload (kept
+429 retry-after, 500, 400, 403, 409, a slow answer, or a late one (carried out at once,
+answered after a delay, as a Telegram that delivers but answers slowly). sendPhoto takes a multipart upload (kept
 as `Upload`) or the file_id of a photo it returned before. `running_bot` starts the real `Application`,
 with its real HTTPX stack, pointed at it through the API base URL.
 """
@@ -89,8 +90,9 @@ class Call:
 @dataclass
 class Fault:
     """Fail the next `remaining` calls of `methods`: "429", "500", "400" (a refused request),
-    "403" (blocked), "409" (another poller), or "slow" (wait `delay` seconds, then answer
-    unless the client has given up)."""
+    "403" (blocked), "409" (another poller), "slow" (wait `delay` seconds, then answer
+    unless the client has given up), or "late" (carry the call out at once, as Telegram
+    delivering a message, and answer it only after `delay` seconds)."""
 
     kind: str
     methods: frozenset[str]
@@ -133,9 +135,10 @@ class FakeBotAPI:
         finally:
             await api.stop()
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
+        """Listen on `port` of loopback (0: a free one)."""
         app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _Handler, {"api": self})])
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        sockets = tornado.netutil.bind_sockets(port, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._server = tornado.httpserver.HTTPServer(app)
         self._server.add_sockets(sockets)
@@ -354,6 +357,15 @@ class FakeBotAPI:
             await asyncio.sleep(fault.delay)
             if gone():
                 return None  # the client timed out: as if the request never reached Telegram
+        if fault is not None and fault.kind == "late":
+            answer = await self._carry_out(call)
+            await asyncio.sleep(fault.delay)  # done; only the answer is late
+            return None if gone() else answer
+        return await self._carry_out(call)
+
+    async def _carry_out(self, call: Call) -> tuple[int, dict]:
+        """Do what the call asks (send, edit...) and give Telegram's answer."""
+        method, params = call.method, call.params
         handler = getattr(self, f"_api_{method}", None)
         if handler is None and method in ACKNOWLEDGED:
             handler = self._api_acknowledge

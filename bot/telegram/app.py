@@ -85,6 +85,9 @@ class BotOptions:
     flood_per_minute: float = 20  # and then per minute
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
+    # A message request waits longer: after a time-out it is not sent again (it may have
+    # been delivered), so giving up early risks losing the answer for nothing.
+    send_read_timeout: float = 30.0
     write_timeout: float = 10.0
     pool_timeout: float = 5.0
     poll_timeout: int = 30  # seconds a getUpdates long poll waits for updates
@@ -135,6 +138,7 @@ def build_application(
         max_retries=options.retries,
         network_retries=options.retries,
         backoff=options.retry_backoff,
+        send_read_timeout=options.send_read_timeout,
     )
     # On a shared store, the limits hold for all replicas together.
     shared = state if isinstance(state, PostgresStateStore) else None

@@ -13,6 +13,7 @@ from bot.reply import MAX_NOTICE_CHARS, Notice, Reply, answer_language
 from bot.telegram.cards import send_card
 from bot.telegram.common import markup, sender_key
 from bot.telegram.context import QuoteBotContext
+from bot.telegram.delivery import MaybeDelivered
 from bot.telegram.limits import Verdict
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ async def card_to_private_chat(query: CallbackQuery, context: QuoteBotContext, r
         await send_card(context, query.from_user.id, reply)
     except Forbidden:
         return Notice(say(reply.card.lang, "card_start_private"))
+    except MaybeDelivered:
+        pass  # not confirmed, but most likely there: say so rather than "went wrong"
     return Notice(say(reply.card.lang, "card_sent_private"))
 
 

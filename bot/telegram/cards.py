@@ -2,7 +2,8 @@
 
 Telegram returns a `file_id` for every uploaded photo; it is stored under the card's
 key (quote, language, script, theme), so the same card is never drawn or uploaded
-twice. A card that cannot be sent ends as the quote in text, never in silence.
+twice. A card that cannot be sent ends as the quote in text, never in silence; but a
+card whose upload only got no answer may have been delivered, and gets no text after it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.messages import say
 from bot.reply import CardRequest, Reply, fit
 from bot.telegram.common import markup
 from bot.telegram.context import QuoteBotContext
+from bot.telegram.delivery import MaybeDelivered
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ async def send_card(
         return await send_photo(context, chat_id, card, reply_parameters)
     except Forbidden:
         raise  # blocked or removed: a text message cannot reach the chat either
+    except MaybeDelivered:
+        raise  # the photo may be in the chat already: the text too would be a copy
     except Exception:  # whatever went wrong (drawing, uploading), the quote goes out as text
         log.warning("card of quote %s not sent to chat %s; sending the text",
                     card.quote.id, chat_id, exc_info=True)
