@@ -263,15 +263,36 @@ async def check_api(settings: Settings, options: BotOptions) -> None:
     )
     bot = Bot(settings.token or "", base_url=settings.api_base_url, request=request)
     host = urlsplit(settings.api_base_url).netloc or settings.api_base_url
+    # PTB logs an answer that is not JSON with a traceback; the StartupError below says it.
+    ptb_request_log = logging.getLogger("telegram.request.BaseRequest")
+    ptb_request_log.addFilter(_no_records)
     try:
         await bot.initialize()
+        me = bot.bot
     except InvalidToken as error:
         raise StartupError(f"The Bot API at {host} rejected TELEGRAM_BOT_TOKEN.") from error
     except NetworkError as error:
         reason = str(error).replace(settings.token or "\0", "<token>")
         raise StartupError(f"Cannot reach the Telegram Bot API at {host}: {reason}") from error
+    except (TelegramError, TypeError, KeyError, ValueError, AttributeError) as error:
+        # Not JSON, no "result", or a result that is not a user: not the Bot API.
+        raise StartupError(malformed_get_me(host, type(error).__name__)) from error
     finally:
+        ptb_request_log.removeFilter(_no_records)
         await request.shutdown()
+    if not (isinstance(me.id, int) and me.is_bot is True and isinstance(me.username, str)
+            and me.username):
+        raise StartupError(malformed_get_me(host, "not a bot with an id and a username"))
+
+
+def malformed_get_me(host: str, why: str) -> str:
+    """The one line for a getMe answer that is not what the Bot API gives."""
+    return (f"The Bot API at {host} gave a malformed answer to getMe ({why}): "
+            "is TELEGRAM_API_BASE_URL a Telegram Bot API server?")
+
+
+def _no_records(record: logging.LogRecord) -> bool:
+    return False
 
 
 def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None = None) -> None:
