@@ -211,7 +211,9 @@ def add_handlers(application: QuoteBotApp) -> None:
     groups = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND
     application.add_handler(MessageHandler(groups, group_message))
     application.add_handler(CallbackQueryHandler(button_pressed))
-    application.add_handler(InlineQueryHandler(inline_query))
+    # Not blocking: an inline query waits out the person's typing without holding one of
+    # the `concurrent_updates` slots that answers to messages need.
+    application.add_handler(InlineQueryHandler(inline_query, block=False))
     application.add_error_handler(on_error)
 
 

@@ -15,6 +15,7 @@ from bot.telegram.common import markup, sender_key
 from bot.telegram.context import QuoteBotContext
 from bot.telegram.delivery import MaybeDelivered
 from bot.telegram.limits import Verdict
+from bot.telegram.offload import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ async def button_pressed(update: Update, context: QuoteBotContext) -> None:
         if shared.throttle.check(sender_key(update)) is not Verdict.ALLOW:
             result: Reply | Notice = Notice(say(lang, "throttled"))
         else:
-            result = shared.replier.press(chat_id, presser, query.data, labels)
+            # "Another" and "Similar" search: off the event loop, one at a time per person.
+            result = await off_loop(shared.replier.press, chat_id, presser, query.data, labels,
+                                    who=sender_key(update))
         if isinstance(result, Reply) and result.card is not None and query.message is None:
             result = await card_to_private_chat(query, context, result)
         notice = result.text[:MAX_NOTICE_CHARS] if isinstance(result, Notice) else None

@@ -21,6 +21,7 @@ from bot.reply import CardRequest, Reply, fit
 from bot.telegram.common import markup
 from bot.telegram.context import QuoteBotContext
 from bot.telegram.delivery import MaybeDelivered
+from bot.telegram.offload import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ async def send_photo(
     if lock is None:
         lock = _LOCKS[key] = asyncio.Lock()
     async with lock:
-        file_id = state.card_file(key)
+        file_id = await off_loop(state.card_file, key)
         if file_id is not None:
             try:
                 return await context.bot.send_photo(
@@ -80,9 +81,10 @@ async def send_photo(
             except BadRequest as error:
                 # A file_id Telegram no longer accepts (e.g. another bot token): upload anew.
                 log.info("stored card %s refused (%s); uploading it again", key, error)
-                state.set_card_file(key, None)
-        # Drawing is CPU work (~40 ms): off the event loop, so other chats are not stalled.
-        png = await asyncio.to_thread(render_card, card.quote, card.lang, card.script, card.theme)
+                await off_loop(state.set_card_file, key, None)
+        # Drawing is CPU work (~40 ms): off the event loop, in the pool searches use too,
+        # so other chats are not stalled and a burst of cards starts no more threads.
+        png = await off_loop(render_card, card.quote, card.lang, card.script, card.theme)
         message = await context.bot.send_photo(
             chat_id,
             InputFile(png, filename=f"quote-{card.quote.id}-{card.theme}.png"),
@@ -91,6 +93,6 @@ async def send_photo(
         )
         if message.photo:
             # The largest size is the card as drawn; the others are Telegram's thumbnails.
-            state.set_card_file(key, message.photo[-1].file_id)
+            await off_loop(state.set_card_file, key, message.photo[-1].file_id)
         log.info("card uploaded chat=%s key=%s bytes=%d", chat_id, key, len(png))
         return message
