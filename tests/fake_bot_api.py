@@ -99,6 +99,7 @@ class Fault:
     remaining: int
     retry_after: int = 1
     delay: float = 0.0
+    chats: frozenset[int] | None = None  # only calls to these chats (None: any)
 
 
 class FakeBotAPI:
@@ -164,9 +165,12 @@ class FakeBotAPI:
         methods: tuple[str, ...] = ("sendMessage",),
         retry_after: int = 1,
         delay: float = 0.0,
+        chats: tuple[int, ...] | None = None,
     ) -> None:
-        """Answer the next `n` calls of `methods` with 429 / 500 / 400 / 403 / 409, or slowly."""
-        self.faults.append(Fault(kind, frozenset(methods), n, retry_after, delay))
+        """Answer the next `n` calls of `methods` (to `chats`, when given) with 429 / 500 /
+        400 / 403 / 409, or slowly, or late."""
+        chosen = frozenset(chats) if chats is not None else None
+        self.faults.append(Fault(kind, frozenset(methods), n, retry_after, delay, chosen))
 
     def push(self, payload: dict) -> int:
         """Queue an update (a dict with one of message, channel_post, ...); returns its id."""
@@ -334,7 +338,7 @@ class FakeBotAPI:
         self.attempts.append(call)
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        fault = self._take_fault(method)
+        fault = self._take_fault(call)
         if fault is not None and fault.kind == "429":
             return 429, {
                 "ok": False, "error_code": 429,
@@ -382,9 +386,11 @@ class FakeBotAPI:
         self.calls.append(call)
         return 200, {"ok": True, "result": result}
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, call: Call) -> Fault | None:
         for fault in self.faults:
-            if method in fault.methods and fault.remaining > 0:
+            if fault.chats is not None and call.chat_id not in fault.chats:
+                continue
+            if call.method in fault.methods and fault.remaining > 0:
                 fault.remaining -= 1
                 return fault
         return None

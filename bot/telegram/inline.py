@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import NamedTuple
 
 from telegram import (
     InlineQueryResult,
@@ -25,44 +26,63 @@ RANDOM_CACHE_SECONDS = 10
 # Clients send a query per keystroke; only the one a person stopped at is searched.
 DEBOUNCE_SECONDS = 0.3
 
-# The id of each person's latest inline query while it waits out the pause.
+# The id of each person's latest inline query, until it is answered.
 _LATEST: dict[int, str] = {}
+
+
+class Offer(NamedTuple):
+    """An inline answer: its results, whether they are personal, how long clients cache it."""
+
+    results: list[InlineQueryResult]
+    personal: bool
+    cache_time: int
+
+
+# Over the flood limit: no search, nothing stored, an empty answer (cached briefly, so
+# the client does not ask again at once).
+HELD_BACK = Offer([], True, RANDOM_CACHE_SECONDS)
 
 
 async def inline_query(update: Update, context: QuoteBotContext) -> None:
     """Offer up to 10 matching quotes as articles (and as photos once their card was uploaded).
 
-    Registered with `block=False`: its pause does not hold one of the update slots other
-    chats need. An inline query is not answered again after a crash anyway (Telegram gives
-    up on it within seconds)."""
+    A query is searched only if no newer one from the same person came during a short
+    pause, nor while it waited for the search pool: under load, the keystrokes queued
+    behind each other fold into the last. Registered with `block=False`, so the pause
+    holds none of the update slots other chats need (an inline query is not answered
+    again after a crash anyway: Telegram gives up on it within seconds)."""
     query = update.inline_query
-    if query is None or not await latest_after_pause(query.from_user.id, query.id):
-        return  # a newer query from the same person replaced it: nobody sees this answer
-    shared = context.services
-    if shared.throttle.check(sender_key(update)) is not Verdict.ALLOW:
-        # Flood control as for messages: no search, nothing stored, an empty answer
-        # (cached briefly, so the client does not ask again at once).
-        await query.answer([], cache_time=RANDOM_CACHE_SECONDS, is_personal=True)
+    if query is None:
         return
-    text = query.query or ""
-    results, personal = await off_loop(
-        offered_results, shared, query.from_user.id, text, who=sender_key(update)
-    )
-    await query.answer(
-        results,
-        cache_time=RANDOM_CACHE_SECONDS if not text.strip() else SEARCH_CACHE_SECONDS,
-        is_personal=personal,
-    )
+    user_id = query.from_user.id
+    _LATEST[user_id] = query.id
+    try:
+        await asyncio.sleep(DEBOUNCE_SECONDS)
+        if _LATEST.get(user_id) != query.id:
+            return  # replaced by a newer query: nobody would see this answer
+        offer = await off_loop(
+            offer_if_latest, context.services, sender_key(update), user_id, query.id,
+            query.query or "", who=sender_key(update),
+        )
+        if offer is not None:
+            await query.answer(offer.results, cache_time=offer.cache_time,
+                               is_personal=offer.personal)
+    finally:
+        if _LATEST.get(user_id) == query.id:
+            del _LATEST[user_id]
 
 
-async def latest_after_pause(user_id: int, query_id: str) -> bool:
-    """Wait `DEBOUNCE_SECONDS`; True when no newer query from this person came meanwhile."""
-    _LATEST[user_id] = query_id
-    await asyncio.sleep(DEBOUNCE_SECONDS)
+def offer_if_latest(
+    shared: Services, sender: int, user_id: int, query_id: str, text: str
+) -> Offer | None:
+    """The answer to the person's latest query (None when a newer one came meanwhile);
+    flood control as for messages, counted only for the queries searched."""
     if _LATEST.get(user_id) != query_id:
-        return False
-    del _LATEST[user_id]
-    return True
+        return None
+    if shared.throttle.check(sender) is not Verdict.ALLOW:
+        return HELD_BACK
+    results, personal = offered_results(shared, user_id, text)
+    return Offer(results, personal, SEARCH_CACHE_SECONDS if text.strip() else RANDOM_CACHE_SECONDS)
 
 
 def offered_results(
