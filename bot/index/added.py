@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.extract import DOCUMENT_SUFFIXES, find_documents, original_file
+from bot.extract.decode import MAX_DOCUMENT_BYTES
 
 
 class AddError(Exception):
@@ -112,10 +113,24 @@ def _documents_named(paths: Iterable[Path]) -> dict[str, Path]:
         # A translation brings the file of its original words with it (talk.en.md for talk.md).
         found += [original for path in found if (original := original_file(path))]
         for path in found:
+            _check_readable(path)
             other = documents.setdefault(path.name, path)
             if other != path and not filecmp.cmp(other, path, shallow=False):
                 raise AddError(f"two different documents are named {path.name}: {other} and {path}")
     return documents
+
+
+def _check_readable(path: Path) -> None:
+    """One line for a document that cannot be a transcript: not a regular file (a device,
+    a FIFO: copying one never ends), or over the size limit."""
+    if not path.is_file():
+        raise AddError(f"{path} is not a regular file (a device, FIFO or socket): not added")
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise AddError(
+            f"{path} is {size / 2**20:.0f} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MB a transcript "
+            "may be: not added"
+        )
 
 
 def _same_name_elsewhere(name: str, path: Path, seeds_dir: Path, folder: Path) -> bool:
