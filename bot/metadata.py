@@ -182,6 +182,24 @@ def _source_facts(path: Path, file_name: str, entry: object) -> SourceFacts:
     )
 
 
+def merge_speakers(base: list[Speaker], more: list[Speaker]) -> list[Speaker]:
+    """`base` with `more` added: an entry of a known name adds its aliases (and a Chinese
+    name where there was none) to that person; an entry of a new name is a new person."""
+    merged = {speaker.name: speaker for speaker in base}
+    for extra in more:
+        known = merged.get(extra.name)
+        if known is None:
+            merged[extra.name] = extra
+            continue
+        merged[extra.name] = Speaker(
+            known.name,
+            known.name_zh or extra.name_zh,
+            tuple(dict.fromkeys([*known.aliases, *extra.aliases, *([extra.name_zh] if known.name_zh else [])])),
+            tuple(dict.fromkeys([*known.glued, *extra.glued])),
+        )
+    return list(merged.values())
+
+
 def check_monologues(facts: dict[str, SourceFacts], speakers: list[Speaker]) -> None:
     """Raise MetadataError when a monologue in sources.toml names someone not in speakers.toml."""
     names = {speaker.name for speaker in speakers}

@@ -38,9 +38,12 @@ def added_folder(db_path: Path) -> Path:
 
 def corpus_paths(seeds_dir: Path, db_path: Path) -> list[Path]:
     """The folders every build of `db_path` reads, seeds first (so an added document,
-    sorting after the seeds, is appended to a stored corpus rather than rebuilt)."""
-    folder = added_folder(db_path)
-    return [Path(seeds_dir), folder] if folder.is_dir() else [Path(seeds_dir)]
+    sorting after the seeds, is appended to a stored corpus rather than rebuilt), then the
+    documents added with `quotebot ingest`, then those published from Telegram."""
+    from bot.index.published import published_folder  # a sibling module of the same layer
+
+    folders = [added_folder(db_path), published_folder(db_path)]
+    return [Path(seeds_dir), *(folder for folder in folders if folder.is_dir())]
 
 
 def added_documents(db_path: Path) -> list[Path]:
