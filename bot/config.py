@@ -34,6 +34,12 @@ class Settings:
     # How long the daily schedule stays with a replica that stopped renewing it (it died).
     schedule_lease_seconds: float = 15.0
     heartbeat_path: Path = Path("db/heartbeat")
+    # Bot admins (Telegram user ids): they add, review, publish and remove transcripts from
+    # a private chat. Links they send are fetched, never from private addresses except
+    # these hosts; every replica checks this often for a corpus published elsewhere.
+    admins: frozenset[int] = frozenset()
+    fetch_allow_hosts: tuple[str, ...] = ()
+    corpus_poll_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
@@ -66,7 +72,20 @@ class Settings:
                 get("QUOTEBOT_SCHEDULE_LEASE_SECONDS") or cls.schedule_lease_seconds
             ),
             heartbeat_path=Path(get("QUOTEBOT_HEARTBEAT") or cls.heartbeat_path),
+            admins=_user_ids(get("QUOTEBOT_ADMINS") or ""),
+            fetch_allow_hosts=tuple((get("QUOTEBOT_FETCH_ALLOW_HOSTS") or "").replace(",", " ").split()),
+            corpus_poll_seconds=float(get("QUOTEBOT_CORPUS_POLL_SECONDS") or cls.corpus_poll_seconds),
         )
+
+
+def _user_ids(text: str) -> frozenset[int]:
+    """Telegram user ids separated by commas or spaces; ValueError naming a bad one."""
+    ids = set()
+    for item in text.replace(",", " ").split():
+        if not item.lstrip("-").isdigit():
+            raise ValueError(f"QUOTEBOT_ADMINS: {item!r} is not a Telegram user id (a number)")
+        ids.add(int(item))
+    return frozenset(ids)
 
 
 def unwritable(path: Path) -> str | None:

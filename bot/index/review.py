@@ -65,7 +65,8 @@ def review(name: str, data: bytes, facts: Mapping[str, Any], seeds_dir: Path, db
     found = Review(document.source)
     speakers: Counter[str] = Counter(document.passages[q.passage].speaker for q in document.quotes)
     found.speakers = speakers.most_common()
-    found.unknown_labels = dict(document.unknown_labels)
+    settled = set(facts.get("not_people", []))  # labels the admin said are nobody
+    found.unknown_labels = {k: v for k, v in document.unknown_labels.items() if k not in settled}
     found.unmapped_roles = dict(document.unmapped_roles)
     found.quotes = len(document.quotes)
     found.postable = sum(j.postable for j in judged)
