@@ -129,3 +129,22 @@ def test_documents_log_lists_the_changes(tmp_path, monkeypatch):
     assert [line.split('"action": "')[1].split('"')[0] for line in result.output.splitlines()] == [
         "remove", "publish", "draft"
     ]
+
+
+async def test_a_build_killed_mid_way_leaves_the_draft_and_the_old_corpus(quotes_db, tmp_path):
+    from bot.index.published import published_folder, write_published
+    from bot.quotedb import QuoteDB
+    from bot.telegram.admin import CorpusDesk
+
+    db = tmp_path / "quotes.db"
+    shutil.copy(quotes_db, db)
+    store = SQLiteCorpusStore(tmp_path / "state.db")
+    draft = store.save_draft(ADMIN, "altman-notes.md", (WILD / "altman-notes.md").read_bytes())
+    # Killed after the draft was put in the folder for its build, before the build ended.
+    write_published([("altman-notes.md", store.get(draft).data, {})], db)
+    desk = CorpusDesk(store, db, SEEDS, frozenset({ADMIN}))
+    assert await desk.sync(startup=True)  # the restart: the folder is made what the store holds
+    assert not (published_folder(db) / "altman-notes.md").exists()
+    assert {s.source.file for s in QuoteDB(db).sources()} == {p.name for p in SEEDS.glob("*.txt")}
+    assert store.get(draft).status == "draft"  # still there to publish
+    assert not await desk.sync()  # nothing changed since

@@ -19,7 +19,7 @@ from bot.metadata import SOURCES_FILE, SPEAKERS_FILE
 
 # What a review may decide about a document's source (sources.toml's own keys).
 SOURCE_FACTS = ("title", "date", "publisher", "url")
-VERSION_FILE = ".version"
+BUILT_FILE = ".built"  # the corpus version the quote database beside was last built for
 
 
 def published_folder(db_path: Path) -> Path:
@@ -27,17 +27,22 @@ def published_folder(db_path: Path) -> Path:
     return Path(db_path).with_name(Path(db_path).stem + ".published")
 
 
-def folder_version(db_path: Path) -> int | None:
-    """The corpus version the folder was last written for (None: never)."""
+def built_version(db_path: Path) -> int | None:
+    """The corpus version `db_path` was last built for (None: never)."""
     try:
-        return int((published_folder(db_path) / VERSION_FILE).read_text())
+        return int((published_folder(db_path) / BUILT_FILE).read_text())
     except (OSError, ValueError):
         return None
 
 
-def write_published(
-    documents: Iterable[tuple[str, bytes, Mapping[str, Any]]], db_path: Path, version: int
-) -> bool:
+def mark_built(db_path: Path, version: int) -> None:
+    """Record that `db_path` now holds the corpus of `version`."""
+    folder = published_folder(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(folder / BUILT_FILE, str(version).encode())
+
+
+def write_published(documents: Iterable[tuple[str, bytes, Mapping[str, Any]]], db_path: Path) -> bool:
     """Make the folder hold exactly these documents (name, bytes, review decisions) and
     their metadata; whether anything changed."""
     folder = published_folder(db_path)
@@ -57,7 +62,7 @@ def write_published(
     wanted[SOURCES_FILE] = sources_toml(sources).encode()
     changed = False
     for path in folder.iterdir():
-        if path.is_file() and path.name not in wanted and path.name != VERSION_FILE:
+        if path.is_file() and path.name not in wanted and path.name != BUILT_FILE:
             path.unlink()
             changed = True
     for name, data in wanted.items():
@@ -65,7 +70,6 @@ def write_published(
         if not target.is_file() or target.read_bytes() != data:
             _write_atomically(target, data)
             changed = True
-    _write_atomically(folder / VERSION_FILE, str(version).encode())
     return changed
 
 

@@ -53,7 +53,7 @@ def review(name: str, data: bytes, facts: Mapping[str, Any], seeds_dir: Path, db
         raise ReviewError(f"{name} is not a transcript the bot reads ({kinds})")
     with tempfile.TemporaryDirectory(prefix="quotebot-draft-") as tmp:
         folder = Path(tmp) / "draft.db"
-        write_published([(name, data, facts)], folder, version=0)
+        write_published([(name, data, facts)], folder)
         try:
             corpus = extract_paths(
                 [published_folder(folder)], seeds_dir, more_metadata=[published_folder(db_path)]

@@ -25,7 +25,7 @@ from bot.extract import DOCUMENT_SUFFIXES
 from bot.fetch import FetchError, FetchLimits, fetch
 from bot.index import build_from_paths
 from bot.index.added import corpus_paths
-from bot.index.published import folder_version, published_folder, write_published
+from bot.index.published import built_version, mark_built, published_folder, write_published
 from bot.index.review import Review, ReviewError, review
 from bot.metadata import load_speakers, merge_speakers
 from bot.reply.markup import Button, escape
@@ -52,6 +52,7 @@ class CorpusDesk:
     poll_seconds: float = 5.0  # how often the corpus version is checked (other replicas' publishes)
     building: asyncio.Lock = field(default_factory=asyncio.Lock)
     open_drafts: dict[int, int] = field(default_factory=dict)  # admin -> their draft being reviewed
+    first_sync: bool = True  # the first poll checks the folder against the store whatever the version
 
     def speaker_names(self) -> list[str]:
         """Everyone the corpus knows, in name order (the buttons' indices point into it)."""
@@ -74,25 +75,38 @@ class CorpusDesk:
     def _rebuild(self, extra: CorpusFile | None) -> dict[str, int]:
         version = self.store.version()
         files = [f for f in self.store.published() if extra is None or f.name != extra.name]
-        files += [extra] if extra else []
-        write_published(((f.name, f.data, f.facts) for f in files), self.db_path, version)
+        write_published(((f.name, f.data, f.facts) for f in [*files, *([extra] if extra else [])]), self.db_path)
         try:
             _documents, counts = build_from_paths(corpus_paths(self.seeds_dir, self.db_path), self.seeds_dir,
                                                   self.db_path)
-        except BaseException:
-            # The folder goes back to what is published, so the next build does not take the draft.
-            write_published(((f.name, f.data, f.facts) for f in self.store.published()), self.db_path, version)
-            raise
+        finally:
+            # The folder holds what is published: a draft is in it only for its own build.
+            write_published(((f.name, f.data, f.facts) for f in files), self.db_path)
+        if extra is None:
+            mark_built(self.db_path, version)
         return counts
 
-    async def sync(self) -> bool:
-        """Rebuild when another replica changed the corpus; whether this one rebuilt."""
+    async def sync(self, startup: bool = False) -> bool:
+        """Rebuild when the corpus changed (published at another replica), and at start-up
+        when the folder is not what the store holds (a new container, a build killed
+        mid-way); whether this process rebuilt."""
         version = await asyncio.to_thread(self.store.version)
-        built = folder_version(self.db_path)
-        if built == version or (built is None and version == 0):  # nothing ever published
+        built = built_version(self.db_path)
+        if not startup and (built == version or (built is None and version == 0)):
             return False
-        await self.rebuild()
-        log.info("corpus version %s built", version)
+        async with self.building:
+            rebuilt = await asyncio.to_thread(self._sync_now, version)
+        if rebuilt:
+            log.info("corpus version %s built", version)
+        return rebuilt
+
+    def _sync_now(self, version: int) -> bool:
+        changed = write_published(((f.name, f.data, f.facts) for f in self.store.published()), self.db_path)
+        built = built_version(self.db_path)
+        if not changed and (built == version or (built is None and version == 0)):
+            return False
+        build_from_paths(corpus_paths(self.seeds_dir, self.db_path), self.seeds_dir, self.db_path)
+        mark_built(self.db_path, version)
         return True
 
 
@@ -323,15 +337,9 @@ async def publish(update: Update, context: QuoteBotContext, draft_id: int) -> No
         await _say(update, f"Publishing {draft.name} failed, the corpus is as it was: {error}")
         return
     desk.open_drafts.pop(user.id, None)
-    await asyncio.to_thread(write_published_version, desk)
+    await desk.sync()  # the folder takes the published draft and the new version (no second build)
     await _say(update, f"Published {draft.name}: the corpus now has {counts['documents']} documents, "
                        f"{counts['quotes']} quotes.")
-
-
-def write_published_version(desk: CorpusDesk) -> None:
-    """Mark this process's folder as built for the current version (it holds the draft already)."""
-    version = desk.store.version()
-    write_published(((f.name, f.data, f.facts) for f in desk.store.published()), desk.db_path, version)
 
 
 async def documents(update: Update, context: QuoteBotContext) -> None:
@@ -393,7 +401,8 @@ async def sync_corpus(context: QuoteBotContext) -> None:
     desk = context.services.corpus
     if desk is not None and not desk.building.locked():
         try:
-            await desk.sync()
+            await desk.sync(startup=desk.first_sync)
+            desk.first_sync = False
         except Exception:  # the previous database goes on serving; the next poll tries again
             log.exception("could not build the corpus published elsewhere")
 
