@@ -148,3 +148,34 @@ async def test_a_build_killed_mid_way_leaves_the_draft_and_the_old_corpus(quotes
     assert {s.source.file for s in QuoteDB(db).sources()} == {p.name for p in SEEDS.glob("*.txt")}
     assert store.get(draft).status == "draft"  # still there to publish
     assert not await desk.sync()  # nothing changed since
+
+
+async def test_binary_bytes_in_a_text_file_get_one_line(api, admin_bot):
+    api.private_document(ADMIN, "noise.txt", bytes(range(256)) * 8)
+    [reply] = await api.wait_sent(ADMIN)
+    assert reply.text == "noise.txt is not a transcript (binary, not text: skipped)."
+
+
+@pytest.fixture
+def web_server():
+    """The wild fixtures served over HTTP on loopback (a real server)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(WILD))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+async def test_a_link_on_an_allowed_host_becomes_a_draft(api, quotes_db, tmp_path, web_server):
+    db = tmp_path / "quotes.db"
+    shutil.copy(quotes_db, db)
+    async with running_bot(api, db, tmp_path / "state.db", admins=frozenset({ADMIN}), seeds_dir=SEEDS,
+                           fetch_allow_hosts=("127.0.0.1",)):
+        api.private_text(ADMIN, f"please add {web_server}/lecun-blockquote.md thanks")
+        draft = await last_with(api, ADMIN, "Draft #1: lecun-blockquote.md", 1)
+        assert "Yann LeCun" in draft.text and "Lex Fridman Podcast" in draft.text

@@ -35,6 +35,7 @@ class Review:
     postable: int = 0  # quotes that stand on their own
     samples: list[tuple[str, str]] = field(default_factory=list)  # (speaker, quote)
     warnings: list[str] = field(default_factory=list)  # encoding, markup, unattributed speech
+    skipped: str = ""  # why the file is not a transcript at all (binary, too big), '' when it is one
 
     @property
     def publishable(self) -> bool:
@@ -63,6 +64,9 @@ def review(name: str, data: bytes, facts: Mapping[str, Any], seeds_dir: Path, db
     [document] = corpus.documents
     [judged] = corpus.judgements
     found = Review(document.source)
+    if document.skipped:
+        found.skipped = "; ".join(document.notes) or "not a transcript"
+        return found
     speakers: Counter[str] = Counter(document.passages[q.passage].speaker for q in document.quotes)
     found.speakers = speakers.most_common()
     settled = set(facts.get("not_people", []))  # labels the admin said are nobody

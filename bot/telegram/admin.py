@@ -183,6 +183,10 @@ async def show_draft(update: Update, context: QuoteBotContext, draft_id: int, ed
     except ReviewError as error:
         await _say(update, f"Draft #{draft_id} cannot be read: {error}")
         return
+    if found.skipped:
+        await asyncio.to_thread(desk.store.discard, draft_id, draft.added_by)
+        await _say(update, f"{draft.name} is not a transcript ({found.skipped}).")
+        return
     html = review_html(found, draft_id, draft.error)
     keyboard = _keyboard(review_buttons(found, draft_id, desk.speaker_names()))
     if edit and update.callback_query and update.callback_query.message:
