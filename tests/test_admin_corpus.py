@@ -59,6 +59,7 @@ async def test_an_admin_reviews_decides_and_publishes_and_readers_get_it(api, ad
     assert "Unknown speakers" not in decided.text and "Roles nobody plays" not in decided.text
     api.private_text(ADMIN, "/title Sam Altman on GPT-5 and compute")
     titled = await last_with(api, ADMIN, "Title: Sam Altman on GPT-5 and compute", 3)
+    assert "Alex Kantrowitz (2)" in titled.text  # the decisions so far are kept
 
     press(api, titled, "Publish")
     done = await last_with(api, ADMIN, "Published altman-notes.md", 5)
@@ -73,6 +74,15 @@ async def test_an_admin_reviews_decides_and_publishes_and_readers_get_it(api, ad
     store = SQLiteCorpusStore(tmp_path / "state.db")
     assert [f.name for f in store.published()] == ["altman-notes.md"] and store.version() == 1
     assert [e.action for e in store.log()] == ["publish", "draft"]
+
+
+async def test_a_role_is_mapped_with_its_button(api, admin_bot):
+    api.private_document(ADMIN, "panel.html", (WILD / "panel.html").read_bytes())
+    draft = await last_with(api, ADMIN, "Roles nobody plays: 主持人 (2)", 1)
+    press(api, draft, "主持人 = Andrew Ng")
+    await api.wait_for(lambda: any("Roles nobody plays" not in c.params.get("text", "x")
+                                   and "Andrew Ng (4)" in c.params.get("text", "")
+                                   for c in api.called("editMessageText")), what="the role mapped")
 
 
 async def test_documents_remove_with_confirmation_then_restore(api, admin_bot):

@@ -68,3 +68,52 @@ async def answers_from_new_document(api, sender: WebhookSender, replica: int) ->
             raise AssertionError(f"replica {replica} never answered from the new document: {answer.text[:200]}")
         await asyncio.sleep(0.5)
     raise AssertionError("unreachable")
+
+
+async def test_sigkill_during_the_publish_build_keeps_the_draft_and_the_old_corpus(api, quotes_db, tmp_path):
+    """Killed mid-build: the old database is whole and served, the draft is stored; the
+    restarted process resumes the admin's unfinished press (crash-safe receiving) and
+    publishes it, once."""
+    from bot.quotedb import QuoteDB
+    from bot.state.corpus import SQLiteCorpusStore
+
+    db = tmp_path / "quotes.db"
+    shutil.copy(quotes_db, db)
+    seeds = {p.name for p in SEEDS.glob("*.txt")}
+    env = {
+        "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url, "QUOTEBOT_DB": str(db),
+        "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"), "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
+        "QUOTEBOT_ADMINS": str(ADMIN), "QUOTEBOT_SEEDS": str(SEEDS), "QUOTEBOT_STATE_URL": "",
+    }
+    replica = await Replica(env).start()
+    sender = WebhookSender([replica.url], SECRET)
+    try:
+        await replica.wait_ready()
+        # Long enough that its build (extracting and embedding every sentence) takes seconds.
+        talk = "\n\n".join(f"Sam Altman: 第{n}个观点:人工智能的第{n}种用途会改变第{n % 17}个行业。" for n in range(6000))
+        await sender.deliver(api.pushed[api.private_document(ADMIN, "long-talk.txt", talk.encode())])
+        [draft] = await api.wait_sent(ADMIN)
+        publish = next(b for b in draft.buttons if b["text"] == "Publish")
+        await sender.deliver(api.pushed[api.press(api.bot_message(draft), publish["callback_data"], ADMIN)])
+        await api.wait_for(lambda: any("Publishing" in c.text for c in api.sent(ADMIN)), what="the build")
+        replica.kill()  # mid-build
+        await replica.stop()
+        assert not any("Published" in c.text for c in api.sent(ADMIN)), "killed too late to test anything"
+        store = SQLiteCorpusStore(tmp_path / "state.db")
+        assert store.get(1).status == "draft" and store.published() == []
+        assert {s.source.file for s in QuoteDB(db).sources()} == seeds  # the old corpus, whole
+        again = await Replica(env).start()
+        try:
+            await again.wait_ready()
+            await api.wait_for(lambda: any("Published long-talk.txt" in c.text for c in api.sent(ADMIN)),
+                               timeout=120, what="the resumed publish")
+            await asyncio.sleep(2 * POLL_SECONDS + 1)
+        finally:
+            await again.stop()
+    finally:
+        await sender.close()
+        await replica.stop()
+    assert sum("Published long-talk.txt" in c.text for c in api.sent(ADMIN)) == 1
+    assert [f.name for f in store.published()] == ["long-talk.txt"]
+    assert [e.action for e in store.log()].count("publish") == 1
+    assert {s.source.file for s in QuoteDB(db).sources()} == seeds | {"long-talk.txt"}

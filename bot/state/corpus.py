@@ -117,6 +117,12 @@ class CorpusStore(ABC):
         rows = self._rows(self._sql(f"SELECT {FILE_COLUMNS} FROM corpus_files WHERE id = ?"), (file_id,))
         return _file(rows[0]) if rows else None
 
+    def latest_draft(self, user_id: int) -> int | None:
+        """The id of the newest draft `user_id` still has open (a review resumed after a restart)."""
+        rows = self._rows(self._sql("SELECT id FROM corpus_files WHERE added_by = ? AND status = 'draft' "
+                                    "ORDER BY id DESC LIMIT 1"), (user_id,))
+        return int(rows[0][0]) if rows else None
+
     def set_facts(self, file_id: int, facts: dict[str, Any], error: str = "") -> None:
         """Store a draft's decisions (and the last build error, '' for none)."""
         with self._transaction() as cursor:

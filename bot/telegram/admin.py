@@ -262,7 +262,8 @@ async def _decide(update: Update, context: QuoteBotContext, change: Any) -> None
     """Apply `change` to the admin's open draft's decisions, then show it again."""
     desk, user = context.services.corpus, update.effective_user
     assert desk is not None and user is not None
-    draft_id = desk.open_drafts.get(user.id)
+    # The draft last shown to this admin; after a restart, their newest open one.
+    draft_id = desk.open_drafts.get(user.id) or await asyncio.to_thread(desk.store.latest_draft, user.id)
     draft = await asyncio.to_thread(desk.store.get, draft_id) if draft_id else None
     if draft is None or draft.status != "draft":
         await _say(update, "No draft is open: send a transcript or a link first.")
