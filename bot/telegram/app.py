@@ -73,6 +73,8 @@ from bot.telegram.logs import guard_logs
 from bot.telegram.scheduler import schedule_sweep
 from bot.telegram.webhook import (
     WebhookSecretMissing,
+    WebhookSettingError,
+    metrics_access,
     serve_webhook,
     set_webhook,
     webhook_secret,
@@ -324,7 +326,8 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             if settings.webhook_url
             else None
         )
-    except WebhookSecretMissing as error:
+        metrics = metrics_access(settings.metrics_listen, settings.metrics_token)
+    except WebhookSettingError as error:
         raise StartupError(str(error)) from error
     guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
@@ -347,6 +350,7 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             serve_webhook(
                 application, settings.webhook_url, settings.webhook_listen,
                 settings.webhook_port, secret, ALLOWED_UPDATES, register=settings.set_webhook,
+                metrics=metrics,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
