@@ -10,7 +10,6 @@ are answered 400, never 500 or 503. /metrics is not open to whoever reaches the 
 from __future__ import annotations
 
 import asyncio
-import json
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,6 +18,7 @@ from tests.hostile_http import (
     SECRET_HEADER,
     big_post,
     closed_by_server,
+    forged_bodies,
     genuine_post,
     open_fds,
     rss_mb,
@@ -95,41 +95,6 @@ async def test_slow_and_idle_connections_are_capped_and_closed(api, quotes_db, t
     assert all(closed), f"{closed.count(False)} slow connections still open"
     assert later_fds <= fds + 5, (fds, later_fds)
     assert "Traceback" not in replica.log, replica.log
-
-
-def _message(chat_id: int, user_id: int, date: object = 1_700_000_000, **extra) -> dict:
-    chat = {"id": chat_id, "type": "private", "first_name": "F"}
-    sender = {"id": user_id, "is_bot": False, "first_name": "F"}
-    return {"message_id": 1, "date": date, "chat": chat, "from": sender, "text": "开源", **extra}
-
-
-def _reply_chain(depth: int) -> dict:
-    message = _message(920, 920)
-    for _ in range(depth):
-        message = _message(920, 920, reply_to_message=message)
-    return message
-
-
-def forged_bodies() -> dict[str, bytes]:
-    """Posts that carry the secret but are nothing Telegram sends, by what is wrong."""
-    def update(update_id: object = 30, **message) -> bytes:
-        return json.dumps({"update_id": update_id, "message": _message(920, 920, **message)}).encode()
-
-    nested = b"[" * 100_000 + b"]" * 100_000
-    return {
-        "nesting 100,000 deep": b'{"update_id": 31, "message": ' + nested + b"}",
-        "a reply chain 600 deep": json.dumps({"update_id": 32, "message": _reply_chain(600)}).encode(),
-        "date 1e20": update(date=1e20),
-        "date 10**15": update(date=10**15),
-        "date NaN": update().replace(b"1700000000", b"NaN"),
-        "update_id 2**63": update(2**63),
-        "update_id 2**64": update(2**64),
-        "update_id -1": update(-1),
-        "update_id true": update(True),
-        "update_id 5.0": update(5.0),
-        "chat id 10**23": json.dumps({"update_id": 33, "message": _message(10**23, 920)}).encode(),
-        "user id -10**23": json.dumps({"update_id": 34, "message": _message(920, -(10**23))}).encode(),
-    }
 
 
 async def test_forged_posts_with_the_secret_get_400_and_metrics_are_closed(api, quotes_db, tmp_path):
