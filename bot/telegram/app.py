@@ -354,6 +354,8 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
+            if metrics.listen or metrics.token:
+                log.warning("QUOTEBOT_METRICS_LISTEN/_TOKEN: /metrics is served in webhook mode only")
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
             if services(application).stopped_by_conflict:
                 raise StartupError(

@@ -181,8 +181,8 @@ def _quotes_reachable(searcher: Searcher) -> bool:
 
 
 def _declares_small_body(headers: tornado.httputil.HTTPHeaders) -> bool:
-    """Whether the request announces a body of at most MAX_BODY_BYTES (a Content-Length,
-    no chunked encoding, whose end is unknown until it comes)."""
+    """Whether the request announces, by its Content-Length, a body of at most
+    MAX_BODY_BYTES (a chunked body's length is unknown until it ends)."""
     if "Transfer-Encoding" in headers:
         return False
     try:

@@ -79,10 +79,6 @@ class ConnectionCap:
             if not stream.closed():
                 self._idle[stream] = None
 
-    def __len__(self) -> int:
-        self._forget_closed()
-        return len(self._idle) + len(self._busy)
-
     def _forget_closed(self) -> None:
         # Connections end on their own (timeouts, clients leaving): pruned when counting.
         for stream in [stream for stream in self._idle if stream.closed()]:
