@@ -29,6 +29,10 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    # /metrics: on an address of its own (host:port), and/or behind a bearer token; neither
+    # set, it is not served (the webhook port is reachable by whoever can post to it).
+    metrics_listen: str | None = None
+    metrics_token: str | None = None
     send_per_second: float = 30.0  # Telegram's overall budget; raised only with paid broadcasts
     set_webhook: bool = True  # false on replicas: `quotebot webhook set` registers it once
     # How long the daily schedule stays with a replica that stopped renewing it (it died).
@@ -66,6 +70,8 @@ class Settings:
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=int(get("WEBHOOK_PORT") or cls.webhook_port),
             webhook_secret=get("WEBHOOK_SECRET"),
+            metrics_listen=get("QUOTEBOT_METRICS_LISTEN"),
+            metrics_token=get("QUOTEBOT_METRICS_TOKEN"),
             send_per_second=float(get("QUOTEBOT_SEND_PER_SECOND") or cls.send_per_second),
             set_webhook=(get("QUOTEBOT_SET_WEBHOOK") or "true").lower() not in ("0", "false", "no"),
             schedule_lease_seconds=float(

@@ -73,6 +73,8 @@ from bot.telegram.logs import guard_logs
 from bot.telegram.scheduler import schedule_sweep
 from bot.telegram.webhook import (
     WebhookSecretMissing,
+    WebhookSettingError,
+    metrics_access,
     serve_webhook,
     set_webhook,
     webhook_secret,
@@ -324,7 +326,8 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             if settings.webhook_url
             else None
         )
-    except WebhookSecretMissing as error:
+        metrics = metrics_access(settings.metrics_listen, settings.metrics_token)
+    except WebhookSettingError as error:
         raise StartupError(str(error)) from error
     guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
@@ -347,9 +350,12 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             serve_webhook(
                 application, settings.webhook_url, settings.webhook_listen,
                 settings.webhook_port, secret, ALLOWED_UPDATES, register=settings.set_webhook,
+                metrics=metrics,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
+            if metrics.listen or metrics.token:
+                log.warning("QUOTEBOT_METRICS_LISTEN/_TOKEN: /metrics is served in webhook mode only")
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
             if services(application).stopped_by_conflict:
                 raise StartupError(
