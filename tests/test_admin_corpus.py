@@ -189,3 +189,18 @@ async def test_a_link_on_an_allowed_host_becomes_a_draft(api, quotes_db, tmp_pat
         api.private_text(ADMIN, f"please add {web_server}/lecun-blockquote.md thanks")
         draft = await last_with(api, ADMIN, "Draft #1: lecun-blockquote.md", 1)
         assert "Yann LeCun" in draft.text and "Lex Fridman Podcast" in draft.text
+
+
+async def test_a_process_is_ready_only_once_it_serves_the_current_corpus(quotes_db, tmp_path):
+    from bot.telegram.admin import CorpusDesk
+
+    db = tmp_path / "quotes.db"
+    shutil.copy(quotes_db, db)
+    store = SQLiteCorpusStore(tmp_path / "state.db")
+    desk = CorpusDesk(store, db, SEEDS, frozenset({ADMIN}))
+    assert desk.serves_current()  # nothing ever published
+    # Published at another replica: this one is not ready until it built it.
+    store.publish(store.save_draft(ADMIN, "podcast.vtt", (WILD / "podcast.vtt").read_bytes()), ADMIN)
+    assert not desk.serves_current()
+    assert await desk.sync()
+    assert desk.serves_current()

@@ -86,6 +86,15 @@ class CorpusDesk:
             mark_built(self.db_path, version)
         return counts
 
+    def serves_current(self) -> bool:
+        """Whether this process's quote database holds the current corpus version (readiness)."""
+        try:
+            version = self.store.version()
+        except Exception:  # the store unreachable: the state check says so; not this one's fault
+            return True
+        built = built_version(self.db_path)
+        return built == version or (built is None and version == 0)
+
     async def sync(self, startup: bool = False) -> bool:
         """Rebuild when the corpus changed (published at another replica), and at start-up
         when the folder is not what the store holds (a new container, a build killed

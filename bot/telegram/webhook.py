@@ -169,6 +169,8 @@ class HealthHandler(tornado.web.RequestHandler):
             "quotes": await asyncio.to_thread(_quotes_reachable, shared.replier.searcher),
             "state": await asyncio.to_thread(shared.state.ping),
         }
+        if shared.corpus is not None:  # ready only once serving the corpus admins published
+            checks["corpus"] = await asyncio.to_thread(shared.corpus.serves_current)
         self.set_status(HTTPStatus.OK if all(checks.values()) else HTTPStatus.SERVICE_UNAVAILABLE)
         self.finish(checks)
 
