@@ -118,6 +118,7 @@ class FakeBotAPI:
         self._messages: dict[tuple[int, int], dict] = {}
         self._chats: dict[int, dict] = {}
         self._photos: set[str] = set()  # file_ids of photos uploaded so far
+        self.files: dict[str, bytes] = {}  # file_id -> bytes of the documents users sent
         self._arrived = asyncio.Event()
         self._closing = False
         self._server: tornado.httpserver.HTTPServer | None = None
@@ -138,7 +139,10 @@ class FakeBotAPI:
 
     async def start(self, port: int = 0) -> None:
         """Listen on `port` of loopback (0: a free one)."""
-        app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _Handler, {"api": self})])
+        app = tornado.web.Application([
+            (r"/bot([^/]+)/(\w+)", _Handler, {"api": self}),
+            (r"/file/bot([^/]+)/documents/(\w+)", _FileHandler, {"api": self}),
+        ])
         sockets = tornado.netutil.bind_sockets(port, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._server = tornado.httpserver.HTTPServer(app)
@@ -270,6 +274,17 @@ class FakeBotAPI:
         return self.push(
             {"message": self.message(chat_id, text, chat_id, language_code, kind="private")}
         )
+
+    def private_document(self, chat_id: int, file_name: str, data: bytes, language_code: str = "en") -> int:
+        """A file sent in a private chat by the user whose id is the chat id (downloadable
+        with getFile, as Telegram keeps it)."""
+        file_id = f"doc{len(self.files) + 1}"
+        self.files[file_id] = data
+        message = self.message(chat_id, "", chat_id, language_code, kind="private")
+        del message["text"]
+        message["document"] = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name,
+                               "file_size": len(data), "mime_type": "application/octet-stream"}
+        return self.push({"message": message})
 
     def group_text(
         self, chat_id: int, user_id: int, text: str, reply_to: dict | None = None,
@@ -472,6 +487,13 @@ class FakeBotAPI:
         message["reply_markup"] = params.get("reply_markup")
         return 200, message
 
+    async def _api_getFile(self, params: dict):
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            return 400, "Bad Request: invalid file_id"
+        return 200, {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]),
+                     "file_path": f"documents/{file_id}"}
+
     async def _api_getChatMember(self, params: dict):
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
         user = self.user(user_id)
@@ -523,6 +545,20 @@ class _Handler(tornado.web.RequestHandler):
         return params
 
 
+class _FileHandler(tornado.web.RequestHandler):
+    """Serves /file/bot<token>/documents/<file_id>, as Telegram's file server does."""
+
+    def initialize(self, api: FakeBotAPI) -> None:
+        self.api = api
+
+    def get(self, token: str, file_id: str) -> None:
+        if token != self.api.token or file_id not in self.api.files:
+            self.set_status(404)
+            self.finish()
+            return
+        self.finish(self.api.files[file_id])
+
+
 def html_refusal(params: dict) -> str | None:
     """Why Telegram would refuse the HTML of a message, a caption or an inline result, or None."""
     texts = []  # (HTML, Telegram's limit for it)
@@ -571,15 +607,17 @@ def _entities(text: str) -> list[dict]:
 
 
 @asynccontextmanager
-async def running_bot(api: FakeBotAPI, quotes_db: Path, state_db: Path, options=None):
-    """The real Application polling the fake API; stopped and shut down on exit."""
+async def running_bot(api: FakeBotAPI, quotes_db: Path, state_db: Path, options=None, **settings_changes):
+    """The real Application polling the fake API; stopped and shut down on exit (`settings_changes`:
+    other Settings fields, e.g. admins)."""
     from bot.config import Settings
     from bot.search import Searcher
     from bot.state import SQLiteStateStore
     from bot.telegram import ALLOWED_UPDATES, build_application
 
     settings = Settings(
-        token=api.token, api_base_url=api.base_url, db_path=quotes_db, state_db_path=state_db
+        token=api.token, api_base_url=api.base_url, db_path=quotes_db, state_db_path=state_db,
+        **settings_changes,
     )
     state = SQLiteStateStore(state_db)
     application = build_application(settings, Searcher(quotes_db), state, options or fast_options())

@@ -25,12 +25,27 @@ from telegram.ext import (
 
 from bot.card import warm_up
 from bot.config import Settings, unwritable
+from bot.fetch import FetchLimits
 from bot.heartbeat import schedule_heartbeat
 from bot.messages import Language
 from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
 from bot.state import StateStore, StateStoreUnavailable, open_state_store
+from bot.state.corpus import open_corpus_store
 from bot.state.postgres import PostgresStateStore
+from bot.telegram.admin import (
+    FACT_COMMANDS,
+    LINK,
+    CorpusDesk,
+    admin_button,
+    admin_document,
+    admin_fact,
+    admin_link,
+    admin_role,
+    admin_who,
+    documents,
+    sync_corpus,
+)
 from bot.telegram.buttons import button_pressed
 from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
 from bot.telegram.daily import follow, schedule_all
@@ -58,6 +73,8 @@ from bot.telegram.logs import guard_logs
 from bot.telegram.scheduler import schedule_sweep
 from bot.telegram.webhook import (
     WebhookSecretMissing,
+    WebhookSettingError,
+    metrics_access,
     serve_webhook,
     set_webhook,
     webhook_secret,
@@ -189,15 +206,40 @@ def build_application(
     replier.on_daily_change = functools.partial(follow, job_queue, state)
     Services(
         replier, state, throttle, settings.heartbeat_path if heartbeat else None,
-        lease_length(settings.schedule_lease_seconds),
+        lease_length(settings.schedule_lease_seconds), corpus=corpus_desk(settings),
     ).attach(application)
     attach(application, state)
     add_handlers(application)
     return application
 
 
+def corpus_desk(settings: Settings) -> CorpusDesk | None:
+    """The corpus admins grow from Telegram, when QUOTEBOT_ADMINS names any."""
+    if not settings.admins:
+        return None
+    return CorpusDesk(
+        open_corpus_store(settings.state_url, settings.state_db_path),
+        settings.db_path, settings.seeds_dir, settings.admins,
+        FetchLimits(allow_hosts=settings.fetch_allow_hosts), poll_seconds=settings.corpus_poll_seconds,
+    )
+
+
+def add_admin_handlers(application: QuoteBotApp, desk: CorpusDesk) -> None:
+    """The admins' handlers, ahead of everyone's: only their user ids reach them."""
+    admin = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.User(user_id=desk.admins)
+    application.add_handler(MessageHandler(admin & filters.Document.ALL, admin_document))
+    for name, callback in (("documents", documents), ("who", admin_who), ("role", admin_role),
+                           *((fact, admin_fact) for fact in FACT_COMMANDS)):
+        application.add_handler(CommandHandler(name, callback, filters=admin))
+    application.add_handler(MessageHandler(admin & filters.TEXT & filters.Regex(LINK), admin_link))
+    application.add_handler(CallbackQueryHandler(admin_button, pattern=r"^adm:"))
+
+
 def add_handlers(application: QuoteBotApp) -> None:
     """Register the handlers; the first match in a group wins, so order matters."""
+    desk = services(application).corpus
+    if desk is not None:
+        add_admin_handlers(application, desk)
     # Commands in channels arrive as channel_post updates, which CommandHandler skips by default.
     commands = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
     for command in COMMANDS:
@@ -235,6 +277,11 @@ async def on_startup(application: QuoteBotApp) -> None:
     schedule_sweep(application)
     if shared.heartbeat_path is not None:
         schedule_heartbeat(application.job_queue, shared.heartbeat_path)
+    if shared.corpus is not None and application.job_queue is not None:
+        # First at once: a new container builds what was published before it existed.
+        application.job_queue.run_repeating(
+            sync_corpus, interval=shared.corpus.poll_seconds, first=0.1, name="corpus-sync"
+        )
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
 
 
@@ -306,7 +353,8 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             if settings.webhook_url
             else None
         )
-    except WebhookSecretMissing as error:
+        metrics = metrics_access(settings.metrics_listen, settings.metrics_token)
+    except WebhookSettingError as error:
         raise StartupError(str(error)) from error
     guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
@@ -329,9 +377,12 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             serve_webhook(
                 application, settings.webhook_url, settings.webhook_listen,
                 settings.webhook_port, secret, ALLOWED_UPDATES, register=settings.set_webhook,
+                metrics=metrics,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
+            if metrics.listen or metrics.token:
+                log.warning("QUOTEBOT_METRICS_LISTEN/_TOKEN: /metrics is served in webhook mode only")
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
             if services(application).stopped_by_conflict:
                 raise StartupError(
