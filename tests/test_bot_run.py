@@ -107,11 +107,14 @@ async def test_malformed_get_me_is_one_line(quotes_db, tmp_path, body):
         "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
         "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
     }
+    process = await start_bot(env)
     try:
-        process = await start_bot(env)
         _, stderr = await asyncio.wait_for(process.communicate(), 60)
     finally:
         server.stop()
+        if process.returncode is None:  # it started after all: do not leave it running
+            process.kill()
+            await process.wait()
     text = stderr.decode()
     lines = [line for line in text.splitlines() if line.strip()]
     assert process.returncode != 0
