@@ -246,14 +246,21 @@ def remove(file: str, seeds_dir: Path, db_path: Path) -> None:
 @SEEDS_OPTION
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line (JSON Lines).")
-def documents(seeds_dir: Path, db_path: Path, as_json: bool) -> None:
-    """List the documents of the corpus: seeds and added ones, with title and quote count.
+@click.option("--log", "show_log", is_flag=True, help="The changes admins made from Telegram instead.")
+def documents(seeds_dir: Path, db_path: Path, as_json: bool, show_log: bool) -> None:
+    """List the documents of the corpus: seeds, added and published ones, with title and quote count.
 
     The title and the count come from the database; a document it does not hold (not
-    built yet, or unreadable) shows none.
+    built yet, or unreadable) shows none. --log lists instead every change admins made
+    from Telegram (who, when, what), newest first.
     """
     from bot.extract import find_documents
     from bot.index.added import added_folder, corpus_paths
+    from bot.index.published import published_folder
+
+    if show_log:
+        _print_corpus_log(as_json)
+        return
 
     stored = {s.source.file: s for s in _open(db_path).sources()} if db_path.exists() else {}
     folder = added_folder(db_path)
@@ -262,7 +269,8 @@ def documents(seeds_dir: Path, db_path: Path, as_json: bool) -> None:
         held = stored.get(path.name)
         rows.append({
             "file": path.name,
-            "origin": "added" if path.parent == folder else "seed",
+            "origin": ("added" if path.parent == folder
+                       else "published" if path.parent == published_folder(db_path) else "seed"),
             "path": str(path),
             "title": held.source.title if held else None,
             "quotes": held.quotes if held else None,
@@ -274,7 +282,27 @@ def documents(seeds_dir: Path, db_path: Path, as_json: bool) -> None:
     table = [[r["file"], r["origin"], (r["title"] or "")[:40], r["quotes"]] for r in rows]
     click.echo(tabulate(table, ["document", "from", "title", "quotes"]))
     added = sum(r["origin"] == "added" for r in rows)
-    click.echo(f"{len(rows)} documents in the corpus of {db_path}: {len(rows) - added} seeds, {added} added")
+    published = sum(r["origin"] == "published" for r in rows)
+    click.echo(f"{len(rows)} documents in the corpus of {db_path}: {len(rows) - added - published} seeds, "
+               f"{added} added, {published} published from Telegram")
+
+
+def _print_corpus_log(as_json: bool) -> None:
+    """The corpus changes admins made from Telegram, newest first (the state store's log)."""
+    from datetime import UTC, datetime
+
+    from bot.state.corpus import open_corpus_store
+
+    settings = Settings.from_env()
+    entries = open_corpus_store(settings.state_url, settings.state_db_path).log()
+    rows = [{"at": datetime.fromtimestamp(e.at, UTC).isoformat(timespec="seconds"), "user_id": e.user_id,
+             "action": e.action, "file": e.name} for e in entries]
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        click.echo(tabulate([list(r.values()) for r in rows], ["when (UTC)", "admin", "action", "document"])
+                   if rows else "no changes from Telegram yet")
 
 
 def _unknown_speakers_toml(documents: list[Document], with_roles: bool = False) -> str:

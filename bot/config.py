@@ -29,11 +29,21 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    # /metrics: on an address of its own (host:port), and/or behind a bearer token; neither
+    # set, it is not served (the webhook port is reachable by whoever can post to it).
+    metrics_listen: str | None = None
+    metrics_token: str | None = None
     send_per_second: float = 30.0  # Telegram's overall budget; raised only with paid broadcasts
     set_webhook: bool = True  # false on replicas: `quotebot webhook set` registers it once
     # How long the daily schedule stays with a replica that stopped renewing it (it died).
     schedule_lease_seconds: float = 15.0
     heartbeat_path: Path = Path("db/heartbeat")
+    # Bot admins (Telegram user ids): they add, review, publish and remove transcripts from
+    # a private chat. Links they send are fetched, never from private addresses except
+    # these hosts; every replica checks this often for a corpus published elsewhere.
+    admins: frozenset[int] = frozenset()
+    fetch_allow_hosts: tuple[str, ...] = ()
+    corpus_poll_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
@@ -60,13 +70,28 @@ class Settings:
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=int(get("WEBHOOK_PORT") or cls.webhook_port),
             webhook_secret=get("WEBHOOK_SECRET"),
+            metrics_listen=get("QUOTEBOT_METRICS_LISTEN"),
+            metrics_token=get("QUOTEBOT_METRICS_TOKEN"),
             send_per_second=float(get("QUOTEBOT_SEND_PER_SECOND") or cls.send_per_second),
             set_webhook=(get("QUOTEBOT_SET_WEBHOOK") or "true").lower() not in ("0", "false", "no"),
             schedule_lease_seconds=float(
                 get("QUOTEBOT_SCHEDULE_LEASE_SECONDS") or cls.schedule_lease_seconds
             ),
             heartbeat_path=Path(get("QUOTEBOT_HEARTBEAT") or cls.heartbeat_path),
+            admins=_user_ids(get("QUOTEBOT_ADMINS") or ""),
+            fetch_allow_hosts=tuple((get("QUOTEBOT_FETCH_ALLOW_HOSTS") or "").replace(",", " ").split()),
+            corpus_poll_seconds=float(get("QUOTEBOT_CORPUS_POLL_SECONDS") or cls.corpus_poll_seconds),
         )
+
+
+def _user_ids(text: str) -> frozenset[int]:
+    """Telegram user ids separated by commas or spaces; ValueError naming a bad one."""
+    ids = set()
+    for item in text.replace(",", " ").split():
+        if not item.lstrip("-").isdigit():
+            raise ValueError(f"QUOTEBOT_ADMINS: {item!r} is not a Telegram user id (a number)")
+        ids.add(int(item))
+    return frozenset(ids)
 
 
 def unwritable(path: Path) -> str | None:

@@ -20,11 +20,13 @@ import importlib
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from bot.text import to_simplified
 
@@ -144,7 +146,10 @@ def embed_quotes(
             if not code:
                 todo.append((len(rows), sentence))
             rows.append((item_id, code))
-    for start in range(0, len(todo), EMBED_BATCH):
+    # A long build shows its progress on a terminal (tqdm stays silent elsewhere).
+    batches = tqdm(range(0, len(todo), EMBED_BATCH), desc="embedding", unit="batch",
+                   file=sys.stderr, disable=None, leave=False)
+    for start in batches:
         batch = todo[start : start + EMBED_BATCH]
         codes = quantize(embedder.embed([sentence for _row, sentence in batch]))
         for (row, _sentence), code in zip(batch, codes, strict=True):

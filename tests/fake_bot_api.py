@@ -3,7 +3,8 @@
 The server (tornado, already installed with python-telegram-bot's webhooks extra)
 answers the methods the bot uses, records every call, serves queued updates to
 getUpdates with long-poll semantics, and can be told to fail the next N calls with
-429 retry-after, 500, 400, 403, 409, or a slow answer. sendPhoto takes a multipart upload (kept
+429 retry-after, 500, 400, 403, 409, a slow answer, or a late one (carried out at once,
+answered after a delay, as a Telegram that delivers but answers slowly). sendPhoto takes a multipart upload (kept
 as `Upload`) or the file_id of a photo it returned before. `running_bot` starts the real `Application`,
 with its real HTTPX stack, pointed at it through the API base URL.
 """
@@ -89,14 +90,16 @@ class Call:
 @dataclass
 class Fault:
     """Fail the next `remaining` calls of `methods`: "429", "500", "400" (a refused request),
-    "403" (blocked), "409" (another poller), or "slow" (wait `delay` seconds, then answer
-    unless the client has given up)."""
+    "403" (blocked), "409" (another poller), "slow" (wait `delay` seconds, then answer
+    unless the client has given up), or "late" (carry the call out at once, as Telegram
+    delivering a message, and answer it only after `delay` seconds)."""
 
     kind: str
     methods: frozenset[str]
     remaining: int
     retry_after: int = 1
     delay: float = 0.0
+    chats: frozenset[int] | None = None  # only calls to these chats (None: any)
 
 
 class FakeBotAPI:
@@ -115,6 +118,7 @@ class FakeBotAPI:
         self._messages: dict[tuple[int, int], dict] = {}
         self._chats: dict[int, dict] = {}
         self._photos: set[str] = set()  # file_ids of photos uploaded so far
+        self.files: dict[str, bytes] = {}  # file_id -> bytes of the documents users sent
         self._arrived = asyncio.Event()
         self._closing = False
         self._server: tornado.httpserver.HTTPServer | None = None
@@ -133,9 +137,13 @@ class FakeBotAPI:
         finally:
             await api.stop()
 
-    async def start(self) -> None:
-        app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _Handler, {"api": self})])
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+    async def start(self, port: int = 0) -> None:
+        """Listen on `port` of loopback (0: a free one)."""
+        app = tornado.web.Application([
+            (r"/bot([^/]+)/(\w+)", _Handler, {"api": self}),
+            (r"/file/bot([^/]+)/documents/(\w+)", _FileHandler, {"api": self}),
+        ])
+        sockets = tornado.netutil.bind_sockets(port, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._server = tornado.httpserver.HTTPServer(app)
         self._server.add_sockets(sockets)
@@ -161,9 +169,12 @@ class FakeBotAPI:
         methods: tuple[str, ...] = ("sendMessage",),
         retry_after: int = 1,
         delay: float = 0.0,
+        chats: tuple[int, ...] | None = None,
     ) -> None:
-        """Answer the next `n` calls of `methods` with 429 / 500 / 400 / 403 / 409, or slowly."""
-        self.faults.append(Fault(kind, frozenset(methods), n, retry_after, delay))
+        """Answer the next `n` calls of `methods` (to `chats`, when given) with 429 / 500 /
+        400 / 403 / 409, or slowly, or late."""
+        chosen = frozenset(chats) if chats is not None else None
+        self.faults.append(Fault(kind, frozenset(methods), n, retry_after, delay, chosen))
 
     def push(self, payload: dict) -> int:
         """Queue an update (a dict with one of message, channel_post, ...); returns its id."""
@@ -264,6 +275,17 @@ class FakeBotAPI:
             {"message": self.message(chat_id, text, chat_id, language_code, kind="private")}
         )
 
+    def private_document(self, chat_id: int, file_name: str, data: bytes, language_code: str = "en") -> int:
+        """A file sent in a private chat by the user whose id is the chat id (downloadable
+        with getFile, as Telegram keeps it)."""
+        file_id = f"doc{len(self.files) + 1}"
+        self.files[file_id] = data
+        message = self.message(chat_id, "", chat_id, language_code, kind="private")
+        del message["text"]
+        message["document"] = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name,
+                               "file_size": len(data), "mime_type": "application/octet-stream"}
+        return self.push({"message": message})
+
     def group_text(
         self, chat_id: int, user_id: int, text: str, reply_to: dict | None = None,
         language_code: str | None = "en",
@@ -331,7 +353,7 @@ class FakeBotAPI:
         self.attempts.append(call)
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        fault = self._take_fault(method)
+        fault = self._take_fault(call)
         if fault is not None and fault.kind == "429":
             return 429, {
                 "ok": False, "error_code": 429,
@@ -354,6 +376,15 @@ class FakeBotAPI:
             await asyncio.sleep(fault.delay)
             if gone():
                 return None  # the client timed out: as if the request never reached Telegram
+        if fault is not None and fault.kind == "late":
+            answer = await self._carry_out(call)
+            await asyncio.sleep(fault.delay)  # done; only the answer is late
+            return None if gone() else answer
+        return await self._carry_out(call)
+
+    async def _carry_out(self, call: Call) -> tuple[int, dict]:
+        """Do what the call asks (send, edit...) and give Telegram's answer."""
+        method, params = call.method, call.params
         handler = getattr(self, f"_api_{method}", None)
         if handler is None and method in ACKNOWLEDGED:
             handler = self._api_acknowledge
@@ -370,9 +401,11 @@ class FakeBotAPI:
         self.calls.append(call)
         return 200, {"ok": True, "result": result}
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, call: Call) -> Fault | None:
         for fault in self.faults:
-            if method in fault.methods and fault.remaining > 0:
+            if fault.chats is not None and call.chat_id not in fault.chats:
+                continue
+            if call.method in fault.methods and fault.remaining > 0:
                 fault.remaining -= 1
                 return fault
         return None
@@ -454,6 +487,13 @@ class FakeBotAPI:
         message["reply_markup"] = params.get("reply_markup")
         return 200, message
 
+    async def _api_getFile(self, params: dict):
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            return 400, "Bad Request: invalid file_id"
+        return 200, {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]),
+                     "file_path": f"documents/{file_id}"}
+
     async def _api_getChatMember(self, params: dict):
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
         user = self.user(user_id)
@@ -505,6 +545,20 @@ class _Handler(tornado.web.RequestHandler):
         return params
 
 
+class _FileHandler(tornado.web.RequestHandler):
+    """Serves /file/bot<token>/documents/<file_id>, as Telegram's file server does."""
+
+    def initialize(self, api: FakeBotAPI) -> None:
+        self.api = api
+
+    def get(self, token: str, file_id: str) -> None:
+        if token != self.api.token or file_id not in self.api.files:
+            self.set_status(404)
+            self.finish()
+            return
+        self.finish(self.api.files[file_id])
+
+
 def html_refusal(params: dict) -> str | None:
     """Why Telegram would refuse the HTML of a message, a caption or an inline result, or None."""
     texts = []  # (HTML, Telegram's limit for it)
@@ -554,10 +608,12 @@ def _entities(text: str) -> list[dict]:
 
 @asynccontextmanager
 async def running_bot(
-    api: FakeBotAPI, quotes_db: Path, state_db: Path, options=None, heartbeat: Path | None = None
+    api: FakeBotAPI, quotes_db: Path, state_db: Path, options=None,
+    heartbeat: Path | None = None, **settings_changes,
 ):
-    """The real Application polling the fake API; stopped and shut down on exit. With
-    `heartbeat`, it keeps that heartbeat file as `quotebot run` does."""
+    """The real Application polling the fake API; stopped and shut down on exit (`settings_changes`:
+    other Settings fields, e.g. admins). With `heartbeat`, it keeps that heartbeat file as
+    `quotebot run` does."""
     from bot.config import Settings
     from bot.search import Searcher
     from bot.state import SQLiteStateStore
@@ -566,6 +622,7 @@ async def running_bot(
     settings = Settings(
         token=api.token, api_base_url=api.base_url, db_path=quotes_db, state_db_path=state_db,
         **({"heartbeat_path": heartbeat} if heartbeat else {}),
+        **settings_changes,
     )
     state = SQLiteStateStore(state_db)
     application = build_application(

@@ -22,6 +22,7 @@ LAYERS = {
     "bot.metadata": 0, "bot.config": 0, "bot.messages": 0, "bot.heartbeat": 0,
     "bot.pick": 0,  # the picker: pure, imports nothing of ours
     "bot.moments": 0,  # a video moment's link and label: standard library only
+    "bot.fetch": 0,  # a link fetched with limits and a private-address guard: httpx only
     "bot.extract": 1,
     "bot.state": 1,  # the state package's face and open_state_store (reads bot.config); inside it:
     "bot.state.store": 0.1, "bot.state.sqlite_schema": 0.2, "bot.state.sqlite_writer": 0.2,

@@ -7,10 +7,12 @@ file_id instead. A failed upload is retried or ends as the quote in text.
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.card import caption_html, card_key
 from bot.search import Searcher
 from bot.telegram.context import services
-from tests.fake_bot_api import FakeBotAPI, Upload
+from tests.fake_bot_api import FakeBotAPI, Upload, fast_options, running_bot
 
 USER = 701
 GROUP = -1007000
@@ -115,6 +117,22 @@ async def test_server_errors_on_upload_are_retried(api, bot):
     assert photo.uploaded
     assert len([c for c in api.attempts if c.method == "sendPhoto"]) == 3
     assert len(api.sent(USER + 30)) == 1  # no text fallback was needed
+
+
+async def test_an_upload_answered_late_is_sent_once_and_no_text_follows(api, quotes_db, tmp_path):
+    # Telegram took the photo but answered after the send's time-out: the card may be in
+    # the chat, so it is neither uploaded again nor followed by the quote as text.
+    options = fast_options(send_read_timeout=0.5)
+    async with running_bot(api, quotes_db, tmp_path / "state.db", options):
+        message = await ask(api, USER + 35, "开源")
+        api.fail_next("late", n=4, delay=1.5, methods=("sendPhoto",))
+        api.press(message, button(message, "Card"), USER + 35)
+        await api.wait_sent(USER + 35, method="sendPhoto")
+        await api.wait_for(lambda: api.called("answerCallbackQuery"), what="the button's answer")
+        await asyncio.sleep(2.5)  # time for copies or a text fallback, were any sent
+        assert len([c for c in api.attempts if c.method == "sendPhoto"]) == 1
+        assert len(api.sent(USER + 35, method="sendPhoto")) == 1
+        assert len(api.sent(USER + 35)) == 1  # the quote; no "could not send the picture"
 
 
 async def test_refused_upload_ends_in_the_quote_as_text(api, bot, quotes_db):

@@ -6,9 +6,13 @@ show a stack trace in a chat.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
+from telegram.ext import ExtBot
+
 from bot.telegram.context import services
+from bot.telegram.limits import RetryingRateLimiter
 from tests.fake_bot_api import FakeBotAPI, fast_options, running_bot
 
 
@@ -39,14 +43,57 @@ async def test_slow_answer_within_the_timeout_is_awaited(api, bot):
     assert len(replies) == 1 and attempts(api, 603) == 1
 
 
-async def test_timed_out_request_is_sent_again_once(api, quotes_db, tmp_path):
+async def test_a_late_answer_to_a_send_is_awaited_not_sent_again(api, quotes_db, tmp_path):
+    # Telegram delivers at once but answers after the general read time-out: a message
+    # request waits longer (send_read_timeout), so the person gets one answer.
     options = fast_options(read_timeout=0.5, write_timeout=0.5)
     async with running_bot(api, quotes_db, tmp_path / "state.db", options):
-        api.fail_next("slow", n=1, delay=1.5)
+        api.fail_next("late", n=1, delay=1.5)
         api.private_text(604, "印刷机")
         await api.wait_sent(604)
-        await api.wait_for(lambda: attempts(api, 604) == 2, what="the retry")
-        assert len(api.sent(604)) == 1
+        await asyncio.sleep(1.0)  # time for a copy to arrive, were one sent
+        assert len(api.sent(604)) == 1 and attempts(api, 604) == 1
+
+
+async def test_a_send_that_timed_out_is_not_sent_again(api, quotes_db, tmp_path, caplog):
+    # Slower still (past the send's own time-out): it may have been delivered, so it is
+    # not sent again; no "went wrong" either, and the bot goes on.
+    caplog.set_level(logging.INFO)
+    options = fast_options(send_read_timeout=0.5)
+    async with running_bot(api, quotes_db, tmp_path / "state.db", options):
+        api.fail_next("late", n=4, delay=1.5)
+        api.private_text(612, "印刷机")
+        await api.wait_sent(612)
+        await asyncio.sleep(2.5)  # time for copies to arrive, were any sent
+        assert attempts(api, 612) == 1
+        [reply] = api.sent(612)
+        assert "went wrong" not in reply.text
+        assert any("may have been delivered" in r.getMessage() for r in caplog.records)
+        api.fail_next("late", n=0)
+        api.private_text(613, "alignment")
+        await api.wait_sent(613)
+
+
+async def test_a_refused_connection_is_sent_again():
+    # Nothing reached Telegram (the connection was refused): the message is sent again
+    # once the API is back, through the bot's own rate limiter and HTTP stack.
+    first = FakeBotAPI()
+    await first.start()
+    port = first.port
+    bot = ExtBot(first.token, base_url=first.base_url,
+                 rate_limiter=RetryingRateLimiter(network_retries=3, backoff=0.5))
+    await bot.initialize()
+    await first.stop()  # Telegram is unreachable: connections are refused
+    back = FakeBotAPI()
+    try:
+        sending = asyncio.create_task(bot.send_message(614, "hello"))
+        await asyncio.sleep(0.2)  # the first attempt is refused
+        await back.start(port)
+        await asyncio.wait_for(sending, 10)
+        assert len(back.sent(614)) == 1
+    finally:
+        await bot.shutdown()
+        await back.stop()
 
 
 async def test_polling_recovers_from_server_errors(api, bot):

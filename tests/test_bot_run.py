@@ -11,6 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -70,6 +73,54 @@ async def test_unreachable_api_is_one_line(quotes_db, tmp_path):
     lines = [line for line in stderr.decode().splitlines() if line.strip()]
     assert "Traceback" not in stderr.decode()
     assert "Cannot reach the Telegram Bot API at 127.0.0.1:9" in lines[-1]
+
+
+class _MalformedMe(tornado.web.RequestHandler):
+    """A server at the API address whose getMe answer is not what the Bot API gives."""
+
+    def initialize(self, body: bytes) -> None:
+        self.body = body
+
+    def post(self, *_parts: str) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(self.body)
+
+    get = post
+
+
+@pytest.mark.parametrize("body", [
+    b"<html>502 Bad Gateway</html>",  # not JSON
+    b'{"ok": true, "result": "QuoteTestBot"}',  # a result that is not a user
+    b'{"ok": true, "result": {"id": 1, "is_bot": true, "first_name": "Bot"}}',  # no username
+], ids=["not-json", "not-a-user", "no-username"])
+async def test_malformed_get_me_is_one_line(quotes_db, tmp_path, body):
+    sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+    server = tornado.httpserver.HTTPServer(
+        tornado.web.Application([(r"/bot([^/]+)/(\w+)", _MalformedMe, {"body": body})])
+    )
+    server.add_sockets(sockets)
+    port = sockets[0].getsockname()[1]
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456:" + "a" * 35,
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}/bot",
+        "QUOTEBOT_DB": str(quotes_db),
+        "QUOTEBOT_STATE_DB": str(tmp_path / "state.db"),
+        "QUOTEBOT_HEARTBEAT": str(tmp_path / "heartbeat"),
+    }
+    process = await start_bot(env)
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        server.stop()
+        if process.returncode is None:  # it started after all: do not leave it running
+            process.kill()
+            await process.wait()
+    text = stderr.decode()
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert process.returncode != 0
+    assert "Traceback" not in text
+    assert len(lines) == 1, text
+    assert "malformed answer to getMe" in lines[0] and f"127.0.0.1:{port}" in lines[0]
 
 
 def bot_env(api, quotes_db, tmp_path, **extra: str) -> dict[str, str]:

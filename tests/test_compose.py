@@ -151,12 +151,31 @@ def config_variables() -> set[str]:
     return set(re.findall(r'get\("([A-Z][A-Z0-9_]+)"\)', CONFIG.read_text(encoding="utf-8")))
 
 
+def env_example_variables() -> set[str]:
+    return set(re.findall(r"^([A-Z][A-Z0-9_]+)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.M))
+
+
+def compose_required_variables() -> set[str]:
+    """The variables a Compose file refuses to start without (`${NAME:?message}`)."""
+    files = ("docker-compose.yml", "docker-compose.cluster.yml")
+    texts = [(ROOT / name).read_text(encoding="utf-8") for name in files]
+    return {name for text in texts for name in re.findall(r"\$\{([A-Z][A-Z0-9_]+):\?", text)}
+
+
 def test_env_example_lists_every_variable():
-    listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.M))
+    listed = env_example_variables()
     read = config_variables()
     assert {"TELEGRAM_BOT_TOKEN", "QUOTEBOT_HEARTBEAT"} <= read
     assert read - listed == set(), "add these to .env.example"
-    assert listed - read == set(), "bot/config.py does not read these"
+    assert listed - read - compose_required_variables() == set(), (
+        "neither bot/config.py nor a Compose file reads these"
+    )
+
+
+def test_env_example_lists_what_the_compose_files_require():
+    required = compose_required_variables()
+    assert {"WEBHOOK_SECRET", "POSTGRES_PASSWORD"} <= required
+    assert required - env_example_variables() == set(), "add these to .env.example"
 
 
 # -- the cluster: docker-compose.cluster.yml -------------------------------------

@@ -90,19 +90,24 @@ def disk(tmp_path):
         pytest.skip(str(error))
 
 
+METRICS_TOKEN = "metrics-token"
+
+
 @asynccontextmanager
 async def health_endpoint(application):
-    """The webhook server's routes, in this process: its base URL (for GET /healthz)."""
-    import tornado.httpserver
+    """The webhook server's routes, in this process: its base URL (for GET /healthz, and
+    /metrics with `METRICS_TOKEN`)."""
     import tornado.netutil
     import tornado.web
 
-    from bot.telegram.webhook import routes
+    from bot.telegram.webhook import MetricsAccess, routes
+    from bot.telegram.webhook_guard import ConnectionCap, guarded_server
 
+    cap = ConnectionCap()
+    served = routes(application, "http://127.0.0.1/hook", "secret", cap,
+                    MetricsAccess(token=METRICS_TOKEN))
+    server = guarded_server(tornado.web.Application(served), cap, max_body_size=1 << 20)
     sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-    server = tornado.httpserver.HTTPServer(
-        tornado.web.Application(routes(application, "http://127.0.0.1/hook", "secret"))
-    )
     server.add_sockets(sockets)
     try:
         yield f"http://127.0.0.1:{sockets[0].getsockname()[1]}"

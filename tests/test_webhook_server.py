@@ -13,13 +13,16 @@ import psycopg
 from tests.replicas import ROOT, SECRET, Replica, replica_env
 
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+METRICS_TOKEN = "metrics-Token_1"
+METRICS_AUTH = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 
 
 async def test_replica_serves_health_and_metrics_and_answers_a_duplicate_once(
     api, quotes_db, postgres, tmp_path
 ):
     url = postgres.new_database()
-    replica = await Replica(replica_env(api, quotes_db, url, tmp_path)).start()
+    env = replica_env(api, quotes_db, url, tmp_path, QUOTEBOT_METRICS_TOKEN=METRICS_TOKEN)
+    replica = await Replica(env).start()
     try:
         await replica.wait_ready()
         assert api.called("setWebhook") == []  # QUOTEBOT_SET_WEBHOOK=false: left to one process
@@ -35,8 +38,15 @@ async def test_replica_serves_health_and_metrics_and_answers_a_duplicate_once(
             assert bad.status_code == 400
             forged = await client.post(replica.url, json=update, headers={})
             assert forged.status_code == 403
+            # With the secret, but nothing PostgreSQL could record: refused, not retried.
+            for payload in (
+                {"update_id": 6, "message": api.message(31, "a\x00b", 31, kind="private")},
+                {"update_id": 2**63, "message": api.message(31, "印刷机", 31, kind="private")},
+            ):
+                assert (await client.post(replica.url, json=payload, headers=HEADERS)).status_code == 400
             await asyncio.sleep(0.5)
-            metrics = (await client.get(replica.base + "/metrics")).text
+            assert (await client.get(replica.base + "/metrics")).status_code == 401
+            metrics = (await client.get(replica.base + "/metrics", headers=METRICS_AUTH)).text
             assert "quotebot_updates_received_total 1.0" in metrics
             assert "quotebot_updates_duplicate_total 2.0" in metrics
             assert "quotebot_updates_answered_total 1.0" in metrics

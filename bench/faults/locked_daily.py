@@ -39,7 +39,13 @@ async def _replay(quotes_db: Path, subscriptions: int, lock: float) -> dict:
     import httpx
 
     from tests.fake_bot_api import FakeBotAPI, running_bot
-    from tests.test_durable import LoopLag, WriteLock, health_endpoint, subscribe_due_now
+    from tests.test_durable import (
+        METRICS_TOKEN,
+        LoopLag,
+        WriteLock,
+        health_endpoint,
+        subscribe_due_now,
+    )
 
     chats = [70_000 + n for n in range(subscriptions)]
     asked: dict[int, float] = {}  # a new person each time → when they wrote
@@ -64,7 +70,11 @@ async def _replay(quotes_db: Path, subscriptions: int, lock: float) -> dict:
                             api.private_text(person, "alignment")
                             person += 1
                             started = time.monotonic()
-                            await client.get(base + "/metrics", timeout=60)
+                            answer = await client.get(
+                                base + "/metrics", timeout=60,
+                                headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+                            )
+                            assert answer.status_code == 200, answer.status_code
                             metrics.append(time.monotonic() - started)
                             await asyncio.sleep(max(0.0, 0.5 - metrics[-1]))
                     await api.wait_for(lambda: all(api.sent(p) for p in asked), timeout=60,

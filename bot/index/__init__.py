@@ -59,6 +59,7 @@ from bot.metadata import (
     load_glossary,
     load_sources,
     load_speakers,
+    merge_speakers,
 )
 from bot.normalize import Segmenter
 from bot.quotedb import (
@@ -97,15 +98,26 @@ class Corpus(NamedTuple):
 
 
 def extract_paths(
-    paths: Iterable[Path], seeds_dir: Path, on_document: Callable[[Path], None] | None = None
+    paths: Iterable[Path],
+    seeds_dir: Path,
+    on_document: Callable[[Path], None] | None = None,
+    more_metadata: Iterable[Path] = (),
 ) -> Corpus:
-    """Extract every document under `paths` with the speakers, facts and glossary in `seeds_dir`.
+    """Extract every document under `paths` with the speakers, facts and glossary in `seeds_dir`
+    (and the speakers.toml and sources.toml of `more_metadata` folders).
 
     Raises NoSpeakersError, after extracting (so the labels found can be reported),
     when speakers.toml is missing or lists nobody: no speech could be attributed.
     """
+    paths = list(paths)
     speakers = load_speakers(Path(seeds_dir))
     facts = load_sources(Path(seeds_dir))
+    # A folder of documents may carry its own speakers.toml and sources.toml (the documents
+    # admins published from Telegram do): they add to the seeds'.
+    for folder in (Path(p) for p in [*more_metadata, *paths]):
+        if folder.is_dir() and folder.resolve() != Path(seeds_dir).resolve():
+            speakers = merge_speakers(speakers, load_speakers(folder))
+            facts.update(load_sources(folder))
     if speakers:  # without any, NoSpeakersError below says what to add
         check_people(speakers)
         check_monologues(facts, speakers)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.extract import DOCUMENT_SUFFIXES, find_documents, original_file
+from bot.extract.decode import MAX_DOCUMENT_BYTES
 
 
 class AddError(Exception):
@@ -37,9 +38,12 @@ def added_folder(db_path: Path) -> Path:
 
 def corpus_paths(seeds_dir: Path, db_path: Path) -> list[Path]:
     """The folders every build of `db_path` reads, seeds first (so an added document,
-    sorting after the seeds, is appended to a stored corpus rather than rebuilt)."""
-    folder = added_folder(db_path)
-    return [Path(seeds_dir), folder] if folder.is_dir() else [Path(seeds_dir)]
+    sorting after the seeds, is appended to a stored corpus rather than rebuilt), then the
+    documents added with `quotebot ingest`, then those published from Telegram."""
+    from bot.index.published import published_folder  # a sibling module of the same layer
+
+    folders = [added_folder(db_path), published_folder(db_path)]
+    return [Path(seeds_dir), *(folder for folder in folders if folder.is_dir())]
 
 
 def added_documents(db_path: Path) -> list[Path]:
@@ -112,10 +116,24 @@ def _documents_named(paths: Iterable[Path]) -> dict[str, Path]:
         # A translation brings the file of its original words with it (talk.en.md for talk.md).
         found += [original for path in found if (original := original_file(path))]
         for path in found:
+            _check_readable(path)
             other = documents.setdefault(path.name, path)
             if other != path and not filecmp.cmp(other, path, shallow=False):
                 raise AddError(f"two different documents are named {path.name}: {other} and {path}")
     return documents
+
+
+def _check_readable(path: Path) -> None:
+    """One line for a document that cannot be a transcript: not a regular file (a device,
+    a FIFO: copying one never ends), or over the size limit."""
+    if not path.is_file():
+        raise AddError(f"{path} is not a regular file (a device, FIFO or socket): not added")
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise AddError(
+            f"{path} is {size / 2**20:.0f} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MB a transcript "
+            "may be: not added"
+        )
 
 
 def _same_name_elsewhere(name: str, path: Path, seeds_dir: Path, folder: Path) -> bool:

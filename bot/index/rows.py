@@ -11,9 +11,11 @@ import functools
 import json
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterator
 
 import sqlite_utils
+from tqdm import tqdm
 
 from bot import normalize, terms
 from bot.extract.model import Document
@@ -42,10 +44,14 @@ def insert_documents(
         # (The segmenter pickles as its words; a worker reuses its tokenizer.)
         fields_of = functools.partial(quote_fields, segmenter=segmenter)
         fields = pool.imap(fields_of, texts, chunksize=500) if pool else map(fields_of, texts)
-        for document, judged in zip(documents, judgements, strict=True):
-            source_id = int(db.table("sources").insert(vars(document.source)).last_pk or 0)
-            passage_ids = insert_passages(db, document, source_id, speaker_ids)
-            insert_quotes(db, document, judged, source_id, passage_ids, speaker_ids, seen, fields)
+        total = sum(len(d.quotes) for d in documents)
+        # A long build shows its progress on a terminal (tqdm stays silent elsewhere).
+        with tqdm(total=total, desc="indexing", unit="quote", file=sys.stderr, disable=None, leave=False) as progress:
+            for document, judged in zip(documents, judgements, strict=True):
+                source_id = int(db.table("sources").insert(vars(document.source)).last_pk or 0)
+                passage_ids = insert_passages(db, document, source_id, speaker_ids)
+                insert_quotes(db, document, judged, source_id, passage_ids, speaker_ids, seen, fields)
+                progress.update(len(document.quotes))
 
 
 def write_counts(db: sqlite_utils.Database) -> dict[str, int]:

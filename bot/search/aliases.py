@@ -69,17 +69,21 @@ class SpeakerAliases:
         word of its own (澳大利亚 does not name 伊利亚). The first such name's speaker and
         the rest of the form, or (None, form)."""
         found: tuple[int, int, int] | None = None  # (start, length, speaker id)
-        for name, sid in self._cjk_names:
-            for start in range(len(form) - len(name) + 1):
-                window = form[start : start + len(name)]
-                if not CJK_RUN.fullmatch(window):
-                    continue
-                wrong = [i for i, (a, b) in enumerate(zip(window, name, strict=True)) if a != b]
-                if len(wrong) != 1 or (found is not None and found[0] <= start):
-                    continue
-                i = wrong[0]
-                if sound_alike(window[i], name[i]) or not _inside_a_word(form, start, len(name), is_word):
-                    found = (start, len(name), sid)
+        # Only a window inside a run of CJK can be a name: Latin text costs nothing here.
+        windows = [
+            (name, sid, start)
+            for run in CJK_RUN.finditer(form)
+            for name, sid in self._cjk_names
+            for start in range(run.start(), run.end() - len(name) + 1)
+        ]
+        for name, sid, start in windows:
+            window = form[start : start + len(name)]
+            wrong = [i for i, (a, b) in enumerate(zip(window, name, strict=True)) if a != b]
+            if len(wrong) != 1 or (found is not None and found[0] <= start):
+                continue
+            i = wrong[0]
+            if sound_alike(window[i], name[i]) or not _inside_a_word(form, start, len(name), is_word):
+                found = (start, len(name), sid)
         if found is None:
             return None, form
         start, length, sid = found

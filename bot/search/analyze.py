@@ -21,6 +21,7 @@ from bot.normalize import Segmenter
 from bot.quotedb import QuoteDB
 from bot.search import spelling
 from bot.search.aliases import SpeakerAliases
+from bot.search.limits import bounded_query
 from bot.search.sounds import Sounds
 from bot.search.topics import glossary_topics
 from bot.search.tuning import Tuning
@@ -54,6 +55,7 @@ class Analyzer:
         return math.log(1 + self.total / (df + 0.5))
 
     def analyze(self, query: str) -> Analysis:
+        query = bounded_query(query)  # what one query may cost (bot.search.limits)
         form, corrected, unknown = self._spelled(normalize.words(query))
         speaker_id, form = self.aliases.take_speaker(form)
         if speaker_id is None:

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,6 +56,9 @@ class _Opened:
     db: QuoteDB
     aliases: SpeakerAliases
     analyzer: Analyzer
+    # Topic suggestions by (count, language): the same for every query to this file, and
+    # reading them costs milliseconds (every no-match answer shows some).
+    topics: dict[tuple[int, str], list[str]] = field(default_factory=dict)
 
 
 class Searcher:
@@ -434,10 +437,14 @@ class Searcher:
         """Topic words that really occur in the corpus (for a "no match" reply), most
         frequent first: Chinese terms, or with language="en" English glossary words for them."""
         with self._lock:
-            db = self._fresh().db
-            if language != "en":
-                return db.topic_words(lexicon.GLOSSARY_WEIGHT, n)
-            return _english_topics(db, n)
+            opened = self._fresh()
+            key = (n, "en" if language == "en" else "zh")
+            if key not in opened.topics:
+                opened.topics[key] = (
+                    _english_topics(opened.db, n) if language == "en"
+                    else opened.db.topic_words(lexicon.GLOSSARY_WEIGHT, n)
+                )
+            return list(opened.topics[key])
 
 
 # An English topic word longer than this is usually a phrase with its spaces taken out.

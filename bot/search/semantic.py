@@ -18,6 +18,7 @@ import numpy as np
 
 from bot import meaning
 from bot.quotedb import DatabaseError, QuoteDB
+from bot.search.limits import embedded_part
 from bot.search.retrieve import Found
 from bot.search.tuning import Tuning
 from bot.search.types import Analysis, Candidate
@@ -150,7 +151,7 @@ def _load(db: QuoteDB) -> meaning.VectorIndex | None:
 
 def _query_vector(text: str) -> np.ndarray | None:
     embedder = meaning.load_embedder()
-    return _embedded(embedder, text) if embedder is not None else None
+    return _embedded(embedder, embedded_part(text)) if embedder is not None else None
 
 
 @lru_cache(maxsize=QUERY_CACHE)

@@ -25,12 +25,27 @@ from telegram.ext import (
 
 from bot.card import warm_up
 from bot.config import Settings, unwritable
+from bot.fetch import FetchLimits
 from bot.heartbeat import schedule_heartbeat
 from bot.messages import Language
 from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
 from bot.state import StateStore, StateStoreUnavailable, open_state_store
+from bot.state.corpus import open_corpus_store
 from bot.state.postgres import PostgresStateStore
+from bot.telegram.admin import (
+    FACT_COMMANDS,
+    LINK,
+    CorpusDesk,
+    admin_button,
+    admin_document,
+    admin_fact,
+    admin_link,
+    admin_role,
+    admin_who,
+    documents,
+    sync_corpus,
+)
 from bot.telegram.buttons import button_pressed
 from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
 from bot.telegram.daily import follow, schedule_all
@@ -59,6 +74,8 @@ from bot.telegram.logs import guard_logs
 from bot.telegram.scheduler import schedule_sweep
 from bot.telegram.webhook import (
     WebhookSecretMissing,
+    WebhookSettingError,
+    metrics_access,
     serve_webhook,
     set_webhook,
     webhook_secret,
@@ -86,6 +103,9 @@ class BotOptions:
     flood_per_minute: float = 20  # and then per minute
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
+    # A message request waits longer: after a time-out it is not sent again (it may have
+    # been delivered), so giving up early risks losing the answer for nothing.
+    send_read_timeout: float = 30.0
     write_timeout: float = 10.0
     pool_timeout: float = 5.0
     poll_timeout: int = 30  # seconds a getUpdates long poll waits for updates
@@ -136,6 +156,7 @@ def build_application(
         max_retries=options.retries,
         network_retries=options.retries,
         backoff=options.retry_backoff,
+        send_read_timeout=options.send_read_timeout,
     )
     # On a shared store, the limits hold for all replicas together.
     shared = state if isinstance(state, PostgresStateStore) else None
@@ -186,15 +207,40 @@ def build_application(
     replier.on_daily_change = functools.partial(follow, job_queue, state)
     Services(
         replier, state, throttle, settings.heartbeat_path if heartbeat else None,
-        lease_length(settings.schedule_lease_seconds),
+        lease_length(settings.schedule_lease_seconds), corpus=corpus_desk(settings),
     ).attach(application)
     attach(application, state)
     add_handlers(application)
     return application
 
 
+def corpus_desk(settings: Settings) -> CorpusDesk | None:
+    """The corpus admins grow from Telegram, when QUOTEBOT_ADMINS names any."""
+    if not settings.admins:
+        return None
+    return CorpusDesk(
+        open_corpus_store(settings.state_url, settings.state_db_path),
+        settings.db_path, settings.seeds_dir, settings.admins,
+        FetchLimits(allow_hosts=settings.fetch_allow_hosts), poll_seconds=settings.corpus_poll_seconds,
+    )
+
+
+def add_admin_handlers(application: QuoteBotApp, desk: CorpusDesk) -> None:
+    """The admins' handlers, ahead of everyone's: only their user ids reach them."""
+    admin = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.User(user_id=desk.admins)
+    application.add_handler(MessageHandler(admin & filters.Document.ALL, admin_document))
+    for name, callback in (("documents", documents), ("who", admin_who), ("role", admin_role),
+                           *((fact, admin_fact) for fact in FACT_COMMANDS)):
+        application.add_handler(CommandHandler(name, callback, filters=admin))
+    application.add_handler(MessageHandler(admin & filters.TEXT & filters.Regex(LINK), admin_link))
+    application.add_handler(CallbackQueryHandler(admin_button, pattern=r"^adm:"))
+
+
 def add_handlers(application: QuoteBotApp) -> None:
     """Register the handlers; the first match in a group wins, so order matters."""
+    desk = services(application).corpus
+    if desk is not None:
+        add_admin_handlers(application, desk)
     # Commands in channels arrive as channel_post updates, which CommandHandler skips by default.
     commands = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
     for command in COMMANDS:
@@ -208,7 +254,9 @@ def add_handlers(application: QuoteBotApp) -> None:
     groups = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND
     application.add_handler(MessageHandler(groups, group_message))
     application.add_handler(CallbackQueryHandler(button_pressed))
-    application.add_handler(InlineQueryHandler(inline_query))
+    # Not blocking: an inline query waits out the person's typing without holding one of
+    # the `concurrent_updates` slots that answers to messages need.
+    application.add_handler(InlineQueryHandler(inline_query, block=False))
     application.add_error_handler(on_error)
 
 
@@ -232,6 +280,11 @@ async def on_startup(application: QuoteBotApp) -> None:
         schedule_heartbeat(
             application.job_queue, shared.heartbeat_path,
             problem=functools.partial(health_problem, application),
+        )
+    if shared.corpus is not None and application.job_queue is not None:
+        # First at once: a new container builds what was published before it existed.
+        application.job_queue.run_repeating(
+            sync_corpus, interval=shared.corpus.poll_seconds, first=0.1, name="corpus-sync"
         )
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
 
@@ -263,15 +316,36 @@ async def check_api(settings: Settings, options: BotOptions) -> None:
     )
     bot = Bot(settings.token or "", base_url=settings.api_base_url, request=request)
     host = urlsplit(settings.api_base_url).netloc or settings.api_base_url
+    # PTB logs an answer that is not JSON with a traceback; the StartupError below says it.
+    ptb_request_log = logging.getLogger("telegram.request.BaseRequest")
+    ptb_request_log.addFilter(_no_records)
     try:
         await bot.initialize()
+        me = bot.bot
     except InvalidToken as error:
         raise StartupError(f"The Bot API at {host} rejected TELEGRAM_BOT_TOKEN.") from error
     except NetworkError as error:
         reason = str(error).replace(settings.token or "\0", "<token>")
         raise StartupError(f"Cannot reach the Telegram Bot API at {host}: {reason}") from error
+    except (TelegramError, TypeError, KeyError, ValueError, AttributeError) as error:
+        # Not JSON, no "result", or a result that is not a user: not the Bot API.
+        raise StartupError(malformed_get_me(host, type(error).__name__)) from error
     finally:
+        ptb_request_log.removeFilter(_no_records)
         await request.shutdown()
+    if not (isinstance(me.id, int) and me.is_bot is True and isinstance(me.username, str)
+            and me.username):
+        raise StartupError(malformed_get_me(host, "not a bot with an id and a username"))
+
+
+def malformed_get_me(host: str, why: str) -> str:
+    """The one line for a getMe answer that is not what the Bot API gives."""
+    return (f"The Bot API at {host} gave a malformed answer to getMe ({why}): "
+            "is TELEGRAM_API_BASE_URL a Telegram Bot API server?")
+
+
+def _no_records(record: logging.LogRecord) -> bool:
+    return False
 
 
 def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None = None) -> None:
@@ -283,7 +357,8 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             if settings.webhook_url
             else None
         )
-    except WebhookSecretMissing as error:
+        metrics = metrics_access(settings.metrics_listen, settings.metrics_token)
+    except WebhookSettingError as error:
         raise StartupError(str(error)) from error
     guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
@@ -306,9 +381,12 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             serve_webhook(
                 application, settings.webhook_url, settings.webhook_listen,
                 settings.webhook_port, secret, ALLOWED_UPDATES, register=settings.set_webhook,
+                metrics=metrics,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
+            if metrics.listen or metrics.token:
+                log.warning("QUOTEBOT_METRICS_LISTEN/_TOKEN: /metrics is served in webhook mode only")
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)
             if services(application).stopped_by_conflict:
                 raise StartupError(

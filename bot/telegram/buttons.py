@@ -13,7 +13,9 @@ from bot.reply import MAX_NOTICE_CHARS, Notice, Reply, answer_language
 from bot.telegram.cards import send_card
 from bot.telegram.common import markup, sender_key
 from bot.telegram.context import QuoteBotContext
+from bot.telegram.delivery import MaybeDelivered
 from bot.telegram.limits import Verdict
+from bot.telegram.offload import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,9 @@ async def button_pressed(update: Update, context: QuoteBotContext) -> None:
         if shared.throttle.check(sender_key(update)) is not Verdict.ALLOW:
             result: Reply | Notice = Notice(say(lang, "throttled"))
         else:
-            result = shared.replier.press(chat_id, presser, query.data, labels)
+            # "Another" and "Similar" search: off the event loop, one at a time per person.
+            result = await off_loop(shared.replier.press, chat_id, presser, query.data, labels,
+                                    who=sender_key(update))
         if isinstance(result, Reply) and result.card is not None and query.message is None:
             result = await card_to_private_chat(query, context, result)
         notice = result.text[:MAX_NOTICE_CHARS] if isinstance(result, Notice) else None
@@ -72,6 +76,8 @@ async def card_to_private_chat(query: CallbackQuery, context: QuoteBotContext, r
         await send_card(context, query.from_user.id, reply)
     except Forbidden:
         return Notice(say(reply.card.lang, "card_start_private"))
+    except MaybeDelivered:
+        pass  # not confirmed, but most likely there: say so rather than "went wrong"
     return Notice(say(reply.card.lang, "card_sent_private"))
 
 

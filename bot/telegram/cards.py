@@ -2,7 +2,8 @@
 
 Telegram returns a `file_id` for every uploaded photo; it is stored under the card's
 key (quote, language, script, theme), so the same card is never drawn or uploaded
-twice. A card that cannot be sent ends as the quote in text, never in silence.
+twice. A card that cannot be sent ends as the quote in text, never in silence; but a
+card whose upload only got no answer may have been delivered, and gets no text after it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from bot.messages import say
 from bot.reply import CardRequest, Reply, fit
 from bot.telegram.common import markup
 from bot.telegram.context import QuoteBotContext
+from bot.telegram.delivery import MaybeDelivered
+from bot.telegram.offload import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,8 @@ async def send_card(
         return await send_photo(context, chat_id, card, reply_parameters)
     except Forbidden:
         raise  # blocked or removed: a text message cannot reach the chat either
+    except MaybeDelivered:
+        raise  # the photo may be in the chat already: the text too would be a copy
     except Exception:  # whatever went wrong (drawing, uploading), the quote goes out as text
         log.warning("card of quote %s not sent to chat %s; sending the text",
                     card.quote.id, chat_id, exc_info=True)
@@ -67,7 +72,7 @@ async def send_photo(
     if lock is None:
         lock = _LOCKS[key] = asyncio.Lock()
     async with lock:
-        file_id = state.card_file(key)
+        file_id = await off_loop(state.card_file, key)
         if file_id is not None:
             try:
                 return await context.bot.send_photo(
@@ -76,9 +81,10 @@ async def send_photo(
             except BadRequest as error:
                 # A file_id Telegram no longer accepts (e.g. another bot token): upload anew.
                 log.info("stored card %s refused (%s); uploading it again", key, error)
-                state.set_card_file(key, None)
-        # Drawing is CPU work (~40 ms): off the event loop, so other chats are not stalled.
-        png = await asyncio.to_thread(render_card, card.quote, card.lang, card.script, card.theme)
+                await off_loop(state.set_card_file, key, None)
+        # Drawing is CPU work (~40 ms): off the event loop, in the pool searches use too,
+        # so other chats are not stalled and a burst of cards starts no more threads.
+        png = await off_loop(render_card, card.quote, card.lang, card.script, card.theme)
         message = await context.bot.send_photo(
             chat_id,
             InputFile(png, filename=f"quote-{card.quote.id}-{card.theme}.png"),
@@ -87,6 +93,6 @@ async def send_photo(
         )
         if message.photo:
             # The largest size is the card as drawn; the others are Telegram's thumbnails.
-            state.set_card_file(key, message.photo[-1].file_id)
+            await off_loop(state.set_card_file, key, message.photo[-1].file_id)
         log.info("card uploaded chat=%s key=%s bytes=%d", chat_id, key, len(png))
         return message

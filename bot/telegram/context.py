@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
@@ -17,6 +17,9 @@ from bot.reply import Replier
 from bot.state import StateStore
 from bot.telegram.lease import LEASE_SECONDS
 from bot.telegram.limits import Throttle
+
+if TYPE_CHECKING:  # the admin handlers build on these services
+    from bot.telegram.admin import CorpusDesk
 
 _SERVICES = "quotebot"
 
@@ -34,6 +37,7 @@ class Services:
     # the bot stopped because it lasted (`bot.telegram.errors`).
     conflict_seen: float | None = None
     stopped_by_conflict: bool = False
+    corpus: CorpusDesk | None = None  # with QUOTEBOT_ADMINS: the corpus admins grow from Telegram
 
     def attach(self, application: QuoteBotApp) -> None:
         """Make these the services of `application` (once, while building it)."""

@@ -22,7 +22,7 @@ from bot.state import DailySubscription, StateStore
 from bot.telegram.common import markup
 from bot.telegram.context import QuoteBotApp, QuoteBotContext, Services, services
 from bot.telegram.lease import PROCESS_ID, holds_schedule
-from bot.telegram.offload import state_call
+from bot.telegram.state_calls import state_call
 
 log = logging.getLogger(__name__)
 

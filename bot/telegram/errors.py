@@ -22,6 +22,7 @@ from bot.state import StateStoreBusy
 from bot.telegram.common import language
 from bot.telegram.context import QuoteBotContext, has_services
 from bot.telegram.daily import unschedule
+from bot.telegram.delivery import MaybeDelivered
 from bot.telegram.durable import UpdatesNotRecorded
 from bot.telegram.metrics import ERRORS
 
@@ -74,6 +75,10 @@ async def on_error(update: object, context: QuoteBotContext) -> None:
         # A subclass of NetworkError, but the request itself is wrong: a bug, not the network.
         # The rate limiter logged the method and chat; this adds where it happened.
         log.error("Telegram refused a request (%s): %s", error.message, where)
+        return
+    if isinstance(error, MaybeDelivered):
+        # Said by the rate limiter; nothing to add for the chat: the answer may be there.
+        log.info("answer not confirmed by Telegram (may have been delivered): %s", where)
         return
     if isinstance(error, NetworkError | RetryAfter):
         # Already retried by the rate limiter; the chat cannot be reached right now either.

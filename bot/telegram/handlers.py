@@ -2,7 +2,9 @@
 
 Every command in `bot.reply.commands.COMMANDS` is answered by `command_callback(row)`:
 flood control (a command held back is told when to send it again, never dropped), the
-admin rule for settings in groups, then the row's `Replier` action.
+admin rule for settings in groups, then the row's `Replier` action. Every `Replier` call
+(searching, reading and writing the chat's state) runs off the event loop, one at a time
+per person (`bot.telegram.offload`), so no search holds up another chat.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from bot.telegram.common import (
     may_change_settings,
     reply_parameters,
     send_reply,
+    sender_key,
 )
 from bot.telegram.context import QuoteBotContext
 from bot.telegram.metrics import count_query
+from bot.telegram.offload import off_loop
 
 
 def command_callback(command: Command) -> Callback:
@@ -52,14 +56,16 @@ async def answer_command(update: Update, context: QuoteBotContext, command: Comm
     ):
         text = replied.text or replied.caption or ""
     lang = language(update, context, text if command.takes_query else "")
-    replier = context.services.replier
+    replier, who = context.services.replier, sender_key(update)
     if text and command.admin_only and not await may_change_settings(update, context):
         reply = Reply(say(lang, "admins_only"))
     elif not text and to_bot and command.on_replied_quote is not None:
         assert replied is not None
-        reply = command.on_replied_quote(replier, chat.id, lang, quote_shown(replied))
+        reply = await off_loop(
+            command.on_replied_quote, replier, chat.id, lang, quote_shown(replied), who=who
+        )
     else:
-        reply = command.action(replier, chat.id, lang, text)
+        reply = await off_loop(command.action, replier, chat.id, lang, text, who=who)
     if reply.card is not None:
         await send_card(context, chat.id, reply, reply_parameters(update))
     else:
@@ -139,6 +145,7 @@ async def answer_query(update: Update, context: QuoteBotContext, text: str) -> N
     if chat is None:
         return
     lang = language(update, context, text)
-    reply = context.services.replier.answer(chat.id, lang, text)
+    replier = context.services.replier
+    reply = await off_loop(replier.answer, chat.id, lang, text, who=sender_key(update))
     await send_reply(update, context, reply)
     count_query(reply.quote_id is not None)

@@ -25,7 +25,7 @@ POLL_SILENCE_SECONDS = 120.0
 CHECK_TIMEOUT_SECONDS = 1.5
 
 # One thread per check at most (each check keeps at most one run in flight).
-_CHECKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="health")
+_CHECKS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="health")
 
 
 def problem(application: QuoteBotApp) -> str | None:
@@ -44,10 +44,12 @@ def problem(application: QuoteBotApp) -> str | None:
 
 
 class BoundedCheck:
-    """A blocking check run off the event loop, answered False when it takes too long."""
+    """A blocking check run off the event loop, answered `late` (False unless told) when it
+    takes too long or fails."""
 
-    def __init__(self, check: Callable[[], bool]) -> None:
+    def __init__(self, check: Callable[[], bool], late: bool = False) -> None:
         self._check = check
+        self._late = late
         self._running: asyncio.Future[bool] | None = None
 
     async def __call__(self, timeout: float = CHECK_TIMEOUT_SECONDS) -> bool:
@@ -58,25 +60,36 @@ class BoundedCheck:
             # could not be), and the next request waits for it instead of starting another.
             return await asyncio.wait_for(asyncio.shield(self._running), timeout)
         except TimeoutError:
-            return False
+            return self._late
 
     def _safely(self) -> bool:
         try:
             return bool(self._check())
         except Exception:  # noqa: BLE001 - any failure to answer means not ready
-            return False
+            return self._late
 
 
 class HealthChecks:
-    """What GET /healthz reports: {"quotes": ..., "state": ...}, each True when well."""
+    """What GET /healthz reports: {"quotes": ..., "state": ...} and, where admins grow the
+    corpus, "corpus" (this process serves the version they published); each True when well."""
 
     def __init__(self, application: QuoteBotApp) -> None:
         self.application = application
         self._quotes = BoundedCheck(lambda: bool(services(application).replier.searcher.speakers()))
         self._state = BoundedCheck(lambda: services(application).state.ping())
+        # The corpus version is read from the state store: when that does not answer, the
+        # state check says so, and this one is not to blame (as `serves_current` itself).
+        self._corpus = BoundedCheck(self._serves_current, late=True)
+
+    def _serves_current(self) -> bool:
+        corpus = services(self.application).corpus
+        return corpus is None or corpus.serves_current()
 
     async def __call__(self) -> dict[str, bool]:
-        quotes, state = await asyncio.gather(self._quotes(), self._state())
+        quotes, state, corpus = await asyncio.gather(self._quotes(), self._state(), self._corpus())
         queue = self.application.update_queue
         recording = not (isinstance(queue, DurableQueue) and queue.problem is not None)
-        return {"quotes": quotes, "state": state and recording}
+        checks = {"quotes": quotes, "state": state and recording}
+        if services(self.application).corpus is not None:
+            checks["corpus"] = corpus
+        return checks

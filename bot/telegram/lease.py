@@ -12,7 +12,7 @@ import logging
 import uuid
 
 from bot.state import StateStore
-from bot.telegram.offload import state_call
+from bot.telegram.state_calls import state_call
 
 log = logging.getLogger(__name__)
 

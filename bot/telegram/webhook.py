@@ -1,14 +1,22 @@
 """Webhook mode: a small tornado server (as python-telegram-bot's own, which it replaces,
 following PTB's custom-webhook example) with Telegram's posts, /healthz for a load
-balancer and /metrics for Prometheus.
+balancer and, when configured, /metrics for Prometheus.
 
 The webhook is never open: every post must carry the secret (compared in constant
 time), whose value is random when none is configured and this process registers the
-webhook itself; a body over `MAX_BODY_BYTES` or one that is not an update is answered
-400. A post is answered 200 only after `update_queue.put`, which records the update in
-the state store (`bot.telegram.durable`): Telegram retries anything not answered 200,
-and a post of an update already recorded, here or at another replica, is acknowledged
-and not answered again.
+webhook itself. The secret is checked as soon as the headers are in: a stranger's body
+is never kept (a small one is read and dropped so the 403 arrives as an answer; a big or
+unbounded one is answered 403 at once and its connection closed unread). A body with the
+secret over `MAX_BODY_BYTES`, or one that is not an update Telegram could send
+(`webhook_guard.check_update`), is answered 400. A post is answered 200 only after
+`update_queue.put`, which records the update in the state store (`bot.telegram.durable`):
+Telegram retries anything not answered 200, and a post of an update already recorded,
+here or at another replica, is acknowledged and not answered again. Connections are
+capped and timed (`webhook_guard`).
+
+/metrics is served only when asked for: on its own address (`QUOTEBOT_METRICS_LISTEN`),
+or on the webhook port behind a token (`QUOTEBOT_METRICS_TOKEN`, sent as
+`Authorization: Bearer TOKEN`), or both (the token is then asked on that address).
 
 Only one process calls setWebhook: the bot itself unless `QUOTEBOT_SET_WEBHOOK=false`
 (replicas), then `quotebot webhook set` once.
@@ -22,11 +30,12 @@ import json
 import logging
 import secrets
 import signal
+from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
 from urllib.parse import urlsplit
 
-import tornado.httpserver
+import tornado.httputil
 import tornado.web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from telegram import Bot, Update
@@ -34,6 +43,13 @@ from telegram import Bot, Update
 from bot.telegram.context import QuoteBotApp
 from bot.telegram.durable import DurableQueue
 from bot.telegram.health import HealthChecks
+from bot.telegram.webhook_guard import (
+    REFUSED,
+    ConnectionCap,
+    check_update,
+    guarded_server,
+    request_stream,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +58,11 @@ MAX_BODY_BYTES = 1 << 20
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class WebhookSecretMissing(Exception):
+class WebhookSettingError(Exception):
+    """A webhook setting that cannot work; the message is one line for the operator."""
+
+
+class WebhookSecretMissing(WebhookSettingError):
     """Replicas need the secret that `quotebot webhook set` gave Telegram."""
 
 
@@ -66,33 +86,37 @@ class WebhookHandler(tornado.web.RequestHandler):
 
     SUPPORTED_METHODS = ("POST",)
 
-    def initialize(self, bot_application: QuoteBotApp, secret: str) -> None:
+    def initialize(self, bot_application: QuoteBotApp, secret: str, cap: ConnectionCap) -> None:
         self.application_ = bot_application
         self.secret = secret
+        self.cap = cap
+        self.authorized = False
         self.body = bytearray()
 
+    def prepare(self) -> None:
+        # Called once the headers are in, before any of the body is read.
+        given = self.request.headers.get(SECRET_HEADER, "")
+        self.authorized = hmac.compare_digest(given.encode(), self.secret.encode())
+        if self.authorized:
+            self.cap.busy(request_stream(self.request))
+        elif not _declares_small_body(self.request.headers):
+            # Closing is the only way not to read what a stranger sends; a small body is
+            # read and dropped instead, since closing on unread data may lose the answer.
+            REFUSED.labels("secret").inc()
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+
     def data_received(self, chunk: bytes) -> None:
-        # Beyond the limit the rest is read and dropped, so the sender gets its 400 answer
-        # (a connection closed mid-upload would look like a network fault and be retried).
-        if len(self.body) <= MAX_BODY_BYTES:
+        # Only a post with the secret is kept. Beyond the limit the rest is read and dropped,
+        # so the sender gets its 400 answer (a connection closed mid-upload would look like
+        # a network fault and be retried).
+        if self.authorized and len(self.body) <= MAX_BODY_BYTES:
             self.body += chunk[: MAX_BODY_BYTES + 1 - len(self.body)]
 
     async def post(self) -> None:
-        # Checked once the body is read (and capped): answering while the sender still
-        # writes would reset the connection instead of delivering the 403.
-        given = self.request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+        if not self.authorized:
+            REFUSED.labels("secret").inc()
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
-        try:
-            if len(self.body) > MAX_BODY_BYTES:
-                raise ValueError("body too large")
-            data = json.loads(self.body)
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("not an update")
-            update = Update.de_json(data, self.application_.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            log.info("webhook: rejected a post that is not an update (%s)", type(error).__name__)
-            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+        update = self._update()
         queue = self.application_.update_queue
         try:
             await queue.put(update)
@@ -102,6 +126,25 @@ class WebhookHandler(tornado.web.RequestHandler):
             log.warning("cannot record update %d: %s", update.update_id, type(error).__name__)
             raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None
         self.set_status(HTTPStatus.OK)
+
+    def _update(self) -> Update:
+        """The body as an update, or a 400 answer: whatever is wrong with a post that has
+        the secret (too big, not JSON, nested too deep, numbers no update has, fields PTB
+        cannot read), it is not an update Telegram sent, and sending it again will not help."""
+        try:
+            if len(self.body) > MAX_BODY_BYTES:
+                raise ValueError("body too large")
+            data = json.loads(self.body)
+            check_update(data)
+            return Update.de_json(data, self.application_.bot)
+        except Exception as error:  # noqa: BLE001 - RecursionError, OverflowError, ... too
+            REFUSED.labels("forged").inc()
+            log.info("webhook: rejected a post that is not an update (%s)", type(error).__name__)
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+
+    def on_finish(self) -> None:
+        if self.authorized:
+            self.cap.idle(request_stream(self.request))
 
     def log_exception(
         self,
@@ -127,26 +170,77 @@ class HealthHandler(tornado.web.RequestHandler):
         self.finish(checks)
 
 
+def _declares_small_body(headers: tornado.httputil.HTTPHeaders) -> bool:
+    """Whether the request announces, by its Content-Length, a body of at most
+    MAX_BODY_BYTES (a chunked body's length is unknown until it ends)."""
+    if "Transfer-Encoding" in headers:
+        return False
+    try:
+        return int(headers.get("Content-Length", "0")) <= MAX_BODY_BYTES
+    except ValueError:
+        return False
+
+
 class MetricsHandler(tornado.web.RequestHandler):
-    """Prometheus text format (`bot.telegram.metrics`)."""
+    """Prometheus text format (`bot.telegram.metrics`); 401 without the token, if one is set."""
+
+    def initialize(self, token: str | None) -> None:
+        self.token = token
 
     def get(self) -> None:
+        if self.token:
+            given = self.request.headers.get("Authorization", "")
+            if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
+                self.set_header("WWW-Authenticate", 'Bearer realm="metrics"')
+                raise tornado.web.HTTPError(HTTPStatus.UNAUTHORIZED)
         self.set_header("Content-Type", CONTENT_TYPE_LATEST)
         self.finish(generate_latest())
+
+
+@dataclass(frozen=True)
+class MetricsAccess:
+    """Where /metrics is served: `listen` (host, port) for a server of its own, else the
+    webhook port when there is a `token`; with neither, nowhere."""
+
+    listen: tuple[str, int] | None = None
+    token: str | None = None
+
+    @property
+    def on_webhook_port(self) -> bool:
+        return self.listen is None and bool(self.token)
+
+
+def metrics_access(listen: str | None, token: str | None) -> MetricsAccess:
+    """Read QUOTEBOT_METRICS_LISTEN (`host:port`, `[v6]:port` or `:port`) and the token."""
+    if not listen:
+        return MetricsAccess(None, token or None)
+    host, _, port = listen.rpartition(":")
+    host = host.strip("[]") or "0.0.0.0"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise WebhookSettingError(
+            f"QUOTEBOT_METRICS_LISTEN must be host:port (e.g. 127.0.0.1:9464), not {listen!r}"
+        )
+    return MetricsAccess((host, int(port)), token or None)
 
 
 Route = tuple[str, type[tornado.web.RequestHandler], dict[str, object]]
 
 
-def routes(application: QuoteBotApp, url: str, secret: str) -> list[Route]:
-    """The server's routes: /healthz, /metrics and Telegram's posts at the path of `url`."""
+def routes(
+    application: QuoteBotApp, url: str, secret: str, cap: ConnectionCap,
+    metrics: MetricsAccess = MetricsAccess(),
+) -> list[Route]:
+    """The webhook port's routes: /healthz, Telegram's posts at the path of `url`, and
+    /metrics when it is to be served there (behind its token)."""
     path = "/" + urlsplit(url).path.lstrip("/")
-    return [
+    served: list[Route] = [
         ("/healthz", HealthHandler, {"checks": HealthChecks(application)}),
-        ("/metrics", MetricsHandler, {}),
         (path.rstrip("/") + "/?", WebhookHandler,
-         {"bot_application": application, "secret": secret}),
+         {"bot_application": application, "secret": secret, "cap": cap}),
     ]
+    if metrics.on_webhook_port:
+        served.insert(1, ("/metrics", MetricsHandler, {"token": metrics.token}))
+    return served
 
 
 async def set_webhook(bot: Bot, url: str, secret: str, allowed_updates: list[str]) -> None:
@@ -156,41 +250,58 @@ async def set_webhook(bot: Bot, url: str, secret: str, allowed_updates: list[str
 
 def serve_webhook(
     application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
-    allowed_updates: list[str], register: bool = True,
+    allowed_updates: list[str], register: bool = True, metrics: MetricsAccess = MetricsAccess(),
 ) -> None:
     """Run the application behind the webhook server until SIGTERM or Ctrl-C; with
     `register`, call setWebhook once listening."""
-    asyncio.run(_serve(application, url, listen, port, secret, allowed_updates, register))
+    asyncio.run(
+        _serve(application, url, listen, port, secret, allowed_updates, register, metrics)
+    )
+
+
+def _quiet_app(served: list[Route]) -> tornado.web.Application:
+    return tornado.web.Application(served, log_function=lambda handler: None)  # no line a post
 
 
 async def _serve(
     application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
-    allowed_updates: list[str], register: bool,
+    allowed_updates: list[str], register: bool, metrics: MetricsAccess,
 ) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    server = tornado.httpserver.HTTPServer(
-        tornado.web.Application(
-            routes(application, url, secret),
-            log_function=lambda handler: None,  # our own logging; no line per post
-        ),
-        max_body_size=64 * MAX_BODY_BYTES,
+    cap = ConnectionCap()
+    server = guarded_server(
+        _quiet_app(routes(application, url, secret, cap, metrics)), cap,
+        max_body_size=64 * MAX_BODY_BYTES,  # beyond: closed unread, even with the secret
     )
+    servers = [server]
+    if metrics.listen:
+        metrics_server = guarded_server(
+            _quiet_app([("/metrics", MetricsHandler, {"token": metrics.token})]),
+            ConnectionCap(32), max_body_size=MAX_BODY_BYTES,
+        )
+        servers.append(metrics_server)
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
         await application.start()
         server.listen(port, listen)
+        if metrics.listen:
+            metrics_server.listen(metrics.listen[1], metrics.listen[0])
+            log.info("metrics served on %s:%d", *metrics.listen)
+        elif not metrics.token:
+            log.info("metrics not served: set QUOTEBOT_METRICS_LISTEN or QUOTEBOT_METRICS_TOKEN")
         if register:
             await set_webhook(application.bot, url, secret, allowed_updates)
         log.info("webhook server listening on %s:%d", listen, port)
         await stop.wait()
     finally:
-        server.stop()
-        await server.close_all_connections()
+        for each in servers:
+            each.stop()
+            await each.close_all_connections()
         if application.running:
             await application.stop()  # answers what is queued before returning
             if application.post_stop:
