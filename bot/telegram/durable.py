@@ -10,10 +10,11 @@ a redelivered copy of a recorded update is recognised by its id and dropped.
 `DurableQueue.put` also waits while `max_ahead` updates are unanswered, which bounds
 how far polling fetches ahead of answering (and so how long a SIGTERM drain takes).
 
-When the store cannot record an update (a full disk), `put` raises `UpdatesNotRecorded`:
-the webhook answers 503, and polling, for which it is a `TelegramError`, backs off and
-fetches the same updates again (python-telegram-bot's own retry loop, up to 30 s apart),
-so nothing is confirmed unrecorded and polling never ends. Until records work again,
+When the store cannot record an update (a full disk), nothing is confirmed unrecorded:
+with a webhook, `put` raises `UpdatesNotRecorded` and the post is answered 503 (Telegram
+sends it again); when polling, `put` tries again, 0.5 s later, then at most every
+`RECORD_RETRY_MAX_SECONDS`, until the record is made, so polling pauses and never ends,
+and goes on within seconds of space coming back. Until records work again,
 `DurableQueue.problem` says why; the health checks (`bot.telegram.health`) report it.
 
 The store's side is four `StateStore` methods, the whole durable interface: any store
@@ -68,6 +69,8 @@ RECORD_WAIT_SECONDS = 0.5
 CONFIRM_WAIT_SECONDS = 1.0
 # Answered updates whose "done" could not be written, kept to write with the next ones.
 MAX_UNMARKED = 10_000
+# Polling tries a record that failed again after 0.5 s, doubling up to this.
+RECORD_RETRY_MAX_SECONDS = 4.0
 
 
 T = TypeVar("T")
@@ -82,8 +85,8 @@ def _off_loop(call: Callable[..., T], *args: Any) -> asyncio.Future[T]:
 
 class UpdatesNotRecorded(TelegramError):
     """The state store could not record an update, so it was not taken in: the sender
-    (Telegram) keeps it and delivers it again. A `TelegramError` so that
-    python-telegram-bot's polling loop backs off and retries instead of ending."""
+    (Telegram) keeps it and delivers it again. A `TelegramError` so that, should it ever
+    reach python-telegram-bot's polling loop, that loop retries instead of ending."""
 
 
 class DurableQueue(asyncio.Queue[object]):
@@ -100,6 +103,9 @@ class DurableQueue(asyncio.Queue[object]):
         self._unmarked: set[int] = set()  # answered; "done" still to be written
         self._failing: dict[str, str] = {}  # "record" / "mark" → why, while it fails
         self.last_poll: float | None = None  # when polling last asked for updates
+        # Polling: a record that failed is tried again until made (set by `attach`);
+        # webhook: the post is refused and Telegram sends it again.
+        self.retry_records = False
 
     @property
     def problem(self) -> str | None:
@@ -143,10 +149,12 @@ class DurableQueue(asyncio.Queue[object]):
             new = recording.result()
         except Exception as error:
             self._fails("record", error)
-            await self.answered()  # not taken in: the sender is told and delivers it again
-            raise UpdatesNotRecorded(
-                f"update {item.update_id} not recorded ({type(error).__name__}: {error})"
-            ) from error
+            if not self.retry_records:
+                await self.answered()  # not taken in: the sender delivers it again
+                raise UpdatesNotRecorded(
+                    f"update {item.update_id} not recorded ({type(error).__name__}: {error})"
+                ) from error
+            new = await self._until_recorded(record, error)
         self._works("record")
         if not new:
             await self.answered()
@@ -154,6 +162,28 @@ class DurableQueue(asyncio.Queue[object]):
             log.info("duplicate delivery of update %d ignored", item.update_id)
             return
         await super().put(item)
+
+    async def _until_recorded(self, record: PendingUpdate, error: Exception) -> list[int]:
+        """Polling: try the record again, backing off, until it is made (the next
+        getUpdates waits meanwhile, so Telegram keeps this update and those after it)."""
+        log.error("update %d cannot be recorded (%s: %s); polling waits and tries again",
+                  record.update_id, type(error).__name__, error)
+        assert self.state is not None
+        delay = 0.5
+        try:
+            while True:
+                await asyncio.sleep(delay)
+                delay = min(2 * delay, RECORD_RETRY_MAX_SECONDS)
+                try:
+                    new = await _off_loop(self.state.record_updates, [record])
+                except Exception as again:  # noqa: BLE001 - the same fault, most likely
+                    self._fails("record", again)
+                    continue
+                log.warning("update %d recorded after all; polling goes on", record.update_id)
+                return new
+        except BaseException:  # stopping: not taken in, Telegram keeps it
+            await self.answered()
+            raise
 
     def _recorded_late(self, update_id: int, recording: asyncio.Future[list[int]]) -> None:
         """A record that outlived `RECORD_WAIT_SECONDS` has landed, or failed for good."""
@@ -261,6 +291,7 @@ def attach(application: QuoteBotApp, state: StateStore) -> None:
     if isinstance(queue, DurableQueue):
         queue.state = state
         if application.updater is not None:
+            queue.retry_records = True  # polling: Telegram keeps what is not confirmed
             # The updater only calls get_updates and reads attributes: the proxy has both.
             application.updater.bot = cast(ExtBot[int], RecordedFirst(application.bot, queue))
 
