@@ -1,0 +1,196 @@
+"""Telegram's send budgets, kept so that nobody waits for what others asked.
+
+Telegram takes about 30 messages a second from a bot and 20 a minute in one group.
+python-telegram-bot's `AIORateLimiter` keeps both in one queue each: a thousand daily
+quotes due at once went before a person's answer, and an answer to a group over its
+budget waited inside `send_message`, holding one of the handler slots every other chat
+needs. `BudgetedRateLimiter` keeps PTB's limiter for what it does well (waiting out 429
+retry-after answers, with `RetryingRateLimiter`'s retries) and takes the budgets over:
+
+- `ChatBudgets`: one leaky bucket per group (aiolimiter, as PTB's), which the update
+  processor (`bot.telegram.fairness`) reads before starting an update in a group, so an
+  update that would only wait for its group's budget waits outside the handler slots;
+- `SendBudget`: the overall budget, answers to people first, with no burst, so scheduled
+  sends are spread at the rate and no second holds more than Telegram's 30.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+
+from bot.telegram.limits import RetryingRateLimiter
+
+# True while the current task answers an update (set by the update processor). What is
+# sent then goes before what is sent otherwise: the daily quotes, from the job queue.
+ANSWERING: ContextVar[bool] = ContextVar("answering", default=False)
+# The overall budget runs this much under Telegram's limit: a message leaves some
+# milliseconds after its token was taken, and that jitter bunches arrivals up.
+BUDGET_MARGIN = 0.9
+# Group buckets kept before those of idle groups are forgotten (PTB's threshold).
+MAX_GROUP_BUCKETS = 512
+
+
+class _Hold:
+    """The message of a group's budget reserved for the update this task answers."""
+
+    __slots__ = ("group", "held")
+
+    def __init__(self, group: int | str) -> None:
+        self.group = group
+        self.held = True
+
+
+_HOLD: ContextVar[_Hold | None] = ContextVar("budget_hold", default=None)
+
+
+def group_of(chat_id: object) -> int | str | None:
+    """The group budget a message to `chat_id` counts against, or None for a private chat.
+
+    Negative ids are groups and channels, and a string is a @channel name, as in PTB."""
+    if isinstance(chat_id, int):
+        return chat_id if chat_id < 0 else None
+    if isinstance(chat_id, str):
+        try:
+            number = int(chat_id)
+        except ValueError:
+            return chat_id
+        return number if number < 0 else None
+    return None
+
+
+class ChatBudgets:
+    """Telegram's budget in each group (20 messages a minute): one leaky bucket per group.
+
+    An update started in a group reserves a message of the group's budget (`reserve`,
+    then `holding` around its handler), which its first message to the group spends; so
+    `has_room` counts what started updates are about to send, not only what was sent.
+    """
+
+    def __init__(self, per_minute: float, period: float = 60.0) -> None:
+        self.per_minute = per_minute
+        self.period = period
+        self._buckets: dict[int | str, AsyncLimiter] = {}
+        self._reserved: dict[int | str, int] = {}
+
+    def bucket(self, chat_id: object) -> AsyncLimiter | None:
+        """The group's bucket; None for a private chat, or when groups are not limited."""
+        group = group_of(chat_id)
+        if group is None or self.per_minute <= 0:
+            return None
+        bucket = self._buckets.get(group)
+        if bucket is None:
+            self._forget_idle()
+            bucket = self._buckets[group] = AsyncLimiter(self.per_minute, self.period)
+        return bucket
+
+    def has_room(self, chat_id: object) -> bool:
+        """True when one more message, besides those reserved, can be sent now."""
+        group, bucket = group_of(chat_id), self.bucket(chat_id)
+        if group is None or bucket is None:
+            return True
+        return bucket.has_capacity(self._reserved.get(group, 0) + 1)
+
+    def reserve(self, group: int | str) -> None:
+        """Set a message of the group's budget aside for an update about to start there."""
+        self._reserved[group] = self._reserved.get(group, 0) + 1
+
+    @contextmanager
+    def holding(self, group: int | str) -> Iterator[None]:
+        """Around the handler of an update `reserve`d in `group`: its first message to the
+        group spends the reservation; one it did not spend is given back at the end."""
+        hold = _Hold(group)
+        _HOLD.set(hold)
+        try:
+            yield
+        finally:
+            self._unreserve(hold)
+
+    async def take(self, chat_id: object) -> None:
+        """Wait for, and take, one message of the chat's budget (private chats have none)."""
+        bucket = self.bucket(chat_id)
+        if bucket is None:
+            return
+        hold = _HOLD.get()
+        if hold is not None and hold.group == group_of(chat_id):
+            self._unreserve(hold)  # spent now: taken from the bucket below
+        await bucket.acquire()
+
+    def _unreserve(self, hold: _Hold) -> None:
+        if not hold.held:
+            return
+        hold.held = False
+        left = self._reserved.get(hold.group, 0) - 1
+        if left > 0:
+            self._reserved[hold.group] = left
+        else:
+            self._reserved.pop(hold.group, None)
+
+    def _forget_idle(self) -> None:
+        """Forget the buckets that refilled completely (the same as new ones), so memory
+        stays bounded however many groups the bot is in."""
+        if len(self._buckets) < MAX_GROUP_BUCKETS:
+            return
+        for group, bucket in list(self._buckets.items()):
+            if bucket.has_capacity(bucket.max_rate):
+                del self._buckets[group]
+
+
+class SendBudget:
+    """Telegram's overall budget (about 30 messages a second), answers to people first.
+
+    One bucket with room for a single message, refilled at 90% of the rate: no second
+    holds more than the budget (PTB's bucket of 30 let 60 through in the first second).
+    Answers wait for it directly. Scheduled sends queue on a lock outside it, and the one
+    at the head takes its turn only while no answer is waiting, so sends due together go
+    out one by one at the rate, after whatever people asked meanwhile.
+    """
+
+    def __init__(self, per_second: float) -> None:
+        rate = per_second * BUDGET_MARGIN
+        self._bucket = AsyncLimiter(1, 1 / rate) if rate > 0 else None
+        self._answers = 0  # answers waiting for the bucket now
+        self._no_answers = asyncio.Event()
+        self._no_answers.set()
+        self._scheduled = asyncio.Lock()
+
+    async def take(self, answer: bool) -> None:
+        """Wait for, and take, one message of the overall budget."""
+        if self._bucket is None:
+            return
+        if not answer:
+            async with self._scheduled:
+                await self._no_answers.wait()
+                await self._bucket.acquire()
+            return
+        self._answers += 1
+        self._no_answers.clear()
+        try:
+            await self._bucket.acquire()
+        finally:
+            self._answers -= 1
+            if not self._answers:
+                self._no_answers.set()
+
+
+class BudgetedRateLimiter(RetryingRateLimiter):
+    """`RetryingRateLimiter` with the budgets above instead of PTB's queues."""
+
+    def __init__(self, *, overall_per_second: float, budgets: ChatBudgets, **kwargs: Any) -> None:
+        # PTB's own buckets off (a rate of 0): it keeps waiting out 429 retry-after answers.
+        super().__init__(overall_max_rate=0, group_max_rate=0, **kwargs)
+        self.budgets = budgets
+        self.overall = SendBudget(overall_per_second)
+
+    async def before_request(self, data: dict[str, Any]) -> None:
+        """A message to a chat takes its group's budget (waiting, if need be, for as long
+        as Telegram requires), then its turn in the overall budget."""
+        chat_id = (data or {}).get("chat_id")
+        if chat_id is not None:  # what Telegram counts against its budgets
+            await self.budgets.take(chat_id)
+            await self.overall.take(answer=ANSWERING.get())
