@@ -124,3 +124,17 @@ async def test_people_are_answered_before_a_burst_of_daily_quotes_which_stays_in
     )
     daily = [call for call in api.sent() if call.chat_id in set(chats)]
     assert Counter(call.chat_id for call in daily) == Counter(chats)
+
+
+async def test_only_the_task_answering_an_update_sends_as_an_answer():
+    from bot.telegram.budgets import answering, mark_answering
+
+    async def later() -> bool:  # a job whose timer was set while answering (/daily)
+        return answering()
+
+    async def handler() -> tuple[bool, bool]:
+        mark_answering()
+        return answering(), await asyncio.create_task(later())
+
+    assert await asyncio.create_task(handler()) == (True, False)
+    assert not answering()

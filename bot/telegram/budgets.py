@@ -26,9 +26,10 @@ from aiolimiter import AsyncLimiter
 
 from bot.telegram.limits import RetryingRateLimiter
 
-# True while the current task answers an update (set by the update processor). What is
-# sent then goes before what is sent otherwise: the daily quotes, from the job queue.
-ANSWERING: ContextVar[bool] = ContextVar("answering", default=False)
+# The task answering an update, set in it by the update processor. What that task sends
+# goes before what is sent otherwise (the daily quotes, from the job queue). A task, not a
+# flag: the job queue's timers copy the context they are set in, a handler's too (/daily).
+_ANSWERING: ContextVar[asyncio.Task[Any] | None] = ContextVar("answering", default=None)
 # The overall budget runs this much under Telegram's limit: a message leaves some
 # milliseconds after its token was taken, and that jitter bunches arrivals up.
 BUDGET_MARGIN = 0.9
@@ -36,14 +37,26 @@ BUDGET_MARGIN = 0.9
 MAX_GROUP_BUCKETS = 512
 
 
-class _Hold:
-    """The message of a group's budget reserved for the update this task answers."""
+def mark_answering() -> None:
+    """Say that the current task answers an update: its messages go first."""
+    _ANSWERING.set(asyncio.current_task())
 
-    __slots__ = ("group", "held")
+
+def answering() -> bool:
+    """True in the task answering an update (not in tasks started from it)."""
+    task = asyncio.current_task()
+    return task is not None and _ANSWERING.get() is task
+
+
+class _Hold:
+    """The message of a group's budget reserved for the update a task answers."""
+
+    __slots__ = ("group", "held", "task")
 
     def __init__(self, group: int | str) -> None:
         self.group = group
         self.held = True
+        self.task = asyncio.current_task()
 
 
 _HOLD: ContextVar[_Hold | None] = ContextVar("budget_hold", default=None)
@@ -118,7 +131,8 @@ class ChatBudgets:
             return
         hold = _HOLD.get()
         if hold is not None and hold.group == group_of(chat_id):
-            self._unreserve(hold)  # spent now: taken from the bucket below
+            if hold.task is asyncio.current_task():
+                self._unreserve(hold)  # spent now: taken from the bucket below
         await bucket.acquire()
 
     def _unreserve(self, hold: _Hold) -> None:
@@ -193,4 +207,4 @@ class BudgetedRateLimiter(RetryingRateLimiter):
         chat_id = (data or {}).get("chat_id")
         if chat_id is not None:  # what Telegram counts against its budgets
             await self.budgets.take(chat_id)
-            await self.overall.take(answer=ANSWERING.get())
+            await self.overall.take(answer=answering())

@@ -30,7 +30,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.telegram.budgets import ANSWERING, ChatBudgets, group_of
+from bot.telegram.budgets import ChatBudgets, group_of, mark_answering
 from bot.telegram.context import QuoteBotApp
 from bot.telegram.durable import DurableQueue
 from bot.telegram.metrics import UPDATES_DROPPED, UPDATES_WAITING
@@ -111,7 +111,7 @@ class FairUpdateProcessor(BaseUpdateProcessor):
     async def _run(self, coroutine: Awaitable[Any]) -> None:
         """Handle an update in a slot; what it sends is an answer, before scheduled sends."""
         async with self._slots:
-            ANSWERING.set(True)  # in this update's own task (PTB made it for the update)
+            mark_answering()  # this task is the update's own (PTB made it for the update)
             await coroutine
 
     async def _wait_in_line(self, update: object, group: int | str, line: _Line) -> bool:
