@@ -138,3 +138,23 @@ async def test_only_the_task_answering_an_update_sends_as_an_answer():
 
     assert await asyncio.create_task(handler()) == (True, False)
     assert not answering()
+
+
+async def test_the_overall_budget_serves_answers_first_and_chats_in_turn():
+    from bot.telegram.budgets import SendBudget
+
+    budget = SendBudget(per_second=100)  # a turn every 11 ms
+    order: list[str] = []
+
+    async def send(name: str, chat_id: int, answer: bool) -> None:
+        await budget.take(chat_id, answer)
+        order.append(name)
+
+    sends = [send(f"daily{n}", 90_000 + n, answer=False) for n in range(3)]
+    sends += [send(f"group{n}", GROUP, answer=True) for n in range(6)]
+    sends += [send("private", PERSON, answer=True)]
+    await asyncio.gather(*sends)
+    # The first daily quote found the budget free; then the group's first answer and the
+    # private one (each chat's first waiting), the group's others, the scheduled ones last.
+    assert order == ["daily0", "group0", "private", "group1", "group2", "group3", "group4",
+                     "group5", "daily1", "daily2"], order

@@ -10,13 +10,16 @@ retry-after answers, with `RetryingRateLimiter`'s retries) and takes the budgets
 - `ChatBudgets`: one leaky bucket per group (aiolimiter, as PTB's), which the update
   processor (`bot.telegram.fairness`) reads before starting an update in a group, so an
   update that would only wait for its group's budget waits outside the handler slots;
-- `SendBudget`: the overall budget, answers to people first, with no burst, so scheduled
-  sends are spread at the rate and no second holds more than Telegram's 30.
+- `SendBudget`: the overall budget, answers to people first and chats in turn, with no
+  burst, so scheduled sends are spread at the rate and no second holds more than 30.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -156,40 +159,59 @@ class ChatBudgets:
 
 
 class SendBudget:
-    """Telegram's overall budget (about 30 messages a second), answers to people first.
+    """Telegram's overall budget (about 30 messages a second): answers to people first,
+    and among them, chats in turn.
 
     One bucket with room for a single message, refilled at 90% of the rate: no second
     holds more than the budget (PTB's bucket of 30 let 60 through in the first second).
-    Answers wait for it directly. Scheduled sends queue on a lock outside it, and the one
-    at the head takes its turn only while no answer is waiting, so sends due together go
-    out one by one at the rate, after whatever people asked meanwhile.
+    While messages wait for it, one task hands each turn to the best waiting: answers
+    before scheduled sends (the daily quotes), then a chat's first waiting message before
+    any chat's second, then first come. So a thousand daily quotes due at once go out at
+    the rate after whatever people ask meanwhile, and a private answer never queues
+    behind the twenty answers a group was just given.
     """
 
     def __init__(self, per_second: float) -> None:
         rate = per_second * BUDGET_MARGIN
         self._bucket = AsyncLimiter(1, 1 / rate) if rate > 0 else None
-        self._answers = 0  # answers waiting for the bucket now
-        self._no_answers = asyncio.Event()
-        self._no_answers.set()
-        self._scheduled = asyncio.Lock()
+        # (0 for an answer, 1 for a scheduled send; the chat's waiting before it; order)
+        self._queue: list[tuple[int, int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._waiting: Counter[object] = Counter()  # messages waiting, by chat
+        self._handing: asyncio.Task[None] | None = None
 
-    async def take(self, answer: bool) -> None:
+    async def take(self, chat_id: object, answer: bool) -> None:
         """Wait for, and take, one message of the overall budget."""
         if self._bucket is None:
             return
-        if not answer:
-            async with self._scheduled:
-                await self._no_answers.wait()
-                await self._bucket.acquire()
+        if not self._queue and self._bucket.has_capacity():
+            await self._bucket.acquire()  # nobody waits and there is room: no wait at all
             return
-        self._answers += 1
-        self._no_answers.clear()
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(
+            self._queue, (0 if answer else 1, self._waiting[chat_id], next(self._order), turn)
+        )
+        self._waiting[chat_id] += 1
+        if self._handing is None or self._handing.done():
+            self._handing = asyncio.get_running_loop().create_task(
+                self._hand_out(self._bucket), name="send-budget"
+            )
         try:
-            await self._bucket.acquire()
+            await turn
         finally:
-            self._answers -= 1
-            if not self._answers:
-                self._no_answers.set()
+            self._waiting[chat_id] -= 1
+            if not self._waiting[chat_id]:
+                del self._waiting[chat_id]
+
+    async def _hand_out(self, bucket: AsyncLimiter) -> None:
+        """Give each message of the budget, as it comes, to the best one waiting."""
+        while self._queue:
+            await bucket.acquire()
+            while self._queue:
+                *_, turn = heapq.heappop(self._queue)
+                if not turn.done():  # else its sender gave up (cancelled) meanwhile
+                    turn.set_result(None)
+                    break
 
 
 class BudgetedRateLimiter(RetryingRateLimiter):
@@ -207,4 +229,4 @@ class BudgetedRateLimiter(RetryingRateLimiter):
         chat_id = (data or {}).get("chat_id")
         if chat_id is not None:  # what Telegram counts against its budgets
             await self.budgets.take(chat_id)
-            await self.overall.take(answer=answering())
+            await self.overall.take(chat_id, answer=answering())
