@@ -76,10 +76,12 @@ async def _replay(quotes_db: Path, quick: bool) -> dict:
         group_updates = [u for u, p in api.pushed.items() if _chat(p) == GROUP]
         answered = Counter(call.reply_to for call in api.sent(GROUP))
         unanswered = len(group_updates) - len(answered) - len(pending & set(group_updates))
+    # Answered at all (late ones too, while the bot stopped), or left for the next start.
+    private_answered = len(_private_waits(api, asked))
     private_pending = len(pending & set(asked))
     return {
         "fault": "one busy group: 96 /quote at once" + ("" if quick else ", then 3 every 3.1 s"),
-        "lost": unanswered + len(asked) - len(seconds) - private_pending,
+        "lost": unanswered + len(asked) - private_answered - private_pending,
         "repeated": sum(n - 1 for n in answered.values()) + _private_repeats(api),
         "slowest_unaffected_s": round(max(seconds, default=0) if len(seconds) == len(asked)
                                       else WAIT_SECONDS, 3),
