@@ -116,16 +116,21 @@ class ChatBudgets:
         """Set a message of the group's budget aside for an update about to start there."""
         self._reserved[group] = self._reserved.get(group, 0) + 1
 
+    def release(self, group: int | str) -> None:
+        """Give back a reservation whose update will not run after all."""
+        self._unreserve(_Hold(group))
+
     @contextmanager
     def holding(self, group: int | str) -> Iterator[None]:
         """Around the handler of an update `reserve`d in `group`: its first message to the
         group spends the reservation; one it did not spend is given back at the end."""
         hold = _Hold(group)
-        _HOLD.set(hold)
+        token = _HOLD.set(hold)
         try:
             yield
         finally:
             self._unreserve(hold)
+            _HOLD.reset(token)
 
     async def take(self, chat_id: object) -> None:
         """Wait for, and take, one message of the chat's budget (private chats have none)."""

@@ -128,6 +128,10 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         self._look_at_lines()
         try:
             go = await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled() and turn.result():
+                self.budgets.release(group)  # let in, then cancelled before it could start
+            raise
         finally:
             self._waiting -= 1
             UPDATES_WAITING.dec()
