@@ -46,6 +46,7 @@ from bot.telegram.admin import (
     documents,
     sync_corpus,
 )
+from bot.telegram.budgets import BudgetedRateLimiter, ChatBudgets
 from bot.telegram.buttons import button_pressed
 from bot.telegram.context import CONTEXT_TYPES, QuoteBotApp, Services, services
 from bot.telegram.daily import follow, schedule_all
@@ -58,6 +59,7 @@ from bot.telegram.durable import (
     schedule_expiry,
 )
 from bot.telegram.errors import on_error
+from bot.telegram.fairness import FairUpdateProcessor
 from bot.telegram.handlers import (
     command_callback,
     group_message,
@@ -68,7 +70,7 @@ from bot.telegram.handlers import (
 from bot.telegram.health import problem as health_problem
 from bot.telegram.inline import inline_query
 from bot.telegram.lease import give_up_schedule, lease_length
-from bot.telegram.limits import RetryingRateLimiter, Throttle
+from bot.telegram.limits import Throttle
 from bot.telegram.limits_shared import SharedBudgetLimiter, SharedThrottle
 from bot.telegram.logs import guard_logs
 from bot.telegram.scheduler import schedule_sweep
@@ -111,6 +113,8 @@ class BotOptions:
     poll_timeout: int = 30  # seconds a getUpdates long poll waits for updates
     # Answers wait on the network; more in flight helps until httpx's pool bookkeeping costs more.
     concurrent_updates: int = 32
+    # A group over its budget waits this long for answers; its newer messages are dropped.
+    group_backlog_minutes: float = 5
 
 
 def check_token(token: str | None) -> str:
@@ -148,11 +152,10 @@ def build_application(
     `webhook`, there is no updater: `bot.telegram.webhook` feeds the update queue.
     """
     options = options or BotOptions()
+    # The group budgets are read by the update processor and spent by the rate limiter.
+    budgets = ChatBudgets(options.group_per_minute)
     limits: dict[str, Any] = dict(
-        overall_max_rate=options.overall_per_second,
-        overall_time_period=1,
-        group_max_rate=options.group_per_minute,
-        group_time_period=60,
+        budgets=budgets,
         max_retries=options.retries,
         network_retries=options.retries,
         backoff=options.retry_backoff,
@@ -163,7 +166,11 @@ def build_application(
     limiter = (
         SharedBudgetLimiter(shared, options.overall_per_second, **limits)
         if shared is not None
-        else RetryingRateLimiter(**limits)
+        else BudgetedRateLimiter(overall_per_second=options.overall_per_second, **limits)
+    )
+    processor = FairUpdateProcessor(
+        options.concurrent_updates, budgets,
+        backlog=max(1, round(options.group_per_minute * options.group_backlog_minutes)),
     )
     builder = (
         ApplicationBuilder()
@@ -180,7 +187,7 @@ def build_application(
             )
         )
         .rate_limiter(limiter)
-        .concurrent_updates(options.concurrent_updates)
+        .concurrent_updates(processor)
         .connect_timeout(options.connect_timeout)
         .read_timeout(options.read_timeout)
         .write_timeout(options.write_timeout)
@@ -194,6 +201,7 @@ def build_application(
         builder = builder.updater(None)  # `bot.telegram.webhook` feeds the update queue
     # PTB's builder types the job queue for its default context even after context_types().
     application = cast(QuoteBotApp, builder.build())
+    processor.attach(application)
     job_queue = application.job_queue
     if job_queue is None:
         raise StartupError("python-telegram-bot's job queue is missing: install the project again.")

@@ -3,7 +3,7 @@
 `SharedThrottle` is `Throttle` with the per-sender bucket in the database, so a person
 writing to three replicas gets the same allowance as writing to one. `SharedBudgetLimiter`
 takes a slot of Telegram's overall budget (about 30 messages a second) from the database
-before each message to a chat, on top of PTB's per-process limiter.
+before each message to a chat, on top of the per-process budgets (`bot.telegram.budgets`).
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import asyncio
 from typing import Any
 
 from bot.state.postgres import PostgresStateStore
-from bot.telegram.limits import RetryingRateLimiter, Throttle, Verdict, seconds_to_token
+from bot.telegram.budgets import BUDGET_MARGIN, BudgetedRateLimiter
+from bot.telegram.limits import Throttle, Verdict, seconds_to_token
 
 # How long to wait before asking again when the budget is used up.
 BUDGET_POLL_SECONDS = 0.02
-# The shared budget runs this much under Telegram's limit: a message leaves some
-# milliseconds after its token was taken, and that jitter bunches arrivals up.
-BUDGET_MARGIN = 0.9
+# The shared budget runs BUDGET_MARGIN under Telegram's limit, as the local one does.
 # And it lends no burst beyond one message, so no window of a second holds more than
 # 28 tokens (27 a second plus one) and arrival jitter has room below Telegram's 30.
 BUDGET_BURST = 1.0
@@ -42,15 +41,17 @@ class SharedThrottle(Throttle):
         return seconds_to_token(tokens, self.per_minute / 60.0)
 
 
-class SharedBudgetLimiter(RetryingRateLimiter):
-    """`RetryingRateLimiter` that also keeps every replica together within `per_second`."""
+class SharedBudgetLimiter(BudgetedRateLimiter):
+    """`BudgetedRateLimiter` that also keeps every replica together within `per_second`."""
 
     def __init__(self, store: PostgresStateStore, per_second: float, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(overall_per_second=per_second, **kwargs)
         self.store = store
         self.per_second = per_second * BUDGET_MARGIN
 
     async def before_request(self, data: dict[str, Any]) -> None:
+        # This process's budgets first (answers before scheduled sends), then the shared one.
+        await super().before_request(data)
         if data.get("chat_id") is not None:  # what Telegram counts against the budget
             while not await asyncio.to_thread(
                 self.store.take_send_slot, self.per_second, BUDGET_BURST
