@@ -104,7 +104,7 @@ async def test_polling_recovers_from_server_errors(api, bot):
 
 
 async def test_blocked_user_does_not_stop_the_bot(api, bot):
-    api.fail_next("403", n=1)
+    api.fail_next("403", n=1, chats=(606,))  # only the chat that blocked the bot
     api.private_text(606, "alignment")  # the user blocked the bot: no one to answer
     api.private_text(607, "alignment")
     await api.wait_sent(607)
