@@ -32,7 +32,8 @@ COMMON = ("fault", "lost", "repeated", "slowest_unaffected_s")
 
 def fault_modules(only: list[str] | None = None) -> list[str]:
     """The names of the fault modules in bench/faults/, in name order."""
-    names = sorted(info.name for info in pkgutil.iter_modules(bench.faults.__path__))
+    # A module named _like_this is a helper the replays share, not a replay.
+    names = sorted(info.name for info in pkgutil.iter_modules(bench.faults.__path__) if not info.name.startswith("_"))
     return [name for name in names if not only or name in only]
 
 
