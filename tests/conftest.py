@@ -90,6 +90,19 @@ async def bot(api, quotes_db, tmp_path):
         yield application
 
 
+def started_postgres():
+    """A PostgreSQL server started on loopback; skip without one, but fail in CI (CI=true),
+    where `.ci/run` installs it."""
+    from tests.pg import PostgresServer, PostgresUnavailable
+
+    try:
+        return PostgresServer().start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL is required in CI: {error}")
+        pytest.skip(str(error))
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """A real PostgreSQL server on loopback for the whole session (tests/pg.py).
@@ -97,14 +110,7 @@ def postgres():
     Without PostgreSQL installed the tests that need it skip on a developer's machine,
     but fail in CI (CI=true), where `.ci/run` installs it.
     """
-    from tests.pg import PostgresServer, PostgresUnavailable
-
-    try:
-        server = PostgresServer().start()
-    except PostgresUnavailable as error:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"PostgreSQL is required in CI: {error}")
-        pytest.skip(str(error))
+    server = started_postgres()
     yield server
     server.stop()
 

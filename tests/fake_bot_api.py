@@ -642,6 +642,27 @@ async def running_bot(
         state.close()
 
 
+def daily_due_now(application, chats) -> None:
+    """Subscribe every chat of `chats` to a daily quote and make them all due at once, as
+    the job queue runs the subscriptions of one minute."""
+    import datetime as dt
+
+    from bot.state import DailySubscription
+    from bot.telegram.context import services
+    from bot.telegram.daily import schedule
+
+    state = services(application).state
+    at = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=12)).strftime("%H:%M")
+    jobs = []
+    for chat in chats:
+        subscription = DailySubscription(chat, at, "UTC", "en")
+        state.set_daily(subscription)
+        jobs.append(schedule(application.job_queue, subscription))
+    due = dt.datetime.now(dt.UTC)
+    for job in jobs:
+        job.job.modify(next_run_time=due)
+
+
 def fast_options(**changes):
     """Production limits, with short network waits so fault tests finish quickly."""
     from dataclasses import replace

@@ -9,14 +9,11 @@ people, spread within the overall budget of about 30 messages a second.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import time
 from collections import Counter
 
-from bot.state import DailySubscription, SQLiteStateStore
-from bot.telegram.context import services
-from bot.telegram.daily import schedule
-from tests.fake_bot_api import fast_options, running_bot
+from bot.state import SQLiteStateStore
+from tests.fake_bot_api import daily_due_now, fast_options, running_bot
 
 GROUP = -1_001_234
 MEMBERS = [3000 + n for n in range(12)]
@@ -104,16 +101,7 @@ async def test_people_are_answered_before_a_burst_of_daily_quotes_which_stays_in
 ):
     chats = [80_000 + n for n in range(300)]
     async with running_bot(api, quotes_db, tmp_path / "state.db") as application:
-        state = services(application).state
-        at = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=12)).strftime("%H:%M")
-        jobs = []
-        for chat in chats:
-            subscription = DailySubscription(chat, at, "UTC", "en")
-            state.set_daily(subscription)
-            jobs.append(schedule(application.job_queue, subscription))
-        due = dt.datetime.now(dt.UTC)
-        for job in jobs:  # all due at the same minute, as the job queue runs them
-            job.job.modify(next_run_time=due)
+        daily_due_now(application, chats)
         await api.wait_for(lambda: len(api.sent()) >= 40, 20, "the first daily quotes")
         waited = await answer_time(api, PERSON, "alignment")
         await api.wait_for(lambda: {c.chat_id for c in api.sent()} >= set(chats), 60, "all quotes")

@@ -11,20 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import started_postgres
 from tests.test_durable import health_endpoint
 
 
 @pytest.fixture
 def own_postgres():
     """A PostgreSQL server of this test's own, to stop and freeze."""
-    from tests.pg import PostgresServer, PostgresUnavailable
-
-    try:
-        server = PostgresServer().start()
-    except PostgresUnavailable as error:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"PostgreSQL is required in CI: {error}")
-        pytest.skip(str(error))
+    server = started_postgres()
     yield server
     if server.folder.exists():  # unless the test stopped it
         server.stop()

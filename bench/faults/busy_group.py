@@ -11,9 +11,7 @@ the group's messages: answered, left pending for the next start, or dropped on p
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import statistics
 import sys
 import tempfile
@@ -25,6 +23,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.common import ROOT, quote_database
+from bench.faults import command_line  # noqa: E402
 
 GROUP = -1_002_000
 MEMBERS = [3000 + n for n in range(12)]
@@ -113,6 +112,4 @@ def _private_repeats(api) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="the small version (seconds)")
-    print(json.dumps(run(quick=parser.parse_args().quick), indent=2))
+    command_line(run, __doc__, "the small version (seconds)")

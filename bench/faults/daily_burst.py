@@ -10,10 +10,7 @@ the slowest person waited, the most messages the bot sent within any one second
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import datetime as dt
-import json
 import statistics
 import sys
 import tempfile
@@ -25,6 +22,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.common import ROOT, quote_database
+from bench.faults import command_line  # noqa: E402
 
 PEOPLE = 5  # write each half second, each time new ones (one person's flood limit is 8)
 
@@ -37,27 +35,15 @@ def run(quick: bool = False) -> dict:
 
 
 async def _replay(quotes_db: Path, subscriptions: int) -> dict:
-    from bot.state import DailySubscription
-    from bot.telegram.context import services
-    from bot.telegram.daily import schedule
-    from tests.fake_bot_api import FakeBotAPI, running_bot
+    from tests.fake_bot_api import FakeBotAPI, daily_due_now, running_bot
 
     chats = [90_000 + n for n in range(subscriptions)]
     waits: list[float] = []
     with tempfile.TemporaryDirectory() as scratch:
         async with FakeBotAPI.running() as api:
             async with running_bot(api, quotes_db, Path(scratch) / "state.db") as application:
-                state = services(application).state
-                at = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=12)).strftime("%H:%M")
-                jobs = []
-                for chat in chats:
-                    subscription = DailySubscription(chat, at, "UTC", "en")
-                    state.set_daily(subscription)
-                    jobs.append(schedule(application.job_queue, subscription))
-                due = dt.datetime.now(dt.UTC)
+                daily_due_now(application, chats)
                 started = time.monotonic()
-                for job in jobs:
-                    job.job.modify(next_run_time=due)
                 await asyncio.sleep(2.0)
                 every = set(chats)
                 while every - {c.chat_id for c in api.sent()}:
@@ -105,6 +91,4 @@ def _busiest_second(calls) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="the small version (seconds)")
-    print(json.dumps(run(quick=parser.parse_args().quick), indent=2))
+    command_line(run, __doc__, "the small version (seconds)")

@@ -14,9 +14,7 @@ mount the tmpfs).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
@@ -27,6 +25,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.common import ROOT, quote_database
+from bench.faults import command_line  # noqa: E402
 
 FAULT = "state folder on a full disk"
 
@@ -120,11 +119,5 @@ def polls(api) -> int:
     return len([call for call in api.attempts if call.method == "getUpdates"])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a 6 s outage instead of 30 s")
-    print(json.dumps(run(parser.parse_args().quick), indent=2, ensure_ascii=False))
-
-
 if __name__ == "__main__":
-    main()
+    command_line(run, __doc__, "a 6 s outage instead of 30 s")

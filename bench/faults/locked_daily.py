@@ -12,9 +12,7 @@ event loop was late, and whether every daily quote went out exactly once after a
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
@@ -25,6 +23,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.common import ROOT, quote_database
+from bench.faults import command_line  # noqa: E402
 
 
 def run(quick: bool = False) -> dict:
@@ -97,12 +96,5 @@ async def _replay(quotes_db: Path, subscriptions: int, lock: float) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="150 subscriptions and a 6 s lock instead of 1,000 and 15 s")
-    print(json.dumps(run(parser.parse_args().quick), indent=2, ensure_ascii=False))
-
-
 if __name__ == "__main__":
-    main()
+    command_line(run, __doc__, "150 subscriptions and a 6 s lock instead of 1,000 and 15 s")

@@ -13,9 +13,7 @@ server had closed every slow connection, and what the people waited.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -26,6 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import quote_database  # noqa: E402
+from bench.faults import command_line  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI  # noqa: E402
 from tests.hostile_http import (  # noqa: E402
     GenuineUsers,
@@ -140,6 +139,4 @@ def run(quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="the small version")
-    print(json.dumps(run(parser.parse_args().quick), indent=1))
+    command_line(run, __doc__)
