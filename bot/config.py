@@ -44,6 +44,12 @@ class Settings:
     admins: frozenset[int] = frozenset()
     fetch_allow_hosts: tuple[str, ...] = ()
     corpus_poll_seconds: float = 5.0
+    # The web face (bot.web): served beside the webhook, or on its own port beside polling,
+    # when `web` is on; `quotebot web` serves it alone. Links and previews use `public_url`.
+    web: bool = False
+    web_listen: str = "0.0.0.0"
+    web_port: int = 8080
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
@@ -81,6 +87,10 @@ class Settings:
             admins=_user_ids(get("QUOTEBOT_ADMINS") or ""),
             fetch_allow_hosts=tuple((get("QUOTEBOT_FETCH_ALLOW_HOSTS") or "").replace(",", " ").split()),
             corpus_poll_seconds=float(get("QUOTEBOT_CORPUS_POLL_SECONDS") or cls.corpus_poll_seconds),
+            web=(get("QUOTEBOT_WEB") or "0").lower() in ("1", "true", "yes"),
+            web_listen=get("QUOTEBOT_WEB_LISTEN") or cls.web_listen,
+            web_port=int(get("QUOTEBOT_WEB_PORT") or cls.web_port),
+            public_url=_public_url(get("QUOTEBOT_PUBLIC_URL")),
         )
 
 
@@ -92,6 +102,18 @@ def _user_ids(text: str) -> frozenset[int]:
             raise ValueError(f"QUOTEBOT_ADMINS: {item!r} is not a Telegram user id (a number)")
         ids.add(int(item))
     return frozenset(ids)
+
+
+def _public_url(url: str | None) -> str | None:
+    """QUOTEBOT_PUBLIC_URL without its trailing slash; ValueError unless http(s)://host."""
+    if url is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"QUOTEBOT_PUBLIC_URL must be http(s)://host[/path], not {url!r}")
+    return url.rstrip("/")
 
 
 def unwritable(path: Path) -> str | None:
