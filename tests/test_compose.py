@@ -7,12 +7,14 @@ validation tests skip, saying why, only when neither client is installed.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -230,3 +232,82 @@ def test_cluster_replicas_share_postgres_and_leave_setwebhook_to_one():
         assert f"server {replica}:8443" in conf
     assert "listen 443 ssl" in conf and "ssl_certificate " in conf
     assert re.search(r"proxy_next_upstream .*non_idempotent", conf)
+
+
+# -- the web face in both profiles ------------------------------------------------
+
+
+def test_one_process_profile_keeps_polling_and_shows_how_to_turn_the_web_on():
+    text = _compose_text()
+    assert "WEBHOOK_URL" not in re.sub(r"#.*", "", text), "long polling stays the default"
+    assert re.search(r'^\s+# QUOTEBOT_WEB: "1"$', text, re.M)
+    assert re.search(r"^\s+# QUOTEBOT_PUBLIC_URL: https://", text, re.M)
+    assert re.search(r'^\s+#\s+- "8080:8080"$', text, re.M)
+    assert "QUOTEBOT_WEB" not in re.sub(r"#.*", "", text), "the web is off unless uncommented"
+
+
+def test_one_process_profile_with_the_web_uncommented_validates(compose, project):
+    path = project / "docker-compose.yml"
+    text = path.read_text(encoding="utf-8")
+    for line in ('# QUOTEBOT_WEB: "1"', "# QUOTEBOT_PUBLIC_URL:", "# ports:", '#   - "8080:8080"'):
+        text = text.replace(line, line.replace("# ", "", 1))
+    path.write_text(text, encoding="utf-8")
+    result = run_compose(compose, project)
+    assert result.returncode == 0, result.stderr
+    assert "QUOTEBOT_WEB: '1'" in result.stdout or 'QUOTEBOT_WEB: "1"' in result.stdout
+    assert re.search(r"published: 8080|8080:8080", result.stdout)
+
+
+def test_cluster_replicas_serve_the_web_and_trust_only_nginx(compose, cluster):
+    config = yaml.safe_load(run_compose(compose, cluster).stdout)
+    services = config["services"]
+    nginx_address = services["nginx"]["networks"]["default"]["ipv4_address"]
+    subnet = config["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(nginx_address) in ipaddress.ip_network(subnet)
+    for replica in REPLICAS:
+        environment = services[replica]["environment"]
+        assert environment["QUOTEBOT_WEB"] == "1", replica
+        assert environment["QUOTEBOT_TRUSTED_PROXIES"] == nginx_address, replica
+        assert environment["WEBHOOK_PORT"] == "8443", "the web is served beside the hook"
+        assert "ports" not in services[replica], "replicas are reached through nginx only"
+
+
+def _nginx_locations() -> dict[str, str]:
+    """deploy/nginx.conf's location blocks by their argument (`= /`, `/q/`)."""
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    return {
+        match[1].strip(): match[2]
+        for match in re.finditer(r"^ +location ([^{\n]+)\{(.*?)\n        \}", conf, re.S | re.M)
+    }
+
+
+def test_nginx_routes_the_hook_and_the_web_and_keeps_health_internal():
+    locations = _nginx_locations()
+    for path in ("/telegram/", "= /", "/api/", "/q/", "/static/"):
+        assert "proxy_pass http://quotebot;" in locations[path], path
+    assert "proxy_pass" not in locations["/"] and "return 404;" in locations["/"]
+    assert not any("healthz" in path or "metrics" in path for path in locations)
+
+
+def test_nginx_caches_pages_cards_and_static_files_by_variant_and_never_the_api():
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    locations = _nginx_locations()
+    assert re.search(r"proxy_cache_path \S+ .*keys_zone=quotebot_web:", conf)
+    for path in ("/q/", "/static/"):
+        assert "proxy_cache quotebot_web;" in locations[path], path
+        assert "$request_uri" in locations[path], f"{path}: ?lang=, ?script=, ?theme= apart"
+    assert re.search(r"proxy_cache_key .*\$quotebot_accept_language", locations["/q/"])
+    assert "map $http_accept_language $quotebot_accept_language" in conf
+    # Lifetimes come from the server's Cache-Control, which nginx must not override.
+    assert "proxy_cache_valid" not in conf and "proxy_ignore_headers" not in conf
+    for path in ("= /", "/api/", "/telegram/"):
+        assert "proxy_cache" not in locations[path], path
+
+
+def test_nginx_passes_the_readers_address_as_itself_not_as_a_client_claims():
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    assert "proxy_set_header X-Real-IP $remote_addr;" in conf
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf
+    assert "$proxy_add_x_forwarded_for" not in conf
+    # Set once for the server: a location's own proxy_set_header would drop them all.
+    assert not any("proxy_set_header" in block for block in _nginx_locations().values())

@@ -1,0 +1,234 @@
+"""deploy/nginx.conf for real: Debian's nginx checks it (`nginx -t`) and runs it on loopback
+in front of a stand-in replica, to show what it routes, what it caches and under which key.
+
+Skips, saying why, without nginx (`apt-get install nginx`) or openssl. The copy under test
+differs from the file only where it must: the replicas become the stand-in's address, the
+listener a free loopback port, the cache and temporary folders a temporary directory, and
+`http2 on;` (nginx 1.25.1+) becomes `listen ... http2` on an older nginx (Debian 12 has 1.22).
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+REPLICAS = ("bot1", "bot2", "bot3")
+
+
+def nginx_binary() -> str:
+    """The nginx executable, or skip."""
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+    )
+    if found is None:
+        pytest.skip("no nginx: `apt-get install nginx` (Debian's package) runs these tests")
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make the test certificate")
+    return found
+
+
+def nginx_version(binary: str) -> tuple[int, ...]:
+    """(1, 22, 1) from `nginx -v`."""
+    text = subprocess.run([binary, "-v"], capture_output=True, text=True, timeout=10).stderr
+    match = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", text)
+    assert match, text
+    return tuple(int(part) for part in match.groups())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def local_copy(folder: Path, binary: str, upstream_port: int, port: int) -> Path:
+    """deploy/nginx.conf made runnable here (see the module's docstring); its path."""
+    text = NGINX_CONF.read_text(encoding="utf-8")
+    for replica in REPLICAS:
+        text, count = re.subn(rf"server {replica}:8443\b", f"server 127.0.0.1:{upstream_port}", text)
+        assert count == 1, replica
+    listen = f"listen 127.0.0.1:{port} ssl"
+    if nginx_version(binary) < (1, 25, 1):
+        text = text.replace("        http2 on;\n", "")
+        listen += " http2"
+    text = text.replace("listen 443 ssl", listen)
+    text = text.replace("/etc/nginx/certs/", f"{folder}/")
+    text = text.replace("/var/cache/nginx/quotebot", f"{folder}/cache")
+    temporary = "".join(
+        f"    {kind}_temp_path {folder}/{kind}_temp;\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    text = text.replace("http {\n", f"pid {folder}/nginx.pid;\nhttp {{\n{temporary}", 1)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-keyout", str(folder / "privkey.pem"),
+         "-out", str(folder / "fullchain.pem")],
+        check=True, capture_output=True, timeout=60,
+    )
+    path = folder / "nginx.conf"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class Replica(BaseHTTPRequestHandler):
+    """A stand-in replica: answers every path with what it was asked, and records it."""
+
+    protocol_version = "HTTP/1.1"
+    seen: list[dict] = []
+
+    def do_GET(self) -> None:
+        self.answer()
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.answer()
+
+    def answer(self) -> None:
+        """Pages and cards vary by language and may be cached; `nostore` in a path may not."""
+        Replica.seen.append({"method": self.command, "path": self.path, **dict(self.headers)})
+        language = self.headers.get("Accept-Language", "")
+        body = f"{self.path} {language} #{len(Replica.seen)}".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Language")
+        if "nostore" in self.path:
+            self.send_header("Cache-Control", "no-store")
+        else:
+            self.send_header("Cache-Control", "public, max-age=300")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def nginx(tmp_path_factory):
+    """nginx from deploy/nginx.conf on loopback before a stand-in replica: (port, seen)."""
+    binary = nginx_binary()
+    replica = ThreadingHTTPServer(("127.0.0.1", 0), Replica)
+    threading.Thread(target=replica.serve_forever, daemon=True).start()
+    folder = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    conf = local_copy(folder, binary, replica.server_address[1], port)
+    checked = subprocess.run(
+        [binary, "-t", "-q", "-e", str(folder / "error.log"), "-c", str(conf)],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert checked.returncode == 0, f"nginx -t:\n{checked.stderr}"
+    # One process as this user (no workers to switch to `nobody`), in the foreground.
+    server = subprocess.Popen(
+        [binary, "-e", str(folder / "error.log"), "-c", str(conf),
+         "-g", "daemon off; master_process off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline, "nginx did not listen"
+            time.sleep(0.02)
+    yield port, Replica.seen
+    server.terminate()
+    server.wait(timeout=10)
+    replica.shutdown()
+
+
+def get(port: int, path: str, headers: dict | None = None, method: str = "GET", body=None):
+    """(status, X-Cache-Status, body text) of one request over TLS."""
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=10, context=ssl._create_unverified_context()
+    )
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheader("X-Cache-Status"), response.read().decode()
+    finally:
+        connection.close()
+
+
+def asked(seen: list[dict], path: str) -> int:
+    """How many times the replica was asked for `path`."""
+    return sum(1 for request in seen if request["path"] == path)
+
+
+def test_quote_pages_and_cards_are_cached_once_per_variant(nginx):
+    port, seen = nginx
+    variants = ["/q/17", "/q/17?lang=zh-Hans", "/q/17?script=traditional", "/q/17.png",
+                "/q/17.png?theme=dark", "/static/app.css"]
+    first = {path: get(port, path) for path in variants}
+    again = {path: get(port, path) for path in variants}
+    for path in variants:
+        assert first[path][:2] == (200, "MISS") and again[path][:2] == (200, "HIT"), path
+        assert again[path][2] == first[path][2], path
+        assert asked(seen, path) == 1, path
+
+
+def test_accept_language_variants_of_a_page_stay_apart(nginx):
+    port, seen = nginx
+    english = get(port, "/q/18", {"Accept-Language": "en-US,en;q=0.9"})
+    chinese = get(port, "/q/18", {"Accept-Language": "zh-TW,zh;q=0.9"})
+    assert english[1] == chinese[1] == "MISS" and english[2] != chinese[2]
+    assert get(port, "/q/18", {"Accept-Language": "zh-TW,zh;q=0.9"}) == (200, "HIT", chinese[2])
+    assert get(port, "/q/18", {"Accept-Language": "en-US,en;q=0.9"}) == (200, "HIT", english[2])
+    assert asked(seen, "/q/18") == 2
+
+
+def test_the_servers_cache_control_is_honoured(nginx):
+    port, seen = nginx
+    for _ in range(2):
+        assert get(port, "/q/19?nostore=1")[:2] == (200, "MISS")
+    assert asked(seen, "/q/19?nostore=1") == 2
+
+
+def test_requests_with_credentials_are_neither_stored_nor_served_from_the_cache(nginx):
+    port, seen = nginx
+    get(port, "/q/20")
+    assert get(port, "/q/20", {"Authorization": "tma x"})[1] == "BYPASS"
+    assert get(port, "/q/21", {"Authorization": "tma x"})[1] == "BYPASS"
+    assert get(port, "/q/21")[1] == "MISS"
+
+
+def test_the_api_search_page_and_hook_reach_a_replica_uncached(nginx):
+    port, seen = nginx
+    for path in ["/api/v1/search?q=x", "/api/v1/search?q=x", "/", "/"]:
+        status, cache, _ = get(port, path)
+        assert status == 200 and cache is None, path
+    assert asked(seen, "/api/v1/search?q=x") == 2 and asked(seen, "/") == 2
+    assert get(port, "/telegram/hook", method="POST", body=b"{}")[0] == 200
+    assert seen[-1]["method"] == "POST" and seen[-1]["path"] == "/telegram/hook"
+
+
+def test_health_metrics_and_other_paths_stay_internal(nginx):
+    port, seen = nginx
+    before = len(seen)
+    for path in ["/healthz", "/metrics", "/admin", "/qq"]:
+        assert get(port, path)[0] == 404, path
+    assert len(seen) == before
+
+
+def test_replicas_learn_the_connecting_address_whatever_a_client_claims(nginx):
+    """The API's rate limits are per client: a forged X-Forwarded-For must not pick the bucket."""
+    port, seen = nginx
+    get(port, "/api/v1/random", {"X-Forwarded-For": "6.6.6.6", "X-Real-IP": "6.6.6.6"})
+    request = next(r for r in reversed(seen) if r["path"] == "/api/v1/random")
+    assert request["X-Real-IP"] == "127.0.0.1"
+    assert request["X-Forwarded-For"] == "127.0.0.1"
+    assert request["X-Forwarded-Proto"] == "https"
+    assert request["Host"].startswith("127.0.0.1")
