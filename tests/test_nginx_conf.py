@@ -9,6 +9,7 @@ listener a free loopback port, the cache and temporary folders a temporary direc
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import re
 import shutil
@@ -96,14 +97,18 @@ class Replica(BaseHTTPRequestHandler):
         self.answer()
 
     def answer(self) -> None:
-        """Pages and cards vary by language and may be cached; `nostore` in a path may not."""
+        """Pages and cards vary by language and may be cached; `nostore` in a path may not.
+        Compressed for a client that accepts gzip, as tornado's compress_response does."""
         Replica.seen.append({"method": self.command, "path": self.path, **dict(self.headers)})
         language = self.headers.get("Accept-Language", "")
         body = f"{self.path} {language} #{len(Replica.seen)}".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Vary", "Accept-Language, Accept-Encoding")
+        if "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body)
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Language")
         if "nostore" in self.path:
             self.send_header("Cache-Control", "no-store")
         else:
@@ -151,14 +156,17 @@ def nginx(tmp_path_factory):
 
 
 def get(port: int, path: str, headers: dict | None = None, method: str = "GET", body=None):
-    """(status, X-Cache-Status, body text) of one request over TLS."""
+    """(status, X-Cache-Status, body text) of one request over TLS (gunzipped if need be)."""
     connection = http.client.HTTPSConnection(
         "127.0.0.1", port, timeout=10, context=ssl._create_unverified_context()
     )
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        return response.status, response.getheader("X-Cache-Status"), response.read().decode()
+        data = response.read()
+        if response.getheader("Content-Encoding") == "gzip":
+            data = gzip.decompress(data)
+        return response.status, response.getheader("X-Cache-Status"), data.decode()
     finally:
         connection.close()
 
@@ -188,6 +196,23 @@ def test_accept_language_variants_of_a_page_stay_apart(nginx):
     assert get(port, "/q/18", {"Accept-Language": "zh-TW,zh;q=0.9"}) == (200, "HIT", chinese[2])
     assert get(port, "/q/18", {"Accept-Language": "en-US,en;q=0.9"}) == (200, "HIT", english[2])
     assert asked(seen, "/q/18") == 2
+
+
+def test_a_compressed_page_is_never_served_to_a_reader_who_cannot_read_it(nginx):
+    """The server's Vary (Accept-Encoding, from tornado's compression) is honoured too."""
+    port, seen = nginx
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=10, context=ssl._create_unverified_context()
+    )
+    connection.request("GET", "/q/22", headers={"Accept-Encoding": "gzip"})
+    compressed = connection.getresponse()
+    assert compressed.getheader("Content-Encoding") == "gzip"
+    compressed.read()
+    connection.close()
+    plain = get(port, "/q/22", {"Accept-Encoding": "identity"})
+    assert plain[1] == "MISS" and plain[2].startswith("/q/22 ")
+    assert get(port, "/q/22", {"Accept-Encoding": "identity"})[1] == "HIT"
+    assert asked(seen, "/q/22") == 2
 
 
 def test_the_servers_cache_control_is_honoured(nginx):
