@@ -1,86 +1,21 @@
 """deploy/nginx.conf for real: Debian's nginx checks it (`nginx -t`) and runs it on loopback
 in front of a stand-in replica, to show what it routes, what it caches and under which key.
 
-Skips, saying why, without nginx (`apt-get install nginx`) or openssl. The copy under test
-differs from the file only where it must: the replicas become the stand-in's address, the
-listener a free loopback port, the cache and temporary folders a temporary directory, and
-`http2 on;` (nginx 1.25.1+) becomes `listen ... http2` on an older nginx (Debian 12 has 1.22).
+Skips, saying why, without nginx (`apt-get install nginx`; .ci/run installs it) or openssl.
+How the copy that runs differs from the file: tests/nginx.py.
 """
 
 from __future__ import annotations
 
 import gzip
 import http.client
-import re
-import shutil
-import socket
 import ssl
-import subprocess
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-NGINX_CONF = ROOT / "deploy" / "nginx.conf"
-REPLICAS = ("bot1", "bot2", "bot3")
-
-
-def nginx_binary() -> str:
-    """The nginx executable, or skip."""
-    found = shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
-    )
-    if found is None:
-        pytest.skip("no nginx: `apt-get install nginx` (Debian's package) runs these tests")
-    if shutil.which("openssl") is None:
-        pytest.skip("no openssl to make the test certificate")
-    return found
-
-
-def nginx_version(binary: str) -> tuple[int, ...]:
-    """(1, 22, 1) from `nginx -v`."""
-    text = subprocess.run([binary, "-v"], capture_output=True, text=True, timeout=10).stderr
-    match = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", text)
-    assert match, text
-    return tuple(int(part) for part in match.groups())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def local_copy(folder: Path, binary: str, upstream_port: int, port: int) -> Path:
-    """deploy/nginx.conf made runnable here (see the module's docstring); its path."""
-    text = NGINX_CONF.read_text(encoding="utf-8")
-    for replica in REPLICAS:
-        text, count = re.subn(rf"server {replica}:8443\b", f"server 127.0.0.1:{upstream_port}", text)
-        assert count == 1, replica
-    listen = f"listen 127.0.0.1:{port} ssl"
-    if nginx_version(binary) < (1, 25, 1):
-        text = text.replace("        http2 on;\n", "")
-        listen += " http2"
-    text = text.replace("listen 443 ssl", listen)
-    text = text.replace("/etc/nginx/certs/", f"{folder}/")
-    text = text.replace("/var/cache/nginx/quotebot", f"{folder}/cache")
-    temporary = "".join(
-        f"    {kind}_temp_path {folder}/{kind}_temp;\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    text = text.replace("http {\n", f"pid {folder}/nginx.pid;\nhttp {{\n{temporary}", 1)
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-keyout", str(folder / "privkey.pem"),
-         "-out", str(folder / "fullchain.pem")],
-        check=True, capture_output=True, timeout=60,
-    )
-    path = folder / "nginx.conf"
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.nginx import Nginx, NginxUnavailable
 
 
 class Replica(BaseHTTPRequestHandler):
@@ -123,35 +58,16 @@ class Replica(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def nginx(tmp_path_factory):
     """nginx from deploy/nginx.conf on loopback before a stand-in replica: (port, seen)."""
-    binary = nginx_binary()
     replica = ThreadingHTTPServer(("127.0.0.1", 0), Replica)
     threading.Thread(target=replica.serve_forever, daemon=True).start()
-    folder = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    conf = local_copy(folder, binary, replica.server_address[1], port)
-    checked = subprocess.run(
-        [binary, "-t", "-q", "-e", str(folder / "error.log"), "-c", str(conf)],
-        capture_output=True, text=True, timeout=30,
-    )
-    assert checked.returncode == 0, f"nginx -t:\n{checked.stderr}"
-    # One process as this user (no workers to switch to `nobody`), in the foreground.
-    server = subprocess.Popen(
-        [binary, "-e", str(folder / "error.log"), "-c", str(conf),
-         "-g", "daemon off; master_process off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            assert time.monotonic() < deadline, "nginx did not listen"
-            time.sleep(0.02)
-    yield port, Replica.seen
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        server = Nginx(tmp_path_factory.mktemp("nginx"), [replica.server_address[1]])
+    except NginxUnavailable as error:
+        replica.shutdown()
+        pytest.skip(str(error))
+    server.start()  # `nginx -t` first: a configuration it rejects fails here
+    yield server.port, Replica.seen
+    server.stop()
     replica.shutdown()
 
 
