@@ -2,7 +2,9 @@
 million quotes, and the same against the seeds for comparison.
 
 The million-quote corpus is bench/latency.py's synthetic one (bench/out/synthetic-N.db,
-built once, about 4 minutes for a million, and reused after). For each corpus this starts
+built once and reused after: with matching by meaning, embedding its 1.9 million sentences
+takes about 45 minutes on two cores; `make bench` builds it with bench/latency.py first).
+For each corpus this starts
 `quotebot web --port N --db PATH` in a process of its own and loads it with Debian's `wrk`
 (`apt-get install wrk`), one endpoint at a time, each with a Lua script cycling over a fixed
 mix of URLs:
@@ -12,7 +14,10 @@ mix of URLs:
 * random: `/api/v1/random`, plain and with length bounds;
 * quote: `/api/v1/quotes/{id}` for ids spread over the whole corpus;
 * page: `/q/{id}` in the three languages;
-* card: `/q/{id}.png` for ids seen once each (rendered), and card-cached: 20 ids asked again.
+* card: `/q/{id}.png` for ids seen once each (rendered), and card-cached: 20 ids asked again;
+* popular-page and popular-card via nginx (large corpus only, when Debian's nginx is
+  installed): 200 pages and their cards through deploy/nginx.conf (TLS, its cache) in front
+  of the server, as the cluster serves the quotes people share (tests/nginx.py runs it).
 
 Each client is a reader of its own: the requests carry X-Forwarded-For from a pool of
 addresses, and the server trusts it from loopback (QUOTEBOT_TRUSTED_PROXIES), so the
@@ -62,6 +67,10 @@ URL_SEED = 20_261_206
 CORPUS_QUERIES = 300  # queries cut from the corpus, beside the dev sets' own
 IDS = 20_000  # distinct ids for quote, page and card URLs (more than a run asks for cards)
 CACHED_CARDS = 20
+POPULAR = 200  # the quotes shared most: the pages and cards asked through nginx's cache
+NGINX_ENDPOINTS = ("popular-page", "popular-card")
+# What every request says of its reader, as a browser would (the server compresses for it).
+READER_HEADERS = {"Accept-Language": "en-US,en;q=0.9,zh-CN;q=0.8", "Accept-Encoding": "gzip"}
 CLIENT_ADDRESSES = 5_000  # readers the X-Forwarded-For pool pretends to be
 READY_TIMEOUT_S = 600.0
 
@@ -115,6 +124,8 @@ def url_mixes(db_path: Path) -> dict[str, list[str]]:
         "page": [f"/q/{i}{langs[n % len(langs)]}" for n, i in enumerate(ids)],
         "card": [f"/q/{i}.png" for i in ids],
         "card-cached": [f"/q/{i}.png" for i in ids[:CACHED_CARDS]],
+        "popular-page": [f"/q/{i}{langs[n % len(langs)]}" for n, i in enumerate(ids[:POPULAR])],
+        "popular-card": [f"/q/{i}.png" for i in ids[:POPULAR]],
     }
 
 
@@ -149,7 +160,8 @@ function request()
   local headers = {
     ["X-Forwarded-For"] = string.format("10.%%d.%%d.%%d", math.floor(reader / 65536) %% 256,
                                         math.floor(reader / 256) %% 256, reader %% 256),
-    ["Accept-Language"] = "en-US,en;q=0.9,zh-CN;q=0.8",
+    ["Accept-Language"] = %(accept_language)s,
+    ["Accept-Encoding"] = %(accept_encoding)s,
   }
   return wrk.format("GET", path, headers)
 end
@@ -184,7 +196,12 @@ end
 def lua_script(paths: list[str]) -> str:
     """The wrk script cycling over `paths`."""
     listed = "{\n" + ",\n".join(json.dumps(p) for p in paths) + "\n}"
-    return LUA % {"paths": listed, "addresses": CLIENT_ADDRESSES}
+    return LUA % {
+        "paths": listed,
+        "addresses": CLIENT_ADDRESSES,
+        "accept_language": json.dumps(READER_HEADERS["Accept-Language"]),
+        "accept_encoding": json.dumps(READER_HEADERS["Accept-Encoding"]),
+    }
 
 
 def wrk_binary() -> str:
@@ -268,8 +285,10 @@ def quotebot_command() -> list[str]:
 
 
 @contextlib.contextmanager
-def running_server(db_path: Path, scratch: Path) -> Iterator[Server]:
-    """The real server on a free loopback port, answering; stopped after."""
+def running_server(db_path: Path, scratch: Path, per_minute: str = "") -> Iterator[Server]:
+    """The real server on a free loopback port, answering; stopped after. `per_minute`
+    sets QUOTEBOT_WEB_PER_MINUTE ("0": no rate limit; default: the server's own)."""
+    scratch.mkdir(parents=True, exist_ok=True)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -282,6 +301,8 @@ def running_server(db_path: Path, scratch: Path) -> Iterator[Server]:
         "QUOTEBOT_TRUSTED_PROXIES": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
     }
+    if per_minute:
+        env["QUOTEBOT_WEB_PER_MINUTE"] = per_minute
     env.pop("TELEGRAM_BOT_TOKEN", None)
     started = time.perf_counter()
     log_file = (scratch / "server.log").open("w")
@@ -321,37 +342,84 @@ def wait_until_answering(base_url: str, process: subprocess.Popen, log_path: Pat
 # -- one corpus ----------------------------------------------------------------------------
 
 
-def measure_corpus(name: str, db_path: Path, args, scratch: Path) -> dict:
-    """Every endpoint's figures against one database."""
+def measure_corpus(name: str, db_path: Path, args, scratch: Path, through_nginx: bool) -> dict:
+    """Every endpoint's figures against one database (and through nginx's cache if asked)."""
     log(f"[{name}] preparing URLs")
     mixes = url_mixes(db_path)
     scripts = {}
-    for endpoint in args.endpoints:
+    for endpoint, paths in mixes.items():
         scripts[endpoint] = scratch / f"{name}-{endpoint}.lua"
-        scripts[endpoint].write_text(lua_script(mixes[endpoint]), encoding="utf-8")
+        scripts[endpoint].write_text(lua_script(paths), encoding="utf-8")
     log(f"[{name}] starting quotebot web --db {db_path}")
     results: dict = {"corpus": name, "db": str(db_path), "quotes": count_quotes(db_path)}
-    with running_server(db_path, scratch) as server:
+    with running_server(db_path, scratch / "server") as server:
         results["start_s"] = server.start_s
         results["idle"] = server.memory_mb()
-        results["endpoints"] = {}
-        for endpoint in args.endpoints:
-            if args.warmup > 0 and endpoint != "card":  # a card warmed up is a cached card
-                run_wrk(server.base_url, scripts[endpoint], args.connections, args.threads,
-                        args.warmup)
-            log(f"[{name}] {endpoint}: {args.connections} clients for {args.duration} s")
-            cpu_before, wall_before = server.cpu_seconds(), time.perf_counter()
-            raw = run_wrk(server.base_url, scripts[endpoint], args.connections, args.threads,
-                          args.duration)
-            cpu = server.cpu_seconds() - cpu_before
-            wall = time.perf_counter() - wall_before
-            results["endpoints"][endpoint] = {
-                **figures(raw),
-                "server_cpu_percent": round(100 * cpu / wall, 1),
-                "urls": len(mixes[endpoint]),
-            }
+        results["endpoints"] = {
+            endpoint: load(name, endpoint, server, server.base_url, scripts[endpoint], args)
+            for endpoint in args.endpoints
+        }
         results["after"] = server.memory_mb()
+    if through_nginx:
+        results["nginx"] = measure_through_nginx(name, db_path, args, scratch, scripts, mixes)
     return results
+
+
+def load(name: str, endpoint: str, server: Server, url: str, script: Path, args) -> dict:
+    """One endpoint under load (after a warm-up, but for new cards): wrk's figures and the
+    server's CPU use meanwhile."""
+    if args.warmup > 0 and endpoint != "card":  # a card warmed up is a cached card
+        run_wrk(url, script, args.connections, args.threads, args.warmup)
+    log(f"[{name}] {endpoint}: {args.connections} clients for {args.duration:g} s")
+    cpu_before, wall_before = server.cpu_seconds(), time.perf_counter()
+    raw = run_wrk(url, script, args.connections, args.threads, args.duration)
+    cpu = server.cpu_seconds() - cpu_before
+    wall = time.perf_counter() - wall_before
+    return {**figures(raw), "server_cpu_percent": round(100 * cpu / wall, 1)}
+
+
+def prefill(base_url: str, paths: list[str]) -> None:
+    """Ask for each of `paths` once, with the readers' headers, four at a time."""
+    import ssl
+    from concurrent.futures import ThreadPoolExecutor
+
+    context = ssl._create_unverified_context()  # nginx's throw-away certificate
+
+    def fetch(path: str) -> None:
+        request = urllib.request.Request(base_url + path, headers=READER_HEADERS)
+        with urllib.request.urlopen(request, timeout=30, context=context) as response:
+            response.read()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(fetch, paths))
+
+
+def measure_through_nginx(
+    name: str, db_path: Path, args, scratch: Path, scripts: dict, mixes: dict
+) -> dict:
+    """The popular pages and cards through deploy/nginx.conf (TLS, its cache) in front of
+    the server, each asked once before (in the cache, as shared quotes are). nginx gives the
+    server the one address wrk connects from, so this server runs without a rate limit
+    (QUOTEBOT_WEB_PER_MINUTE=0)."""
+    from tests.nginx import Nginx
+
+    log(f"[{name}] through nginx: starting quotebot web without a rate limit, and nginx")
+    with running_server(db_path, scratch / "server-nginx", per_minute="0") as server:
+        folder = scratch / "nginx"
+        folder.mkdir()
+        port = int(server.base_url.rsplit(":", 1)[1])
+        nginx = Nginx(folder, [port]).start()
+        try:
+            url = f"https://127.0.0.1:{nginx.port}"
+            for endpoint in NGINX_ENDPOINTS:
+                prefill(url, mixes[endpoint])
+            return {
+                f"{endpoint} via nginx": load(name, f"{endpoint} via nginx", server, url,
+                                              scripts[endpoint], args)
+                for endpoint in NGINX_ENDPOINTS
+            }
+        finally:
+            nginx.stop()
 
 
 def count_quotes(db_path: Path) -> int:
@@ -409,7 +477,7 @@ def print_report(report: dict) -> None:
                 sum(n for s, n in e["codes"].items() if not 200 <= int(s) < 400),
                 e["rate_limited"], e["socket_errors"], e["server_cpu_percent"],
             ]
-            for endpoint, e in corpus["endpoints"].items()
+            for endpoint, e in {**corpus["endpoints"], **corpus.get("nginx", {})}.items()
         ]
         print(tabulate(rows, headers=["endpoint", "req/s", "p50 ms", "p99 ms", "max ms",
                                       "non-2xx", "429", "socket err", "server CPU %"],
@@ -455,6 +523,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="the seeds' database to compare with (default %(default)s; "
                         "built into a temporary folder when missing)")
     parser.add_argument("--no-seeds", action="store_true", help="skip the seeds' comparison")
+    parser.add_argument("--no-nginx", action="store_true",
+                        help="skip the popular pages and cards through deploy/nginx.conf")
     parser.add_argument("--connections", type=int, default=50,
                         help="concurrent clients (default %(default)s)")
     parser.add_argument("--threads", type=int, default=1,
@@ -471,6 +541,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown endpoints: {', '.join(sorted(unknown))}")
     return args
+
+
+def nginx_wanted(args) -> bool:
+    """Whether to measure through nginx: unless --no-nginx, when Debian's nginx is here."""
+    if args.no_nginx:
+        return False
+    from tests.nginx import NginxUnavailable, nginx_binary
+
+    try:
+        nginx_binary()
+    except NginxUnavailable as error:
+        log(f"not measuring through nginx: {error}")
+        return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -493,12 +577,14 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(folder)
         large_scratch = scratch / "large"
         large_scratch.mkdir()
-        report["corpora"].append(measure_corpus(f"{args.size:,}", db_path, args, large_scratch))
+        report["corpora"].append(
+            measure_corpus(f"{args.size:,}", db_path, args, large_scratch, nginx_wanted(args))
+        )
         if not args.no_seeds:
             seeds_scratch = scratch / "seeds"
             seeds_scratch.mkdir()
             seeds_db = seeds_database(args.seeds_db, seeds_scratch)
-            report["corpora"].append(measure_corpus("seeds", seeds_db, args, seeds_scratch))
+            report["corpora"].append(measure_corpus("seeds", seeds_db, args, seeds_scratch, False))
             report["ratios"] = ratios(report["corpora"][0], report["corpora"][1])
     (args.out / "web_load.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"{report['command']}  ({report['date']}; {report['machine']['cpus']} x "

@@ -1,7 +1,8 @@
 """bench/web_load.py at a tiny size against the real server, so the benchmark cannot rot.
 
-No timing is asserted. The run skips without Debian's wrk (`apt-get install wrk`); the
-seeds' comparison is left out of it (a second server start) and its arithmetic checked alone.
+No timing is asserted. The run skips without Debian's wrk (`apt-get install wrk`; .ci/run
+installs it), and goes through nginx too when it is installed; the seeds' comparison is left
+out of it (one more server start) and its arithmetic checked alone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,7 +49,10 @@ def test_tiny_load_reports_every_endpoint(tmp_path):
     (corpus,) = report["corpora"]
     assert corpus["quotes"] == 300 and corpus["after"]["peak_rss_mb"] > 0
     assert set(corpus["endpoints"]) == ENDPOINTS
-    for endpoint, figures in corpus["endpoints"].items():
+    through_nginx = corpus.get("nginx", {})
+    if shutil.which("nginx") or Path("/usr/sbin/nginx").exists():
+        assert set(through_nginx) == {"popular-page via nginx", "popular-card via nginx"}
+    for endpoint, figures in {**corpus["endpoints"], **through_nginx}.items():
         assert figures["requests"] > 0 and figures["socket_errors"] == 0, endpoint
         # Every URL of the mix exists, and no reader is rate limited: all answers succeed.
         assert {int(code) for code in figures["codes"]} == {200}, (endpoint, figures["codes"])
