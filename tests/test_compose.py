@@ -272,9 +272,14 @@ def test_cluster_replicas_serve_the_web_and_trust_only_nginx(compose, cluster):
         assert "ports" not in services[replica], "replicas are reached through nginx only"
 
 
+def _nginx_directives() -> str:
+    """deploy/nginx.conf without its comments (which name directives it must not use)."""
+    return re.sub(r"#.*", "", NGINX_CONF.read_text(encoding="utf-8"))
+
+
 def _nginx_locations() -> dict[str, str]:
     """deploy/nginx.conf's location blocks by their argument (`= /`, `/q/`)."""
-    conf = NGINX_CONF.read_text(encoding="utf-8")
+    conf = _nginx_directives()
     return {
         match[1].strip(): match[2]
         for match in re.finditer(r"^ +location ([^{\n]+)\{(.*?)\n        \}", conf, re.S | re.M)
@@ -290,7 +295,7 @@ def test_nginx_routes_the_hook_and_the_web_and_keeps_health_internal():
 
 
 def test_nginx_caches_pages_cards_and_static_files_by_variant_and_never_the_api():
-    conf = NGINX_CONF.read_text(encoding="utf-8")
+    conf = _nginx_directives()
     locations = _nginx_locations()
     assert re.search(r"proxy_cache_path \S+ .*keys_zone=quotebot_web:", conf)
     for path in ("/q/", "/static/"):
@@ -298,14 +303,15 @@ def test_nginx_caches_pages_cards_and_static_files_by_variant_and_never_the_api(
         assert "$request_uri" in locations[path], f"{path}: ?lang=, ?script=, ?theme= apart"
     assert re.search(r"proxy_cache_key .*\$quotebot_accept_language", locations["/q/"])
     assert "map $http_accept_language $quotebot_accept_language" in conf
-    # Lifetimes come from the server's Cache-Control, which nginx must not override.
+    # Lifetimes come from the server's Cache-Control, and variants from its Vary (Accept-
+    # Encoding too: a gzip page for a reader without gzip), which nginx must not override.
     assert "proxy_cache_valid" not in conf and "proxy_ignore_headers" not in conf
     for path in ("= /", "/api/", "/telegram/"):
         assert "proxy_cache" not in locations[path], path
 
 
 def test_nginx_passes_the_readers_address_as_itself_not_as_a_client_claims():
-    conf = NGINX_CONF.read_text(encoding="utf-8")
+    conf = _nginx_directives()
     assert "proxy_set_header X-Real-IP $remote_addr;" in conf
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf
     assert "$proxy_add_x_forwarded_for" not in conf
