@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB ?= db/quotes.db
 
-.PHONY: install test lint run chat db bench cards clean
+.PHONY: install test lint run chat db bench bench-web cards clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -50,7 +50,8 @@ chat: $(DB)
 
 # The figures of docs/scaling.md: matching on the four development sets, Similar on its
 # labelled quote pairs, latency at 10
-# thousand to a million quotes, the ANN search against a scan at a million, then the same
+# thousand to a million quotes, the web API under load at a million (bench-web), the ANN
+# search against a scan at a million, then the same
 # million grown by 1% (bench/out/synthetic-1000000.db becomes the grown corpus), and cards.
 bench: $(DB)
 	$(PY) bench/eval.py
@@ -59,9 +60,17 @@ bench: $(DB)
 	$(PY) bench/eval.py --queries tests/data/topics.jsonl
 	$(PY) bench/similar.py --db $(DB)
 	$(PY) bench/latency.py
+	$(PY) bench/web_load.py
 	$(PY) bench/ann_recall.py --db bench/out/synthetic-1000000.db
 	$(PY) bench/rebuild.py --size 1000000 --out bench/out --reuse
 	$(PY) bench/cards.py
+
+# The web API under load (docs/scaling.md, "The web"): 50 clients against `quotebot web` at a
+# million quotes (bench/out/synthetic-1000000.db, built once by this or bench/latency.py)
+# and against the seeds, and the most shared pages and cards through nginx's cache; needs
+# Debian's wrk (and nginx for the last part). About 6 minutes once the million is built.
+bench-web: $(DB)
+	$(PY) bench/web_load.py
 
 # The README's example cards, drawn from the seeds (one query, both themes).
 CARD_QUERY ?= 对齐
