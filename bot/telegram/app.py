@@ -213,9 +213,13 @@ def build_application(
     replier = Replier(searcher, state)
     # /daily stores the subscription; the job queue follows what was stored.
     replier.on_daily_change = functools.partial(follow, job_queue, state)
+    site = WebSite.from_settings(settings, searcher, state) if settings.web else None
     Services(
         replier, state, throttle, settings.heartbeat_path if heartbeat else None,
-        lease_length(settings.schedule_lease_seconds), corpus=corpus_desk(settings),
+        lease_length(settings.schedule_lease_seconds), corpus=corpus_desk(settings), web=site,
+        # Beside polling the web has a port of its own; the webhook server mounts it itself.
+        start_web=functools.partial(start_web, site, settings.web_port, settings.web_listen)
+        if site is not None and not webhook else None,
     ).attach(application)
     attach(application, state)
     add_handlers(application)
@@ -305,6 +309,8 @@ async def on_shutdown(application: QuoteBotApp) -> None:
     shared = services(application)
     if shared.stop_web is not None:
         await shared.stop_web()
+    if shared.web is not None:
+        shared.web.close()
     await give_up_schedule(shared.state)
 
 
@@ -390,20 +396,15 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
         application = build_application(
             settings, searcher, state, options, heartbeat=True, webhook=webhook
         )
-        site = WebSite.from_settings(settings, searcher, state) if settings.web else None
         if settings.webhook_url and secret:
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
             serve_webhook(
                 application, settings.webhook_url, settings.webhook_listen,
                 settings.webhook_port, secret, ALLOWED_UPDATES, register=settings.set_webhook,
-                metrics=metrics, web=site,
+                metrics=metrics, web=services(application).web,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
-            if site is not None:
-                services(application).start_web = functools.partial(
-                    start_web, site, settings.web_port, settings.web_listen
-                )
             if metrics.listen or metrics.token:
                 log.warning("QUOTEBOT_METRICS_LISTEN/_TOKEN: /metrics is served in webhook mode only")
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)

@@ -22,7 +22,7 @@ from bot.web.site import Reader, quote_json
 MAX_RESULTS = 20
 DEFAULT_RESULTS = 5
 # A source filter keeps only that document's quotes: the search looks this much deeper.
-SOURCE_FILTER_DEPTH = 50
+SOURCE_FILTER_DEPTH = 100
 # An embed's element selector: a CSS selector of plain characters (it is written into JS).
 SELECTOR = re.compile(r"[A-Za-z0-9_.#\- \[\]=\"':>,*]{1,100}")
 
