@@ -63,6 +63,13 @@ def test_bad_parameters_are_problems_not_traces(web, params, detail):
 def test_a_long_query_is_cut_like_the_bot_cuts_it(web):
     answer = web.get("/api/v1/search", params={"q": "alignment " * 200}).json()
     assert len(answer["query"]) <= 300
+    assert len(answer["query"].split()) <= 32  # the bot's limit on terms
+
+
+def test_control_characters_are_dropped(web):
+    answer = web.get("/api/v1/search", params={"q": "align\x00ment\x1b[31m"}).json()
+    assert answer["query"] == "alignment[31m"
+    assert web.get("/api/v1/search", params={"q": "\x00\x01"}).status_code == 400
 
 
 def test_random_stands_on_its_own_and_keeps_to_the_filters(web, searcher):

@@ -34,7 +34,9 @@ class SearchApi(ApiHandler):
     cache_seconds = 300
 
     async def get(self) -> None:
-        query = " ".join(self.get_query_argument("q", "").split())
+        # As the bot reads a message: control characters dropped, white space collapsed.
+        asked = "".join(ch for ch in self.get_query_argument("q", "") if ch.isprintable() or ch.isspace())
+        query = " ".join(asked.split())
         if not query:
             raise Problem(HTTPStatus.BAD_REQUEST, "Ask something: the parameter q is empty.")
         query = bounded_query(query)
