@@ -59,6 +59,8 @@ INLINE_RESULTS = 10
 NO_MATCH_TOPICS, EXAMPLES, EXAMPLE_POOL = 6, 3, 9
 # The kinds of stored query a button refers to ("similar": the text is the quote's id).
 SEARCH, RANDOM, SIMILAR_TO = "search", "random", "similar"
+# An inline query naming one quote by id ("#17"): what the Mini App's "Send to chat" types.
+QUOTE_REFERENCE = re.compile(r"#(\d{1,12})")
 
 
 def clean_query(text: str) -> str:
@@ -450,19 +452,11 @@ class Replier:
         """Up to `limit` quotes for an inline query; a random selection when it is empty.
 
         `chat_id` is the asking person's private chat, whose /script choice applies.
+        "#17" offers that one quote (none for an unknown id).
         """
         query = clean_query(text)
         writing = self.writing(chat_id, lang, query)
-        headers: list[str] = []
-        if query:
-            query_id = self.state.remember_query(SEARCH, query.casefold())
-            found = self._found(writing, query, (), limit)
-            quotes = [quote for quote, _header in found]
-            headers = [header for _quote, header in found]
-        else:
-            query_id = self.state.remember_query(RANDOM, "")
-            quotes = self._offered_picks(chat_id, query_id, limit)
-        headers += [""] * (len(quotes) - len(headers))
+        query_id, found = self._inline_found(chat_id, writing, query, limit)
         return [
             InlineQuote(
                 quote_id=quote.id,
@@ -475,8 +469,24 @@ class Replier:
                 reply=self._render(writing, quote, query_id, header),
                 card=self.card_request(chat_id, writing, quote),
             )
-            for quote, header in zip(quotes, headers, strict=True)
+            for quote, header in found
         ]
+
+    def _inline_found(
+        self, chat_id: int, writing: Writing, query: str, limit: int
+    ) -> tuple[int, list[tuple[Quote, str]]]:
+        """The query id the results' buttons carry, and the quotes offered, each with what
+        introduces it: the one quote "#17" names, the best for a query, random picks for none."""
+        reference = QUOTE_REFERENCE.fullmatch(query)
+        if reference:
+            quote = self.searcher.get(int(reference.group(1)))
+            # Its buttons go on as after a deep link: Another brings random quotes.
+            return self.state.remember_query(RANDOM, ""), [(quote, "")] if quote else []
+        if query:
+            query_id = self.state.remember_query(SEARCH, query.casefold())
+            return query_id, self._found(writing, query, (), limit)
+        query_id = self.state.remember_query(RANDOM, "")
+        return query_id, [(quote, "") for quote in self._offered_picks(chat_id, query_id, limit)]
 
     # helpers
 
