@@ -124,6 +124,7 @@ def test_cards_follow_language_theme_and_are_drawn_once(web, searcher, monkeypat
     dark = web.get(f"/q/{quote.id}.png", params={"theme": "dark", "lang": "zh-Hant"})
     assert light.content == again.content != dark.content
     assert len(drawn) == 2  # light once, dark once
+    assert drawn[0][-1] == f"{PUBLIC}/q/{quote.id}"  # its QR code leads to the quote's page
     assert "max-age=86400" in light.headers["cache-control"]
     assert web.get(f"/q/{quote.id}.png", params={"theme": "neon"}).status_code == 400
 
