@@ -47,3 +47,15 @@ def test_reads_agree_with_each_other(quotes_db):
 def test_the_tuning_is_passed_in(quotes_db):
     assert Searcher(quotes_db).search("可扩展监督")
     assert Searcher(quotes_db, tuning=Tuning(min_coverage=1.01)).search("可扩展监督") == []
+
+
+def test_the_id_range_is_read_from_the_ends_of_the_key_not_by_a_scan(quotes_db):
+    """A random draw (the web's /api/v1/random, the bot's samples) asks it every time."""
+    db = QuoteDB(quotes_db)
+    steps = []
+    db.conn.set_progress_handler(lambda: steps.append(1), 100)  # every 100 VM instructions
+    low, high = db.id_range()
+    db.conn.set_progress_handler(None, 0)
+    ids = [q.id for q in db.quotes()]
+    assert (low, high) == (min(ids), max(ids)) and len(ids) > 500
+    assert len(steps) <= 2, "a scan of every quote takes thousands of instructions"

@@ -433,8 +433,11 @@ class QuoteDB:
         ]
 
     def id_range(self) -> tuple[int | None, int | None]:
-        """The smallest and largest quote id."""
-        low, high = self.conn.execute("SELECT MIN(id), MAX(id) FROM quotes").fetchone()
+        """The smallest and largest quote id, each read from an end of the primary key (one
+        query asking for both scans every row: 53 ms at a million quotes, on every draw)."""
+        low, high = self.conn.execute(
+            "SELECT (SELECT MIN(id) FROM quotes), (SELECT MAX(id) FROM quotes)"
+        ).fetchone()
         return low, high
 
     # -- what the meaning stage reads --
