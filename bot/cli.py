@@ -550,6 +550,45 @@ def run(db_path: Path) -> None:
 
 @cli.command()
 @DB_OPTION
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port to listen on (default: QUOTEBOT_WEB_PORT, else 8080).")
+def web(db_path: Path, port: int | None) -> None:
+    """Serve the web alone: quote pages, the search page, the Mini App and the JSON API.
+
+    For long-polling bots and for trying the web out (http://localhost:8080/); with
+    QUOTEBOT_WEB=1 the bot serves the same beside its webhook. Listens on
+    QUOTEBOT_WEB_LISTEN; links and previews use QUOTEBOT_PUBLIC_URL. The Mini App's
+    sign-in needs TELEGRAM_BOT_TOKEN. Ctrl-C or SIGTERM stops it.
+    """
+    from dataclasses import replace
+
+    from bot.state import StateStoreUnavailable, open_state_store
+    from bot.telegram.logs import configure_logging, guard_logs
+    from bot.web import WebSite, serve_web
+    from bot.web.ops import SettingError, metrics_access
+
+    settings = replace(Settings.from_env(), db_path=db_path)
+    configure_logging(settings.log_level)
+    guard_logs(settings.token, None, log_texts=settings.log_texts)
+    searcher = _searcher_for(settings)
+    try:
+        metrics = metrics_access(settings.metrics_listen, settings.metrics_token)
+        state = open_state_store(settings)
+    except (SettingError, StateStoreUnavailable) as error:
+        raise click.ClickException(str(error)) from error
+    site = WebSite.from_settings(settings, searcher, state)
+    try:
+        searcher.warm_up()
+        serve_web(site, settings.web_port if port is None else port, settings.web_listen, metrics)
+    except OSError as error:
+        raise click.ClickException(f"cannot serve the web: {error.strerror or error}") from error
+    finally:
+        site.close()
+        state.close()
+
+
+@cli.command()
+@DB_OPTION
 @click.option(
     "--lang",
     "language_code",

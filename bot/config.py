@@ -50,6 +50,8 @@ class Settings:
     web_listen: str = "0.0.0.0"
     web_port: int = 8080
     public_url: str | None = None
+    web_per_minute: float = 300.0  # requests one web client may make a minute (0: no limit)
+    trusted_proxies: str = ""  # proxies whose X-Forwarded-For names the client (addresses, networks)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
@@ -91,6 +93,8 @@ class Settings:
             web_listen=get("QUOTEBOT_WEB_LISTEN") or cls.web_listen,
             web_port=int(get("QUOTEBOT_WEB_PORT") or cls.web_port),
             public_url=_public_url(get("QUOTEBOT_PUBLIC_URL")),
+            web_per_minute=float(get("QUOTEBOT_WEB_PER_MINUTE") or cls.web_per_minute),
+            trusted_proxies=get("QUOTEBOT_TRUSTED_PROXIES") or "",
         )
 
 

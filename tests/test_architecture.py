@@ -28,6 +28,7 @@ LAYERS = {
     "bot.state.store": 0.1, "bot.state.sqlite_schema": 0.2, "bot.state.sqlite_writer": 0.2,
     "bot.state.postgres_schema": 0.2, "bot.state.postgres_limits": 0.2,
     "bot.state.sqlite": 0.3, "bot.state.postgres": 0.3,
+    "bot.throttle": 1.5,  # flood control per sender, in memory or in the PostgreSQL state store
     "bot.normalize": 2,
     "bot.meaning": 2,  # sentence embeddings and the vector index; imports only bot.text
     "bot.terms": 3,
@@ -41,6 +42,7 @@ LAYERS = {
     "bot.reply.conversation": 8.4,
     "bot.reply.commands": 8.5,
     "bot.card": 8.95,  # quote cards: drawn from a reply's quote, used by chat and telegram
+    "bot.web": 8.97,  # the web face: API, quote pages, search page, Mini App (telegram mounts it)
     "bot.chat": 9, "bot.telegram": 9,
     "bot.cli": 10,
     "bot.__main__": 11,

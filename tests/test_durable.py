@@ -100,8 +100,9 @@ async def health_endpoint(application):
     import tornado.netutil
     import tornado.web
 
-    from bot.telegram.webhook import MetricsAccess, routes
+    from bot.telegram.webhook import routes
     from bot.telegram.webhook_guard import ConnectionCap, guarded_server
+    from bot.web.ops import MetricsAccess
 
     cap = ConnectionCap()
     served = routes(application, "http://127.0.0.1/hook", "secret", cap,

@@ -483,6 +483,27 @@ class QuoteDB:
         rows = self.conn.execute(f"{_PICKABLE} {where} ORDER BY id LIMIT ?", (*params, start, count))
         return [Pickable(*row) for row in rows]
 
+    def source_id(self, file: str) -> int | None:
+        """The stored id of the source with this file name, or None."""
+        return next((sid for sid, source in self._sources.items() if source.file == file), None)
+
+    def standalone_from(
+        self, start: int, end: int | None, speaker_id: int | None, source_id: int | None,
+        lengths: tuple[int, int],
+    ) -> int | None:
+        """The first quote id in [start, end) that stands on its own, of the speaker and
+        the source when given, whose text is `lengths` (least, most) characters long."""
+        clauses = ["postable = 1", "id >= ?", "length(text) BETWEEN ? AND ?"]
+        params: list[object] = [start, *lengths]
+        for column, value in (("id <", end), ("speaker_id =", speaker_id), ("source_id =", source_id)):
+            if value is not None:
+                clauses.append(f"{column} ?")
+                params.append(value)
+        row = self.conn.execute(
+            f"SELECT id FROM quotes WHERE {' AND '.join(clauses)} ORDER BY id LIMIT 1", params
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def best_scored(self, speaker_id: int | None, count: int) -> list[Pickable]:
         """The scope's `count` quotes with the best postability score."""
         where, params = _scope(speaker_id)

@@ -398,6 +398,32 @@ class Searcher:
         picked = self.pick(speaker, list(exclude), rng)
         return picked.quote if picked else None
 
+    def standalone(
+        self,
+        speaker: str | None = None,
+        source: str | None = None,
+        lengths: tuple[int, int] = (0, 1 << 30),
+        rng: random_module.Random | None = None,
+    ) -> Quote | None:
+        """A random quote that stands on its own, of `speaker` (any alias) and from the
+        source file `source` when given, its text `lengths` (least, most) characters long;
+        None when none fits (or the speaker or source is unknown). For the web's embeds:
+        no chat's history, so each call is a fresh draw, from a random place onwards."""
+        with self._lock:
+            opened = self._fresh()
+            known, speaker_id = _named_speaker(opened, speaker)
+            source_id = opened.db.source_id(source) if source is not None else None
+            if not known or (source is not None and source_id is None):
+                return None
+            low, high = opened.db.id_range()
+            if low is None or high is None:
+                return None
+            start = (rng or random_module).randint(low, high)
+            found = opened.db.standalone_from(start, None, speaker_id, source_id, lengths)
+            if found is None:  # nothing after the random place: from the first quote up to it
+                found = opened.db.standalone_from(low, start, speaker_id, source_id, lengths)
+            return opened.db.quote(found) if found is not None else None
+
     def get(self, quote_id: int) -> Quote | None:
         """The quote with this id, or None."""
         return self._by_id(QuoteDB.quote, quote_id)

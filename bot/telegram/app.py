@@ -76,12 +76,12 @@ from bot.telegram.logs import guard_logs
 from bot.telegram.scheduler import schedule_sweep
 from bot.telegram.webhook import (
     WebhookSecretMissing,
-    WebhookSettingError,
-    metrics_access,
     serve_webhook,
     set_webhook,
     webhook_secret,
 )
+from bot.web import WebSite, start_web
+from bot.web.ops import SettingError, metrics_access
 
 log = logging.getLogger(__name__)
 
@@ -294,12 +294,18 @@ async def on_startup(application: QuoteBotApp) -> None:
         application.job_queue.run_repeating(
             sync_corpus, interval=shared.corpus.poll_seconds, first=0.1, name="corpus-sync"
         )
+    if shared.start_web is not None:
+        shared.stop_web = shared.start_web()
     log.info("started as @%s; %d daily subscription(s)", application.bot.username, scheduled)
 
 
 async def on_shutdown(application: QuoteBotApp) -> None:
-    """Give the daily schedule up, so another replica takes it over without waiting."""
-    await give_up_schedule(services(application).state)
+    """Stop the web served beside polling; give the daily schedule up, so another replica
+    takes it over without waiting."""
+    shared = services(application)
+    if shared.stop_web is not None:
+        await shared.stop_web()
+    await give_up_schedule(shared.state)
 
 
 async def register_commands(application: QuoteBotApp) -> None:
@@ -366,7 +372,7 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
             else None
         )
         metrics = metrics_access(settings.metrics_listen, settings.metrics_token)
-    except WebhookSettingError as error:
+    except SettingError as error:
         raise StartupError(str(error)) from error
     guard_logs(settings.token, secret, log_texts=settings.log_texts)
     check_token(settings.token)
@@ -384,15 +390,20 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
         application = build_application(
             settings, searcher, state, options, heartbeat=True, webhook=webhook
         )
+        site = WebSite.from_settings(settings, searcher, state) if settings.web else None
         if settings.webhook_url and secret:
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
             serve_webhook(
                 application, settings.webhook_url, settings.webhook_listen,
                 settings.webhook_port, secret, ALLOWED_UPDATES, register=settings.set_webhook,
-                metrics=metrics,
+                metrics=metrics, web=site,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
+            if site is not None:
+                services(application).start_web = functools.partial(
+                    start_web, site, settings.web_port, settings.web_listen
+                )
             if metrics.listen or metrics.token:
                 log.warning("QUOTEBOT_METRICS_LISTEN/_TOKEN: /metrics is served in webhook mode only")
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)

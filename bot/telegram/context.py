@@ -7,6 +7,7 @@ under one key that only this module reads; the application is built with
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,10 @@ class Services:
     conflict_seen: float | None = None
     stopped_by_conflict: bool = False
     corpus: CorpusDesk | None = None  # with QUOTEBOT_ADMINS: the corpus admins grow from Telegram
+    # With QUOTEBOT_WEB beside long polling: starts the web server once the loop runs
+    # (`on_startup`), and what stops it (`on_shutdown`).
+    start_web: Callable[[], Callable[[], Awaitable[None]]] | None = None
+    stop_web: Callable[[], Awaitable[None]] | None = None
 
     def attach(self, application: QuoteBotApp) -> None:
         """Make these the services of `application` (once, while building it)."""

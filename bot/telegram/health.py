@@ -13,19 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from bot.telegram.context import QuoteBotApp, services
 from bot.telegram.durable import DurableQueue
+from bot.web.ops import BoundedCheck
 
 # Polling asks at least every long poll (30 s) plus its back-off after errors (30 s at most).
 POLL_SILENCE_SECONDS = 120.0
-# A load balancer's health check must get its answer well within its own time-out.
-CHECK_TIMEOUT_SECONDS = 1.5
-
-# One thread per check at most (each check keeps at most one run in flight).
-_CHECKS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="health")
 
 
 def problem(application: QuoteBotApp) -> str | None:
@@ -41,32 +35,6 @@ def problem(application: QuoteBotApp) -> str | None:
         if silent > POLL_SILENCE_SECONDS:
             return f"polling has not asked Telegram for updates for {silent:.0f}s"
     return None
-
-
-class BoundedCheck:
-    """A blocking check run off the event loop, answered `late` (False unless told) when it
-    takes too long or fails."""
-
-    def __init__(self, check: Callable[[], bool], late: bool = False) -> None:
-        self._check = check
-        self._late = late
-        self._running: asyncio.Future[bool] | None = None
-
-    async def __call__(self, timeout: float = CHECK_TIMEOUT_SECONDS) -> bool:
-        if self._running is None or self._running.done():
-            self._running = asyncio.get_running_loop().run_in_executor(_CHECKS, self._safely)
-        try:
-            # Shielded: a check that outlives this request is not cancelled (its thread
-            # could not be), and the next request waits for it instead of starting another.
-            return await asyncio.wait_for(asyncio.shield(self._running), timeout)
-        except TimeoutError:
-            return self._late
-
-    def _safely(self) -> bool:
-        try:
-            return bool(self._check())
-        except Exception:  # noqa: BLE001 - any failure to answer means not ready
-            return self._late
 
 
 class HealthChecks:

@@ -1,7 +1,6 @@
 """Limits that hold for all replicas together, counted in the shared PostgreSQL store.
 
-`SharedThrottle` is `Throttle` with the per-sender bucket in the database, so a person
-writing to three replicas gets the same allowance as writing to one. `SharedBudgetLimiter`
+`SharedThrottle` (`bot.throttle`) is flood control per sender in the database. `SharedBudgetLimiter`
 takes a slot of Telegram's overall budget (about 30 messages a second) from the database
 before each message to a chat, on top of the per-process budgets (`bot.telegram.budgets`).
 """
@@ -13,7 +12,9 @@ from typing import Any
 
 from bot.state.postgres import PostgresStateStore
 from bot.telegram.budgets import BUDGET_MARGIN, BudgetedRateLimiter
-from bot.telegram.limits import Throttle, Verdict, seconds_to_token
+from bot.throttle import SharedThrottle
+
+__all__ = ["SharedBudgetLimiter", "SharedThrottle"]
 
 # How long to wait before asking again when the budget is used up.
 BUDGET_POLL_SECONDS = 0.02
@@ -21,24 +22,6 @@ BUDGET_POLL_SECONDS = 0.02
 # And it lends no burst beyond one message, so no window of a second holds more than
 # 28 tokens (27 a second plus one) and arrival jitter has room below Telegram's 30.
 BUDGET_BURST = 1.0
-
-
-class SharedThrottle(Throttle):
-    """Flood control per sender, counted in the shared store instead of this process."""
-
-    def __init__(self, store: PostgresStateStore, burst: int, per_minute: float) -> None:
-        super().__init__(burst=burst, per_minute=per_minute)
-        self.store = store
-        self.per_minute = per_minute
-
-    def check(self, sender: object) -> Verdict:
-        """Take one token for `sender` from the bucket shared by every replica."""
-        return Verdict(self.store.take_flood_token(int(str(sender)), self.burst, self.per_minute))
-
-    def retry_after(self, sender: object) -> float:
-        """Seconds until `sender` has a token again in the bucket shared by every replica."""
-        tokens = self.store.flood_tokens(int(str(sender)), self.burst, self.per_minute)
-        return seconds_to_token(tokens, self.per_minute / 60.0)
 
 
 class SharedBudgetLimiter(BudgetedRateLimiter):

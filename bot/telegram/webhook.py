@@ -30,14 +30,12 @@ import json
 import logging
 import secrets
 import signal
-from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
 from urllib.parse import urlsplit
 
 import tornado.httputil
 import tornado.web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from telegram import Bot, Update
 
 from bot.telegram.context import QuoteBotApp
@@ -50,6 +48,9 @@ from bot.telegram.webhook_guard import (
     guarded_server,
     request_stream,
 )
+from bot.web import WebSite, web_routes
+from bot.web.ops import NO_METRICS, MetricsAccess, MetricsHandler, SettingError
+from bot.web.server import application_settings
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ MAX_BODY_BYTES = 1 << 20
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class WebhookSettingError(Exception):
+class WebhookSettingError(SettingError):
     """A webhook setting that cannot work; the message is one line for the operator."""
 
 
@@ -83,6 +84,8 @@ def webhook_secret(configured: str | None, registers: bool) -> str:
 @tornado.web.stream_request_body
 class WebhookHandler(tornado.web.RequestHandler):
     """POST an update: 403 without the secret, 400 when it is not an update, else 200."""
+
+    route = "webhook"  # its label in the web's request metrics, when the web is served here
 
     SUPPORTED_METHODS = ("POST",)
 
@@ -161,6 +164,8 @@ class HealthHandler(tornado.web.RequestHandler):
     """200 when the quote database and the state store answer and updates can be
     recorded; 503 otherwise, within 2 s whatever the stores do (`bot.telegram.health`)."""
 
+    route = "healthz"
+
     def initialize(self, checks: HealthChecks) -> None:
         self.checks = checks
 
@@ -181,54 +186,12 @@ def _declares_small_body(headers: tornado.httputil.HTTPHeaders) -> bool:
         return False
 
 
-class MetricsHandler(tornado.web.RequestHandler):
-    """Prometheus text format (`bot.telegram.metrics`); 401 without the token, if one is set."""
-
-    def initialize(self, token: str | None) -> None:
-        self.token = token
-
-    def get(self) -> None:
-        if self.token:
-            given = self.request.headers.get("Authorization", "")
-            if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
-                self.set_header("WWW-Authenticate", 'Bearer realm="metrics"')
-                raise tornado.web.HTTPError(HTTPStatus.UNAUTHORIZED)
-        self.set_header("Content-Type", CONTENT_TYPE_LATEST)
-        self.finish(generate_latest())
-
-
-@dataclass(frozen=True)
-class MetricsAccess:
-    """Where /metrics is served: `listen` (host, port) for a server of its own, else the
-    webhook port when there is a `token`; with neither, nowhere."""
-
-    listen: tuple[str, int] | None = None
-    token: str | None = None
-
-    @property
-    def on_webhook_port(self) -> bool:
-        return self.listen is None and bool(self.token)
-
-
-def metrics_access(listen: str | None, token: str | None) -> MetricsAccess:
-    """Read QUOTEBOT_METRICS_LISTEN (`host:port`, `[v6]:port` or `:port`) and the token."""
-    if not listen:
-        return MetricsAccess(None, token or None)
-    host, _, port = listen.rpartition(":")
-    host = host.strip("[]") or "0.0.0.0"
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise WebhookSettingError(
-            f"QUOTEBOT_METRICS_LISTEN must be host:port (e.g. 127.0.0.1:9464), not {listen!r}"
-        )
-    return MetricsAccess((host, int(port)), token or None)
-
-
 Route = tuple[str, type[tornado.web.RequestHandler], dict[str, object]]
 
 
 def routes(
     application: QuoteBotApp, url: str, secret: str, cap: ConnectionCap,
-    metrics: MetricsAccess = MetricsAccess(),
+    metrics: MetricsAccess = NO_METRICS,
 ) -> list[Route]:
     """The webhook port's routes: /healthz, Telegram's posts at the path of `url`, and
     /metrics when it is to be served there (behind its token)."""
@@ -250,22 +213,26 @@ async def set_webhook(bot: Bot, url: str, secret: str, allowed_updates: list[str
 
 def serve_webhook(
     application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
-    allowed_updates: list[str], register: bool = True, metrics: MetricsAccess = MetricsAccess(),
+    allowed_updates: list[str], register: bool = True, metrics: MetricsAccess = NO_METRICS,
+    web: WebSite | None = None,
 ) -> None:
     """Run the application behind the webhook server until SIGTERM or Ctrl-C; with
-    `register`, call setWebhook once listening."""
+    `register`, call setWebhook once listening; with `web`, serve the web on the same port."""
     asyncio.run(
-        _serve(application, url, listen, port, secret, allowed_updates, register, metrics)
+        _serve(application, url, listen, port, secret, allowed_updates, register, metrics, web)
     )
 
 
-def _quiet_app(served: list[Route]) -> tornado.web.Application:
-    return tornado.web.Application(served, log_function=lambda handler: None)  # no line a post
+def _quiet_app(served: list[Route], web: WebSite | None = None) -> tornado.web.Application:
+    """The webhook port's application; with `web`, its routes too (and its 404 page)."""
+    if web is None:
+        return tornado.web.Application(served, log_function=lambda handler: None)  # no line a post
+    return tornado.web.Application([*served, *web_routes(web)], **application_settings(web))
 
 
 async def _serve(
     application: QuoteBotApp, url: str, listen: str, port: int, secret: str,
-    allowed_updates: list[str], register: bool, metrics: MetricsAccess,
+    allowed_updates: list[str], register: bool, metrics: MetricsAccess, web: WebSite | None,
 ) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -273,7 +240,7 @@ async def _serve(
         loop.add_signal_handler(signum, stop.set)
     cap = ConnectionCap()
     server = guarded_server(
-        _quiet_app(routes(application, url, secret, cap, metrics)), cap,
+        _quiet_app(routes(application, url, secret, cap, metrics), web), cap,
         max_body_size=64 * MAX_BODY_BYTES,  # beyond: closed unread, even with the secret
     )
     servers = [server]
