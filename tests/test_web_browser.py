@@ -80,15 +80,12 @@ class Web:
 @pytest.fixture(scope="module")
 def web(quotes_db, tmp_path_factory):
     """The real web server (bot.web) on loopback over the seeds' quotes and a state store."""
-    from bot.config import Settings
     from bot.search import Searcher
     from bot.state import SQLiteStateStore
     from bot.web.server import serve_in_thread
 
-    folder = tmp_path_factory.mktemp("web")
-    settings = Settings(token=TOKEN, db_path=quotes_db, state_db_path=folder / "state.db")
-    state = SQLiteStateStore(folder / "state.db")
-    base, stop = serve_in_thread(settings, Searcher(quotes_db), state, port=0)
+    state = SQLiteStateStore(tmp_path_factory.mktemp("web") / "state.db")
+    base, stop = serve_in_thread(Searcher(quotes_db), state, port=0, token=TOKEN)
     yield Web(base.rstrip("/"), state)
     stop()
     state.close()
@@ -102,7 +99,7 @@ def page(browser, web):
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda message: problems.append(f"console: {message.text}")
+    page.on("console", lambda message: problems.append(f"console: {message.text} {message.location}")
             if message.type == "error" and not expected_error(message) else None)
     yield page
     context.close()
