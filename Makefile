@@ -35,11 +35,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy bot
 
-# A token (environment or .env) starts the Telegram bot; without one, the terminal chat.
+# A token (environment or .env) starts the Telegram bot (with the web beside it when
+# QUOTEBOT_WEB=1); without one, the web alone when QUOTEBOT_WEB=1, else the terminal chat.
 run: $(DB)
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qsE '^[[:space:]]*(export[[:space:]]+)?TELEGRAM_BOT_TOKEN[[:space:]]*=[[:space:]]*["'"'"']?[0-9]' .env; then \
 		echo "make run: TELEGRAM_BOT_TOKEN is configured, so starting the Telegram bot (quotebot run)"; \
 		exec $(BIN)/quotebot run --db $(DB); \
+	elif [ "$$QUOTEBOT_WEB" = 1 ] || grep -qsE '^[[:space:]]*(export[[:space:]]+)?QUOTEBOT_WEB[[:space:]]*=[[:space:]]*["'"'"']?1' .env; then \
+		echo "make run: no TELEGRAM_BOT_TOKEN, QUOTEBOT_WEB=1: serving the web alone (quotebot web)"; \
+		exec $(BIN)/quotebot web --db $(DB); \
 	else \
 		echo "make run: no TELEGRAM_BOT_TOKEN in the environment or .env, so starting the terminal chat (quotebot chat); set the token to run the Telegram bot"; \
 		exec $(BIN)/quotebot chat --db $(DB); \

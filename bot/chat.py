@@ -90,11 +90,13 @@ class TerminalChat:
 
     def _write_card(self, card: CardRequest, lang: Language) -> str:
         """Draw the card into `cards_dir` and say where it is."""
-        name = card_key(card.quote.id, card.lang, card.script, card.theme).replace(":", "-")
+        name = card_key(card.quote.id, card.lang, card.script, card.theme,
+                        card.page_url).replace(":", "-")
         path = self.cards_dir / f"{name}.png"
         try:
             self.cards_dir.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(render_card(card.quote, card.lang, card.script, card.theme))
+            path.write_bytes(render_card(card.quote, card.lang, card.script, card.theme,
+                                         card.page_url))
         except OSError as error:
             return f"cannot write {path}: {error.strerror or error}"
         return Reply(say(lang, "card_saved", path=path)).plain()

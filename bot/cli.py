@@ -608,7 +608,8 @@ def chat(db_path: Path, language_code: str | None) -> None:
     from bot.state import SQLiteStateStore
 
     settings = replace(Settings.from_env(), db_path=db_path)
-    replier = Replier(_searcher_for(settings), SQLiteStateStore(":memory:"))
+    replier = Replier(_searcher_for(settings), SQLiteStateStore(":memory:"),
+                      public_url=settings.public_url)
     replier.searcher.warm_up()  # before the prompt, not on the first question
     prompt = (lambda: click.echo("› ", nl=False)) if sys.stdin.isatty() else None
     run_chat(replier, sys.stdin, click.echo, prompt=prompt, language_code=language_code)

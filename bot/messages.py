@@ -91,6 +91,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/card [TEXT]: the last quote as a picture (or reply /card to one of my quotes)\n"
             "/speakers: who I can quote\n"
             "/sources: the documents I quote from\n"
+            "/browse: search and browse every quote on the web\n"
             "/daily HH:MM [time zone] or /daily off: a quote every day\n"
             "/lang en | zh-hans | zh-hant | auto: my language in this chat\n"
             "/script traditional | hongkong | simplified | original: how quotes are written "
@@ -114,6 +115,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/card [文字]:把上一句引语做成图片(或用 /card 回复我发的引语)\n"
             "/speakers:可以引用的人\n"
             "/sources:引语出处\n"
+            "/browse:在网页上搜索和浏览全部引语\n"
             "/daily HH:MM [时区] 或 /daily off:每日一句\n"
             "/lang en | zh-hans | zh-hant | auto:本聊天的界面语言\n"
             "/script traditional | hongkong | simplified | original:"
@@ -136,6 +138,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/card [文字]:把上一句引語做成圖片(或用 /card 回覆我發的引語)\n"
             "/speakers:可以引用的人\n"
             "/sources:引語出處\n"
+            "/browse:在網頁上搜尋和瀏覽全部引語\n"
             "/daily HH:MM [時區] 或 /daily off:每日一句\n"
             "/lang en | zh-hans | zh-hant | auto:本聊天的介面語言\n"
             "/script traditional | hongkong | simplified | original:"
@@ -438,6 +441,19 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "zh-Hans": "不客气!还可以问问这些:",
         "zh-Hant": "不客氣!還可以問問這些:",
     },
+    # The web face (QUOTEBOT_PUBLIC_URL): /browse and the chat's menu button.
+    "browse": {
+        "en": "Search and browse every quote on the web: {url}",
+        "zh-Hans": "在网页上搜索和浏览全部引语:{url}",
+        "zh-Hant": "在網頁上搜尋和瀏覽全部引語:{url}",
+    },
+    "browse_button": {"en": "Browse quotes", "zh-Hans": "浏览引语", "zh-Hant": "瀏覽引語"},
+    "browse_off": {
+        "en": "This bot has no web pages yet: send me a topic here instead.",
+        "zh-Hans": "这个机器人还没有网页版:直接在这里发给我一个话题吧。",
+        "zh-Hant": "這個機器人還沒有網頁版:直接在這裡發給我一個話題吧。",
+    },
+    "menu_button": {"en": "Quotes", "zh-Hans": "引语", "zh-Hant": "引語"},
 }
 
 

@@ -33,7 +33,8 @@ from tests.telegram_html import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS, telegram_h
 BOT_ID = 4242
 # Methods the stand-in records and answers with a plain `true`, as Telegram does.
 ACKNOWLEDGED = frozenset(
-    {"deleteWebhook", "setWebhook", "setMyCommands", "answerCallbackQuery", "answerInlineQuery"}
+    {"deleteWebhook", "setWebhook", "setMyCommands", "answerCallbackQuery", "answerInlineQuery",
+     "setChatMenuButton"}
 )
 BOT_USERNAME = "QuoteTestBot"
 TOKEN = "4242:TEST-token-abcdefghijklmnopqrstuvwxyz"
@@ -395,11 +396,31 @@ class FakeBotAPI:
         if refused:  # as Telegram does: the message is not sent, the edit not made
             return 400, {"ok": False, "error_code": 400,
                          "description": f"Bad Request: can't parse entities: {refused}"}
+        refused = self.web_app_refusal(method, params)
+        if refused:
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {refused}"}
         status, result = await handler(params)
         if status != 200:
             return status, {"ok": False, "error_code": status, "description": result}
         self.calls.append(call)
         return 200, {"ok": True, "result": result}
+
+    def web_app_refusal(self, method: str, params: dict) -> str | None:
+        """Why Telegram would refuse a Mini App button or menu button, or None: only in
+        private chats' messages, and only over https."""
+        menu = params.get("menu_button") if method == "setChatMenuButton" else None
+        if isinstance(menu, dict) and menu.get("type") == "web_app":
+            return _https_refusal(menu.get("web_app"))
+        rows = list((params.get("reply_markup") or {}).get("inline_keyboard") or [])
+        rows += [row for result in params.get("results") or []
+                 for row in (result.get("reply_markup") or {}).get("inline_keyboard") or []]
+        apps = [button.get("web_app") for row in rows for button in row if "web_app" in button]
+        if not apps:
+            return None
+        chat = self._chats.get(int(params.get("chat_id") or 0)) or {}
+        if method == "answerInlineQuery" or chat.get("type") != "private":
+            return "BUTTON_TYPE_INVALID"
+        return next(filter(None, map(_https_refusal, apps)), None)
 
     def _take_fault(self, call: Call) -> Fault | None:
         for fault in self.faults:
@@ -573,6 +594,12 @@ def html_refusal(params: dict) -> str | None:
             texts.append((result["caption"], MAX_CAPTION_CHARS))
     errors = [error for text, limit in texts for error in telegram_html_errors(text, limit)]
     return "; ".join(errors) or None
+
+
+def _https_refusal(web_app: object) -> str | None:
+    """Telegram opens a Mini App only from an https address."""
+    url = web_app.get("url", "") if isinstance(web_app, dict) else ""
+    return None if url.startswith("https://") else "BUTTON_URL_INVALID: a Mini App needs https"
 
 
 def _decode(key: str, value: str):

@@ -17,9 +17,11 @@ from bot.reply.markup import (
     InlineQuote,
     Notice,
     Reply,
+    WebButton,
     Writing,
     escape,
     fit,
+    quote_page,
     telegram_length,
 )
 from bot.reply.payload import parse_payload, payload
@@ -38,6 +40,7 @@ __all__ = [
     "Notice",
     "Replier",
     "Reply",
+    "WebButton",
     "Writing",
     "answer_language",
     "clean_query",
@@ -49,6 +52,7 @@ __all__ = [
     "parse_payload",
     "payload",
     "quote_html",
+    "quote_page",
     "source_html",
     "telegram_length",
 ]

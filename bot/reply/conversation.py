@@ -24,7 +24,17 @@ from bot.reply.language import (
     parse_theme,
     text_language,
 )
-from bot.reply.markup import Button, CardRequest, InlineQuote, Notice, Reply, Writing, clip
+from bot.reply.markup import (
+    Button,
+    CardRequest,
+    InlineQuote,
+    Notice,
+    Reply,
+    WebButton,
+    Writing,
+    clip,
+    quote_page,
+)
 from bot.reply.payload import (
     ANOTHER,
     CARD,
@@ -59,6 +69,8 @@ INLINE_RESULTS = 10
 NO_MATCH_TOPICS, EXAMPLES, EXAMPLE_POOL = 6, 3, 9
 # The kinds of stored query a button refers to ("similar": the text is the quote's id).
 SEARCH, RANDOM, SIMILAR_TO = "search", "random", "similar"
+# An inline query naming one quote by id ("#17"): what the Mini App's "Send to chat" types.
+QUOTE_REFERENCE = re.compile(r"#(\d{1,12})")
 
 
 def clean_query(text: str) -> str:
@@ -89,6 +101,9 @@ class Replier:
     Each answer is written one way throughout (`Writing`: the language of the bot's
     words, the script of the quote, its source and its buttons), and its buttons carry
     that writing, so what they open reads the same.
+
+    `public_url` (QUOTEBOT_PUBLIC_URL) is the web face's address: with it, share links
+    and cards' QR codes lead to the quote's page there, and /browse opens its search.
     """
 
     def __init__(
@@ -97,11 +112,13 @@ class Replier:
         state: StateStore,
         bot_username: str | None = None,
         rng: random_module.Random | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.searcher = searcher
         self.state = state
         self.bot_username = bot_username
         self.rng = rng or random_module.Random()
+        self.public_url = public_url.rstrip("/") if public_url else None
         # Told the chat's id after /daily changed its subscription (Telegram schedules it).
         self.on_daily_change: Callable[[int], None] | None = None
 
@@ -168,7 +185,7 @@ class Replier:
     def card_request(self, chat_id: int, writing: Writing, quote: Quote) -> CardRequest:
         """The card of `quote` as this answer is written, in this chat's theme."""
         theme = self.state.chat_settings(chat_id).theme or DEFAULT_THEME
-        return CardRequest(quote, writing.lang, writing.script, theme)
+        return CardRequest(quote, writing.lang, writing.script, theme, self.page_url(quote.id))
 
     def daily(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/daily: show the chat's daily quote, set it (HH:MM [time zone]) or stop it (off)."""
@@ -211,6 +228,13 @@ class Replier:
     def help(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/help: every command and button."""
         return Reply(say(lang, "help", bot=self.bot_username or "QuoteBot"))
+
+    def browse(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
+        """/browse: the web's search page (a Mini App in private chats), when there is one."""
+        if not self.public_url:
+            return Reply(say(lang, "browse_off"))
+        home = f"{self.public_url}/"
+        return Reply(say(lang, "browse", url=home), web=WebButton(say(lang, "browse_button"), home))
 
     def speakers(self, chat_id: int, lang: Language, arg: str = "") -> Reply:
         """/speakers: who can be quoted, with counts."""
@@ -439,8 +463,15 @@ class Replier:
         )
 
     def share_link(self, quote_id: int) -> str | None:
-        """A t.me deep link that opens this quote in a private chat with the bot."""
+        """The quote's page on the web; without one, a t.me deep link that opens the
+        quote in a private chat with the bot."""
+        if self.public_url:
+            return self.page_url(quote_id)
         return f"https://t.me/{self.bot_username}?start=q{quote_id}" if self.bot_username else None
+
+    def page_url(self, quote_id: int) -> str | None:
+        """The quote's page on the web, when the bot has a public address."""
+        return quote_page(self.public_url, quote_id)
 
     # inline mode
 
@@ -450,19 +481,11 @@ class Replier:
         """Up to `limit` quotes for an inline query; a random selection when it is empty.
 
         `chat_id` is the asking person's private chat, whose /script choice applies.
+        "#17" offers that one quote (none for an unknown id).
         """
         query = clean_query(text)
         writing = self.writing(chat_id, lang, query)
-        headers: list[str] = []
-        if query:
-            query_id = self.state.remember_query(SEARCH, query.casefold())
-            found = self._found(writing, query, (), limit)
-            quotes = [quote for quote, _header in found]
-            headers = [header for _quote, header in found]
-        else:
-            query_id = self.state.remember_query(RANDOM, "")
-            quotes = self._offered_picks(chat_id, query_id, limit)
-        headers += [""] * (len(quotes) - len(headers))
+        query_id, found = self._inline_found(chat_id, writing, query, limit)
         return [
             InlineQuote(
                 quote_id=quote.id,
@@ -475,8 +498,24 @@ class Replier:
                 reply=self._render(writing, quote, query_id, header),
                 card=self.card_request(chat_id, writing, quote),
             )
-            for quote, header in zip(quotes, headers, strict=True)
+            for quote, header in found
         ]
+
+    def _inline_found(
+        self, chat_id: int, writing: Writing, query: str, limit: int
+    ) -> tuple[int, list[tuple[Quote, str]]]:
+        """The query id the results' buttons carry, and the quotes offered, each with what
+        introduces it: the one quote "#17" names, the best for a query, random picks for none."""
+        reference = QUOTE_REFERENCE.fullmatch(query)
+        if reference:
+            quote = self.searcher.get(int(reference.group(1)))
+            # Its buttons go on as after a deep link: Another brings random quotes.
+            return self.state.remember_query(RANDOM, ""), [(quote, "")] if quote else []
+        if query:
+            query_id = self.state.remember_query(SEARCH, query.casefold())
+            return query_id, self._found(writing, query, (), limit)
+        query_id = self.state.remember_query(RANDOM, "")
+        return query_id, [(quote, "") for quote in self._offered_picks(chat_id, query_id, limit)]
 
     # helpers
 

@@ -49,6 +49,16 @@ class CardRequest:
     lang: Language
     script: str | None
     theme: str
+    page_url: str | None = None  # the quote's page on the web: the QR code leads there
+
+
+@dataclass(frozen=True)
+class WebButton:
+    """A button that opens a web page: in a private chat as a Mini App inside Telegram,
+    elsewhere (where Telegram allows no Mini App button) in the browser."""
+
+    label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     quote_id: int | None = None
     card: CardRequest | None = None
+    web: WebButton | None = None  # on a row of its own, below the buttons
 
     def plain(self) -> str:
         """The message as plain text for a terminal: links as `text <url>`, tags dropped."""
@@ -88,6 +99,11 @@ class InlineQuote:
     description: str
     reply: Reply
     card: CardRequest | None = None  # offered as a photo too once the card was uploaded
+
+
+def quote_page(public_url: str | None, quote_id: int) -> str | None:
+    """The quote's page on the web (`{QUOTEBOT_PUBLIC_URL}/q/{id}`), or None without one."""
+    return f"{public_url.rstrip('/')}/q/{int(quote_id)}" if public_url else None
 
 
 def telegram_length(text: str) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, LinkPreviewOptions, MenuButtonWebApp, Update, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -27,7 +27,7 @@ from bot.card import warm_up
 from bot.config import Settings, unwritable
 from bot.fetch import FetchLimits
 from bot.heartbeat import schedule_heartbeat
-from bot.messages import Language
+from bot.messages import DEFAULT_LANGUAGE, Language, say
 from bot.reply import COMMANDS, Replier
 from bot.search import Searcher
 from bot.state import StateStore, StateStoreUnavailable, open_state_store
@@ -210,12 +210,16 @@ def build_application(
         if shared is not None
         else Throttle(burst=options.flood_burst, per_minute=options.flood_per_minute)
     )
-    replier = Replier(searcher, state)
+    replier = Replier(searcher, state, public_url=settings.public_url)
     # /daily stores the subscription; the job queue follows what was stored.
     replier.on_daily_change = functools.partial(follow, job_queue, state)
+    site = WebSite.from_settings(settings, searcher, state) if settings.web else None
     Services(
         replier, state, throttle, settings.heartbeat_path if heartbeat else None,
-        lease_length(settings.schedule_lease_seconds), corpus=corpus_desk(settings),
+        lease_length(settings.schedule_lease_seconds), corpus=corpus_desk(settings), web=site,
+        # Beside polling the web has a port of its own; the webhook server mounts it itself.
+        start_web=functools.partial(start_web, site, settings.web_port, settings.web_listen)
+        if site is not None and not webhook else None,
     ).attach(application)
     attach(application, state)
     add_handlers(application)
@@ -269,7 +273,8 @@ def add_handlers(application: QuoteBotApp) -> None:
 
 
 async def on_startup(application: QuoteBotApp) -> None:
-    """After getMe: tell the replier its username, register the commands, schedule /daily."""
+    """After getMe: tell the replier its username, register the commands (and the menu
+    button, with a web face), schedule /daily."""
     shared = services(application)
     shared.replier.bot_username = application.bot.username
     # Load the matcher's dictionaries and model now rather than on the first person's message.
@@ -279,6 +284,7 @@ async def on_startup(application: QuoteBotApp) -> None:
     except (OSError, ImportError) as error:
         log.warning("card fonts not readable (%s): cards will be sent as text", error)
     await register_commands(application)
+    await register_menu_button(application, shared.replier.public_url)
     await resume_pending(application, shared.state)
     schedule_adoption(application, shared.state)
     schedule_expiry(application, shared.state)
@@ -305,6 +311,8 @@ async def on_shutdown(application: QuoteBotApp) -> None:
     shared = services(application)
     if shared.stop_web is not None:
         await shared.stop_web()
+    if shared.web is not None:
+        shared.web.close()
     await give_up_schedule(shared.state)
 
 
@@ -318,6 +326,23 @@ async def register_commands(application: QuoteBotApp) -> None:
         except TelegramError as error:
             # Not fatal: the bot works without the menu; it is registered next start.
             log.warning("setMyCommands failed: %s", error)
+
+
+async def register_menu_button(application: QuoteBotApp, public_url: str | None) -> None:
+    """setChatMenuButton: the chat's menu button opens the web's search page as a Mini App.
+
+    Only with an https public address (Telegram opens no other); without one the button
+    is left as it is. A failure is logged: the bot works without it."""
+    if not public_url:
+        return
+    if not public_url.startswith("https://"):
+        log.info("menu button not set: a Mini App needs an https QUOTEBOT_PUBLIC_URL")
+        return
+    button = MenuButtonWebApp(say(DEFAULT_LANGUAGE, "menu_button"), WebAppInfo(f"{public_url}/"))
+    try:
+        await application.bot.set_chat_menu_button(menu_button=button)
+    except TelegramError as error:
+        log.warning("setChatMenuButton failed: %s", error)
 
 
 async def check_api(settings: Settings, options: BotOptions) -> None:
@@ -390,20 +415,15 @@ def run_bot(settings: Settings, searcher: Searcher, options: BotOptions | None =
         application = build_application(
             settings, searcher, state, options, heartbeat=True, webhook=webhook
         )
-        site = WebSite.from_settings(settings, searcher, state) if settings.web else None
         if settings.webhook_url and secret:
             log.info("webhook mode: %s", urlsplit(settings.webhook_url).netloc)
             serve_webhook(
                 application, settings.webhook_url, settings.webhook_listen,
                 settings.webhook_port, secret, ALLOWED_UPDATES, register=settings.set_webhook,
-                metrics=metrics, web=site,
+                metrics=metrics, web=services(application).web,
             )
         else:
             log.info("long polling %s", urlsplit(settings.api_base_url).netloc)
-            if site is not None:
-                services(application).start_web = functools.partial(
-                    start_web, site, settings.web_port, settings.web_listen
-                )
             if metrics.listen or metrics.token:
                 log.warning("QUOTEBOT_METRICS_LISTEN/_TOKEN: /metrics is served in webhook mode only")
             application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=options.poll_timeout)

@@ -1,8 +1,8 @@
 """Quote cards as photos: drawn off the event loop, uploaded once, then sent by file_id.
 
 Telegram returns a `file_id` for every uploaded photo; it is stored under the card's
-key (quote, language, script, theme), so the same card is never drawn or uploaded
-twice. A card that cannot be sent ends as the quote in text, never in silence; but a
+key (quote, language, script, theme, where its QR code leads), so the same card is never
+drawn or uploaded twice. A card that cannot be sent ends as the quote in text, never in silence; but a
 card whose upload only got no answer may have been delivered, and gets no text after it.
 """
 
@@ -31,7 +31,7 @@ _LOCKS: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictio
 
 def key_of(card: CardRequest) -> str:
     """The key the card's file_id is stored under."""
-    return card_key(card.quote.id, card.lang, card.script, card.theme)
+    return card_key(card.quote.id, card.lang, card.script, card.theme, card.page_url)
 
 
 def caption_of(card: CardRequest) -> str:
@@ -84,7 +84,9 @@ async def send_photo(
                 await off_loop(state.set_card_file, key, None)
         # Drawing is CPU work (~40 ms): off the event loop, in the pool searches use too,
         # so other chats are not stalled and a burst of cards starts no more threads.
-        png = await off_loop(render_card, card.quote, card.lang, card.script, card.theme)
+        png = await off_loop(
+            render_card, card.quote, card.lang, card.script, card.theme, card.page_url
+        )
         message = await context.bot.send_photo(
             chat_id,
             InputFile(png, filename=f"quote-{card.quote.id}-{card.theme}.png"),

@@ -15,11 +15,12 @@ from telegram import (
     Message,
     ReplyParameters,
     Update,
+    WebAppInfo,
 )
 from telegram.constants import ChatType
 
 from bot.messages import Language, say
-from bot.reply import Reply
+from bot.reply import Reply, WebButton
 from bot.telegram.context import QuoteBotContext
 from bot.telegram.limits import Verdict
 
@@ -28,12 +29,23 @@ log = logging.getLogger("bot.telegram")
 Callback = Callable[..., Coroutine[Any, Any, None]]
 
 
-def markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The reply's buttons as one row of inline keyboard buttons."""
-    if not reply.buttons:
-        return None
-    row = [InlineKeyboardButton(b.label, callback_data=b.payload) for b in reply.buttons]
-    return InlineKeyboardMarkup([row])
+def markup(reply: Reply, private: bool = False) -> InlineKeyboardMarkup | None:
+    """The reply's buttons as one row of inline keyboard buttons, and its web page below
+    them: a Mini App in a `private` chat, a plain link elsewhere (Telegram refuses a Mini
+    App button in groups, channels and inline messages, and one whose page is not https)."""
+    rows = []
+    if reply.buttons:
+        rows.append([InlineKeyboardButton(b.label, callback_data=b.payload) for b in reply.buttons])
+    if reply.web is not None:
+        rows.append([web_button(reply.web, private)])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def web_button(web: WebButton, private: bool) -> InlineKeyboardButton:
+    """A button opening a web page: as a Mini App where Telegram allows one, else as a link."""
+    if private and web.url.startswith("https://"):
+        return InlineKeyboardButton(web.label, web_app=WebAppInfo(web.url))
+    return InlineKeyboardButton(web.label, url=web.url)
 
 
 def sender_key(update: Update) -> int:
@@ -70,8 +82,10 @@ async def send_reply(update: Update, context: QuoteBotContext, reply: Reply) -> 
     chat = update.effective_chat
     if chat is None:
         return
+    private = chat.type == ChatType.PRIVATE
     await context.bot.send_message(
-        chat.id, reply.html, reply_markup=markup(reply), reply_parameters=reply_parameters(update)
+        chat.id, reply.html, reply_markup=markup(reply, private),
+        reply_parameters=reply_parameters(update),
     )
     log.info("answered chat=%s type=%s quote=%s", chat.id, chat.type, reply.quote_id)
 

@@ -21,6 +21,7 @@ from bot.telegram.limits import Throttle
 
 if TYPE_CHECKING:  # the admin handlers build on these services
     from bot.telegram.admin import CorpusDesk
+    from bot.web import WebSite
 
 _SERVICES = "quotebot"
 
@@ -39,8 +40,9 @@ class Services:
     conflict_seen: float | None = None
     stopped_by_conflict: bool = False
     corpus: CorpusDesk | None = None  # with QUOTEBOT_ADMINS: the corpus admins grow from Telegram
-    # With QUOTEBOT_WEB beside long polling: starts the web server once the loop runs
-    # (`on_startup`), and what stops it (`on_shutdown`).
+    # With QUOTEBOT_WEB: the web's services; beside long polling, what starts its server
+    # once the loop runs (`on_startup`), and what stops it (`on_shutdown`).
+    web: WebSite | None = None
     start_web: Callable[[], Callable[[], Awaitable[None]]] | None = None
     stop_web: Callable[[], Awaitable[None]] | None = None
 

@@ -22,7 +22,7 @@ from bot.web.site import Reader, quote_json
 MAX_RESULTS = 20
 DEFAULT_RESULTS = 5
 # A source filter keeps only that document's quotes: the search looks this much deeper.
-SOURCE_FILTER_DEPTH = 50
+SOURCE_FILTER_DEPTH = 100
 # An embed's element selector: a CSS selector of plain characters (it is written into JS).
 SELECTOR = re.compile(r"[A-Za-z0-9_.#\- \[\]=\"':>,*]{1,100}")
 
@@ -34,7 +34,9 @@ class SearchApi(ApiHandler):
     cache_seconds = 300
 
     async def get(self) -> None:
-        query = " ".join(self.get_query_argument("q", "").split())
+        # As the bot reads a message: control characters dropped, white space collapsed.
+        asked = "".join(ch for ch in self.get_query_argument("q", "") if ch.isprintable() or ch.isspace())
+        query = " ".join(asked.split())
         if not query:
             raise Problem(HTTPStatus.BAD_REQUEST, "Ask something: the parameter q is empty.")
         query = bounded_query(query)

@@ -17,7 +17,7 @@ from bot.card import card_key, render_card
 from bot.messages import LANGUAGES, Language
 from bot.moments import format_moment, moment_url
 from bot.reply.language import THEME_NAMES, in_script
-from bot.reply.markup import clip, safe_url
+from bot.reply.markup import clip, quote_page, safe_url
 from bot.reply.render import context_speakers, passage_window, reads_original_first, speaker_name
 from bot.search import Context, Quote
 from bot.web.http import Problem, WebHandler
@@ -110,8 +110,12 @@ class CardImage(WebHandler):
         self.finish(png)
 
     def _card(self, quote: Quote, reader: Reader, theme: str) -> bytes:
-        key = card_key(quote.id, reader.lang, reader.script, theme) + f":{self.base_url}"
-        return self.site.card(key, lambda: render_card(quote, reader.lang, reader.script, theme))
+        # The bot's card exactly: its QR code leads to this page once QUOTEBOT_PUBLIC_URL
+        # is set, else to the source (a request's own Host is not trusted for a picture
+        # that is cached and shared).
+        page = quote_page(self.site.public_url, quote.id)
+        key = card_key(quote.id, reader.lang, reader.script, theme, page)
+        return self.site.card(key, lambda: render_card(quote, reader.lang, reader.script, theme, page))
 
 
 class SearchPage(WebHandler):

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.messages import Language, language_from_code, parse_language
 from bot.moments import moment_url
 from bot.reply.language import ORIGINAL, SCRIPTS, answer_script, in_script
-from bot.reply.markup import safe_url
+from bot.reply.markup import quote_page, safe_url
 from bot.reply.render import speaker_name
 from bot.search import Quote, Searcher
 from bot.state import StateStore
@@ -144,7 +144,7 @@ class WebSite:
 
 def page_url(base: str, quote_id: int) -> str:
     """The quote's page under `base` (the public address, or the request's own)."""
-    return f"{base}/q/{quote_id}"
+    return quote_page(base, quote_id) or ""
 
 
 def quote_json(quote: Quote, reader: Reader, base: str) -> dict[str, Any]:
