@@ -82,12 +82,11 @@ def web(quotes_db, tmp_path_factory):
     """The real web server (bot.web) on loopback over the seeds' quotes and a state store."""
     from bot.search import Searcher
     from bot.state import SQLiteStateStore
-    from bot.web.server import serve_in_thread
+    from tests.web import running_web
 
     state = SQLiteStateStore(tmp_path_factory.mktemp("web") / "state.db")
-    base, stop = serve_in_thread(Searcher(quotes_db), state, port=0, token=TOKEN)
-    yield Web(base.rstrip("/"), state)
-    stop()
+    with running_web(Searcher(quotes_db), state, token=TOKEN) as base:
+        yield Web(base.rstrip("/"), state)
     state.close()
 
 
@@ -118,7 +117,10 @@ def search_results(page) -> list[str]:
 
 
 def signed_init_data(token: str = TOKEN, auth_date: int | None = None, user: dict | None = None) -> str:
-    """initData as Telegram signs it: HMAC-SHA256 of the sorted fields under a key from the token."""
+    """initData as Telegram signs it: HMAC-SHA256 of the sorted fields under a key from the token.
+
+    Written out here rather than taken from bot.web.miniapp, so the server's check is held
+    to Telegram's algorithm, not to itself."""
     fields = {
         "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
         "user": json.dumps(user or USER, separators=(",", ":")),
