@@ -300,7 +300,7 @@ function actions(quote, who) {
   share.rel = "noopener noreferrer";
   share.setAttribute("aria-describedby", who);
   row.append(copy, share);
-  if (quote.moment_url && quote.start !== null && quote.start !== undefined) {
+  if (/^https?:\/\//.test(quote.moment_url || "") && typeof quote.start === "number") { // a web link only
     const moment = make("a", "moment", t("watch", clock(quote.start)));
     moment.href = quote.moment_url;
     moment.rel = "noopener noreferrer";
@@ -432,7 +432,7 @@ function onResultKey(event) {
   const index = item ? links.indexOf(item.querySelector("a.result-link")) : -1;
   let next = null;
   if (event.key === "ArrowDown") next = links[Math.min(index + 1, links.length - 1)];
-  else if (event.key === "ArrowUp") next = index <= 0 ? els.q : links[index - 1];
+  else if (event.key === "ArrowUp" && item) next = index <= 0 ? els.q : links[index - 1];
   else if (event.key === "Home" && item) next = links[0];
   else if (event.key === "End" && item) next = links[links.length - 1];
   else if (event.key === "Escape" && item) next = els.q;
