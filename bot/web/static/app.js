@@ -243,8 +243,12 @@ function clock(seconds) {
 /** The language tag a quote's text is read in (for screen readers and fonts). */
 function textLang(text) {
   if (!/[\u3400-\u9fff]/.test(text)) return "en";
-  const traditional = ["traditional", "hongkong"].includes(state.script) || (state.lang === "zh-Hant" && !state.script);
-  return traditional ? "zh-Hant" : "zh-Hans";
+  return readsTraditional() ? "zh-Hant" : "zh-Hans";
+}
+
+/** Whether Chinese is shown in traditional characters (the script chosen, or zh-Hant). */
+function readsTraditional() {
+  return ["traditional", "hongkong"].includes(state.script) || (state.lang === "zh-Hant" && !state.script);
 }
 
 /** A new element with a class and text (textContent, never markup). */
@@ -397,7 +401,10 @@ function fillSpeakers(wanted) {
   const chinese = state.lang !== "en";
   refill(
     els.speaker,
-    state.speakers.map((s) => [s.name, `${(chinese && s.name_zh) || s.name} (${s.quotes})`]),
+    state.speakers.map((s) => {
+      const nameZh = readsTraditional() ? s.name_zh_hant : s.name_zh;
+      return [s.name, `${(chinese && nameZh) || s.name} (${s.quotes})`];
+    }),
     wanted,
   );
 }
