@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB ?= db/quotes.db
 
-.PHONY: install test lint run chat db bench bench-web cards clean
+.PHONY: install test lint run chat db bench bench-web cards screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -81,6 +81,11 @@ CARD_QUERY ?= 对齐
 cards: $(DB)
 	$(BIN)/quotebot card '$(CARD_QUERY)' --db $(DB) --theme light -o docs/card-light.png
 	$(BIN)/quotebot card '$(CARD_QUERY)' --db $(DB) --theme dark -o docs/card-dark.png
+
+# The README's screenshots of the web (search page and a quote page; desktop and phone,
+# light and dark), drawn by Debian's Chromium (apt-get install chromium).
+screenshots: $(DB)
+	$(PY) bench/screenshots.py --db $(DB) --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache

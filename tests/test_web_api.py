@@ -107,6 +107,8 @@ def test_one_quote_with_the_question_before_it(web, searcher):
 def test_speakers_and_sources(web, searcher):
     speakers = web.get("/api/v1/speakers").json()["speakers"]
     assert [s["name"] for s in speakers] == [name for name, _, _ in searcher.speakers()]
+    lecun = next(s for s in speakers if s["name"] == "Yann LeCun")
+    assert (lecun["name_zh"], lecun["name_zh_hant"]) == ("杨立昆", "楊立昆")
     sources = web.get("/api/v1/sources").json()["sources"]
     assert len(sources) == len(searcher.sources()) and all("file" in s and "quotes" in s for s in sources)
 

@@ -140,7 +140,9 @@ class SpeakersApi(ApiHandler):
     async def get(self) -> None:
         rows = await self.in_pool(self.site.searcher.speakers)
         self.answer({"speakers": [
-            {"name": name, "name_zh": name_zh or None, "quotes": count} for name, name_zh, count in rows
+            {"name": name, "name_zh": name_zh or None,
+             "name_zh_hant": in_script(name_zh, "traditional") or None, "quotes": count}
+            for name, name_zh, count in rows
         ]})
 
 

@@ -136,6 +136,7 @@ DOCUMENT: dict[str, Any] = {
                     "before": {"type": "string"}, "after": {"type": "string"}}}}}]},
             "Speakers": {"type": "object", "properties": {"speakers": {"type": "array", "items": {
                 "type": "object", "properties": {"name": {"type": "string"}, "name_zh": {"type": ["string", "null"]},
+                                                 "name_zh_hant": {"type": ["string", "null"]},
                                                  "quotes": {"type": "integer"}}}}}},
             "Sources": {"type": "object", "properties": {"sources": {"type": "array", "items": {"allOf": [
                 {"$ref": "#/components/schemas/Source"}, {"type": "object", "properties": {"quotes": {"type": "integer"}}}]}}}},
