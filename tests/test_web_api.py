@@ -142,3 +142,10 @@ def test_every_answer_has_the_security_headers(web):
         assert headers["referrer-policy"] == "strict-origin-when-cross-origin", path
         assert "script-src 'self'" in headers["content-security-policy"], path
         assert "unsafe-inline" not in headers["content-security-policy"], path
+
+
+def test_a_method_the_api_does_not_take_is_a_problem(web):
+    response = web.post("/api/v1/search", params={"q": "AI"})
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "Method Not Allowed"

@@ -144,13 +144,16 @@ class WebHandler(tornado.web.RequestHandler):
         self.render("error.html", status=int(problem.status), title=problem.status.phrase,
                     detail=problem.detail, lang="en", back="Search all quotes")
 
-    def _problem(self, status_code: int, exc_info: Any) -> Problem:
+    @staticmethod
+    def _problem(status_code: int, exc_info: Any) -> Problem:
+        """The Problem raised, or one for tornado's own errors (a 405, a missing argument, a fault)."""
         error = exc_info[1] if exc_info else None
         if isinstance(error, Problem):
             return error
-        status = HTTPStatus(status_code) if status_code in HTTPStatus._value2member_map_ else HTTPStatus.INTERNAL_SERVER_ERROR
-        if isinstance(error, tornado.web.HTTPError) and error.log_message and status < 500:
-            return Problem(status, status.phrase)
+        try:
+            status = HTTPStatus(status_code)
+        except ValueError:
+            status = HTTPStatus.INTERNAL_SERVER_ERROR
         return Problem(status, status.phrase)
 
     def log_exception(

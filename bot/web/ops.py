@@ -62,6 +62,9 @@ class MetricsAccess:
         return self.listen is None and bool(self.token)
 
 
+NO_METRICS = MetricsAccess()  # /metrics served nowhere
+
+
 def metrics_access(listen: str | None, token: str | None) -> MetricsAccess:
     """Read QUOTEBOT_METRICS_LISTEN (`host:port`, `[v6]:port` or `:port`) and the token."""
     if not listen:
@@ -128,5 +131,3 @@ def health_checks(site: WebSite) -> dict[str, BoundedCheck]:
         "quotes": BoundedCheck(lambda: bool(site.searcher.speakers())),
         "state": BoundedCheck(site.state.ping),
     }
-
-NO_METRICS = MetricsAccess()  # /metrics served nowhere
