@@ -169,6 +169,9 @@ class QuoteDB:
                 "SELECT id, name, name_zh, aliases FROM speakers"
             )
         }
+        # Counted on first use (they scan every quote), then kept with the open file.
+        self._speaker_counts: list[StoredSpeaker] | None = None
+        self._source_counts: list[StoredSource] | None = None
         columns = ", ".join(Source.__dataclass_fields__)
         self._sources: dict[int, Source] = {
             row[0]: Source(*row[1:])
@@ -195,7 +198,13 @@ class QuoteDB:
     # -- what people see --
 
     def speakers(self) -> list[StoredSpeaker]:
-        """Every speaker with a quote count, most quoted first."""
+        """Every speaker with a quote count, most quoted first (counted once: the file is
+        read-only, and a count scans the quotes, a million of them in a big corpus)."""
+        if self._speaker_counts is None:
+            self._speaker_counts = self._count_speakers()
+        return list(self._speaker_counts)
+
+    def _count_speakers(self) -> list[StoredSpeaker]:
         rows = self.conn.execute(
             """SELECT sp.id, COUNT(q.id) AS n FROM speakers sp
                LEFT JOIN quotes q ON q.speaker_id = sp.id
@@ -204,7 +213,12 @@ class QuoteDB:
         return [StoredSpeaker(sid, self.speakers_by_id[sid], n) for sid, n in rows]
 
     def sources(self) -> list[StoredSource]:
-        """Every source with its passage and quote counts, oldest first."""
+        """Every source with its passage and quote counts, oldest first (counted once)."""
+        if self._source_counts is None:
+            self._source_counts = self._count_sources()
+        return list(self._source_counts)
+
+    def _count_sources(self) -> list[StoredSource]:
         rows = self.conn.execute(
             """SELECT s.id, (SELECT COUNT(*) FROM passages p WHERE p.source_id = s.id),
                       (SELECT COUNT(*) FROM quotes q WHERE q.source_id = s.id)

@@ -452,6 +452,11 @@ class Searcher:
             stored = self._fresh().db.sources()
         return [(s.source, s.quotes) for s in stored]
 
+    def has_source(self, file: str) -> bool:
+        """Whether a source document has this file name."""
+        with self._lock:
+            return self._fresh().db.source_id(file) is not None
+
     def resolve_speaker(self, text: str) -> str | None:
         """The canonical name for any alias of a speaker (any script or case), else None."""
         with self._lock:

@@ -181,7 +181,7 @@ def known_source(handler: ApiHandler, file: str | None) -> str | None:
     """`?source=` when it names a source document's file; 400 when it does not."""
     if not file:
         return None
-    if not any(source.file == file for source, _count in handler.site.searcher.sources()):
+    if not handler.site.searcher.has_source(file):
         raise Problem(HTTPStatus.BAD_REQUEST, "Unknown source: see /api/v1/sources.")
     return file
 

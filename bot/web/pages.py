@@ -8,13 +8,16 @@ quotes' script from `?script=`, so each variant is its own address for caches.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from html import unescape
 from http import HTTPStatus
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
 
 from bot.card import card_key, render_card
-from bot.messages import LANGUAGES, Language
+from bot.messages import LANGUAGES
 from bot.moments import format_moment, moment_url
 from bot.reply.language import THEME_NAMES, in_script
 from bot.reply.markup import clip, quote_page, safe_url
@@ -22,7 +25,7 @@ from bot.reply.render import context_speakers, passage_window, reads_original_fi
 from bot.search import Context, Quote
 from bot.web.http import Problem, WebHandler
 from bot.web.site import Reader, page_url
-from bot.web.words import LANGUAGE_NAMES, WORDS, word
+from bot.web.words import LANGUAGE_NAMES, word
 
 PAGE_CACHE_SECONDS = 600
 CARD_CACHE_SECONDS = 86_400
@@ -129,8 +132,9 @@ class SearchPage(WebHandler):
         self.finish(static_file("index.html"))
 
 
+@cache
 def static_file(name: str) -> bytes:
-    """A file of the package's static folder."""
+    """A file of the package's static folder (read once: the package does not change)."""
     return resources.files("bot.web").joinpath("static", name).read_bytes()
 
 
@@ -151,10 +155,5 @@ def variant_query(handler: WebHandler, names: tuple[str, ...]) -> str:
 
 def strip_tags(html_text: str) -> str:
     """The words of a short line of the bot's HTML (the context view's "X asked")."""
-    import re
-    from html import unescape
-
     return unescape(re.sub(r"<[^>]+>", "", html_text)).rstrip(":：")
 
-
-__all__ = ["WORDS", "CardImage", "Language", "QuotePage", "SearchPage"]
